@@ -30,6 +30,12 @@ export interface SessionConfig {
   APPLICATION_ROOT: string;
   /** Size above which a Set-Cookie header triggers the oversize policy; 0 disables it. @default 4093 */
   MAX_COOKIE_SIZE: number;
+  /** Server-side sessions: the Redis URL (`redis://...`) when no client is injected. @default null */
+  SESSION_REDIS_URL: string | null;
+  /** Server-side sessions: prefix of every Redis key (Flask-Session's name). @default 'session:' */
+  SESSION_KEY_PREFIX: string;
+  /** Server-side sessions: seconds a non-permanent session lives without requests. @default 86400 */
+  SESSION_IDLE_TIMEOUT: number;
 }
 
 /** Flask's defaults (`flask.app.Flask.default_config`) for the keys above. */
@@ -47,6 +53,9 @@ export const DEFAULT_SESSION_CONFIG: Readonly<SessionConfig> = Object.freeze({
   SESSION_REFRESH_EACH_REQUEST: true,
   APPLICATION_ROOT: '/',
   MAX_COOKIE_SIZE: 4093,
+  SESSION_REDIS_URL: null,
+  SESSION_KEY_PREFIX: 'session:',
+  SESSION_IDLE_TIMEOUT: 24 * 60 * 60,
 });
 
 /** Builds a full config from Flask's defaults and the given overrides. */

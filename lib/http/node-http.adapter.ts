@@ -1,0 +1,79 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parseCookie } from 'cookie';
+import type { CookieOptions, SetCookieOptions } from './cookie-options.js';
+import { OversizeCookieError } from './oversize-cookie.error.js';
+import { serializeDeleteCookie, serializeSetCookie } from './set-cookie.js';
+import type { SessionLogger, SessionRequest, SessionResponse } from './session-http.js';
+
+type NodeRequest = IncomingMessage & { secure?: boolean; originalUrl?: string };
+
+// Cookie values are taken verbatim: session values are base64url and must not be URI-decoded.
+const decodeVerbatim = (value: string): string => value;
+
+/** {@link SessionRequest} over a Node `IncomingMessage` (Express's `req`, Fastify's `req.raw`). */
+export class NodeSessionRequest implements SessionRequest {
+  private cookies?: Record<string, string | undefined>;
+
+  constructor(readonly raw: NodeRequest) {}
+
+  getCookie(name: string): string | undefined {
+    this.cookies ??= parseCookie(this.raw.headers.cookie ?? '', { decode: decodeVerbatim });
+    return this.cookies[name];
+  }
+
+  get url(): string {
+    return this.raw.originalUrl ?? this.raw.url ?? '/';
+  }
+
+  get secure(): boolean {
+    if (typeof this.raw.secure === 'boolean') return this.raw.secure;
+    return Boolean((this.raw.socket as { encrypted?: boolean } | undefined)?.encrypted);
+  }
+}
+
+function headerValues(value: number | string | string[] | undefined): string[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [String(value)];
+}
+
+/** {@link SessionResponse} over a Node `ServerResponse` (Express's `res`, Fastify's `reply.raw`). */
+export class NodeSessionResponse implements SessionResponse {
+  constructor(
+    readonly raw: ServerResponse,
+    readonly request: SessionRequest,
+    private readonly logger: SessionLogger = console,
+  ) {}
+
+  get headersSent(): boolean {
+    return this.raw.headersSent;
+  }
+
+  setCookie(name: string, value: string, options: SetCookieOptions = {}): void {
+    const header = serializeSetCookie(name, value, options);
+    const limit = options.maxSize ?? 4093;
+    if (limit && header.length > limit) {
+      const error = new OversizeCookieError(name, header.length, limit, value.length);
+      if (options.oversize === 'error') throw error;
+      this.logger.warn(error.message);
+    }
+    this.appendSetCookie(header);
+  }
+
+  deleteCookie(name: string, options: Omit<CookieOptions, 'expires' | 'maxAge'> = {}): void {
+    this.appendSetCookie(serializeDeleteCookie(name, options));
+  }
+
+  addVary(field: string): void {
+    const current = headerValues(this.raw.getHeader('vary'))
+      .flatMap((line) => line.split(','))
+      .map((item) => item.trim())
+      .filter(Boolean);
+    const wanted = field.toLowerCase();
+    if (current.some((item) => item === '*' || item.toLowerCase() === wanted)) return;
+    this.raw.setHeader('Vary', [...current, field].join(', '));
+  }
+
+  private appendSetCookie(header: string): void {
+    this.raw.setHeader('Set-Cookie', [...headerValues(this.raw.getHeader('set-cookie')), header]);
+  }
+}

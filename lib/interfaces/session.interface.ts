@@ -1,0 +1,75 @@
+import type { SessionLogger, SessionRequest, SessionResponse } from '../http/session-http.js';
+import { NullSession } from '../sessions/null-session.js';
+import type { SecureCookieSession, SessionData } from '../sessions/secure-cookie-session.js';
+import type { SessionConfig } from './session-config.js';
+
+/** A class whose instances are null sessions (Flask's `null_session_class`). */
+export type NullSessionClass = new () => NullSession<SessionData>;
+
+/**
+ * Opens and saves sessions: Flask's `SessionInterface`. Subclass it to store sessions elsewhere,
+ * and register the subclass as the `SessionInterface` provider. It is also the DI token.
+ *
+ * Every getter receives the resolved config and is called on each save, as in Flask, so a
+ * subclass may compute any of them per request (the response carries its `request`).
+ */
+export abstract class SessionInterface<S extends SecureCookieSession<SessionData> = SecureCookieSession<SessionData>> {
+  nullSessionClass: NullSessionClass = NullSession;
+
+  /** Where warnings go (undecodable cookies, oversize cookies). The module sets Nest's `Logger`. */
+  logger: SessionLogger = console;
+
+  makeNullSession(_config: SessionConfig): NullSession<SessionData> {
+    return new this.nullSessionClass();
+  }
+
+  isNullSession(session: unknown): session is NullSession<SessionData> {
+    return session instanceof this.nullSessionClass;
+  }
+
+  getCookieName(config: SessionConfig, _request?: SessionRequest): string {
+    return config.SESSION_COOKIE_NAME;
+  }
+
+  getCookieDomain(config: SessionConfig, _request?: SessionRequest): string | null {
+    return config.SESSION_COOKIE_DOMAIN;
+  }
+
+  /** `SESSION_COOKIE_PATH`, or `APPLICATION_ROOT` when that is empty. */
+  getCookiePath(config: SessionConfig, _request?: SessionRequest): string {
+    return config.SESSION_COOKIE_PATH || config.APPLICATION_ROOT;
+  }
+
+  getCookieHttpOnly(config: SessionConfig, _request?: SessionRequest): boolean {
+    return config.SESSION_COOKIE_HTTPONLY;
+  }
+
+  getCookieSecure(config: SessionConfig, _request?: SessionRequest): boolean {
+    return config.SESSION_COOKIE_SECURE;
+  }
+
+  getCookieSameSite(config: SessionConfig, _request?: SessionRequest): string | null {
+    return config.SESSION_COOKIE_SAMESITE;
+  }
+
+  getCookiePartitioned(config: SessionConfig, _request?: SessionRequest): boolean {
+    return config.SESSION_COOKIE_PARTITIONED;
+  }
+
+  /** Now plus `PERMANENT_SESSION_LIFETIME` for a permanent session, else null (browser-session cookie). */
+  getExpirationTime(config: SessionConfig, session: S): Date | null {
+    if (!session.permanent) return null;
+    return new Date(Date.now() + config.PERMANENT_SESSION_LIFETIME * 1000);
+  }
+
+  /** Modified sessions are saved; permanent ones also on every request when refreshing is on. */
+  shouldSetCookie(config: SessionConfig, session: S): boolean {
+    return session.modified || (session.permanent && config.SESSION_REFRESH_EACH_REQUEST);
+  }
+
+  /** Returns the request's session, or null to give the request a null session. */
+  abstract openSession(config: SessionConfig, request: SessionRequest): S | null | Promise<S | null>;
+
+  /** Writes the session to the response (never called for null sessions). */
+  abstract saveSession(config: SessionConfig, session: S, response: SessionResponse): void | Promise<void>;
+}

@@ -1,0 +1,151 @@
+import { KeyError } from './session-errors.js';
+
+/** The shape of a session's data: string keys, any serialisable values. */
+export type SessionData = Record<string, unknown>;
+
+type Key<T> = Extract<keyof T, string>;
+type Source<T> = Partial<T> | Iterable<readonly [string, unknown]> | SecureCookieSession<SessionData> | null | undefined;
+
+const PERMANENT_KEY = '_permanent';
+
+function entriesOf(source: Source<SessionData>): Iterable<readonly [string, unknown]> {
+  if (source == null) return [];
+  if (source instanceof SecureCookieSession) return source.entries();
+  if (typeof (source as Iterable<unknown>)[Symbol.iterator] === 'function') {
+    return source as Iterable<readonly [string, unknown]>;
+  }
+  return Object.entries(source);
+}
+
+/**
+ * A session whose data lives in a signed cookie: a Map-like dictionary with Flask's flags.
+ *
+ * `modified` becomes true on top-level writes only (Werkzeug's `CallbackDict` rules); a change
+ * inside a nested value needs `session.modified = true`. `accessed` is set by the public
+ * accessors (`@Session()`, `getSession()`), as Flask 3.1.3+ marks any touch of `flask.session`.
+ */
+export class SecureCookieSession<T extends SessionData = SessionData> implements Iterable<[Key<T>, T[Key<T>]]> {
+  /** True once the top-level data changed during this request. */
+  modified = false;
+  /** True once request code looked at the session; the response then varies on `Cookie`. */
+  accessed = false;
+  /** True for a session the backend just created. Cookie sessions never say so, as in Flask. */
+  readonly new: boolean = false;
+
+  protected readonly data = new Map<string, unknown>();
+
+  constructor(initial?: Source<T>) {
+    for (const [key, value] of entriesOf(initial as Source<SessionData>)) this.data.set(key, value);
+  }
+
+  get size(): number {
+    return this.data.size;
+  }
+
+  /** Whether the cookie outlives the browser session (`_permanent` in the payload). */
+  get permanent(): boolean {
+    return Boolean(this.data.get(PERMANENT_KEY) ?? false);
+  }
+
+  /** Always writes `_permanent`, even `false`, exactly as Flask's setter does. */
+  set permanent(value: boolean) {
+    this.set(PERMANENT_KEY as Key<T>, Boolean(value) as T[Key<T>]);
+  }
+
+  get<K extends Key<T>>(key: K): T[K] | undefined;
+  get<K extends Key<T>, D>(key: K, defaultValue: D): Exclude<T[K], undefined> | D;
+  get(key: string, defaultValue?: unknown): unknown {
+    return this.data.has(key) ? this.data.get(key) : defaultValue;
+  }
+
+  has(key: string): boolean {
+    return this.data.has(key);
+  }
+
+  set<K extends Key<T>>(key: K, value: T[K]): this {
+    this.data.set(key, value);
+    this.modified = true;
+    return this;
+  }
+
+  /** Removes a key; marks the session modified only if the key was there. */
+  delete(key: Key<T> | string): boolean {
+    const existed = this.data.delete(key);
+    if (existed) this.modified = true;
+    return existed;
+  }
+
+  /** Empties the session; always marks it modified, so a saved empty session deletes the cookie. */
+  clear(): void {
+    this.data.clear();
+    this.modified = true;
+  }
+
+  /** Removes and returns a value. Without a default, a missing key throws {@link KeyError}. */
+  pop<K extends Key<T>>(key: K): T[K];
+  pop<K extends Key<T>, D>(key: K, defaultValue: D): Exclude<T[K], undefined> | D;
+  pop(key: string, ...rest: [unknown?]): unknown {
+    if (this.data.has(key)) {
+      const value = this.data.get(key);
+      this.data.delete(key);
+      this.modified = true;
+      return value;
+    }
+    if (rest.length === 0) throw new KeyError(key);
+    return rest[0];
+  }
+
+  /** Removes and returns the most recently inserted entry, as Python's `dict.popitem`. */
+  popitem(): [Key<T>, T[Key<T>]] {
+    let last: [string, unknown] | undefined;
+    for (const entry of this.data) last = entry;
+    if (last === undefined) throw new KeyError(undefined);
+    this.data.delete(last[0]);
+    this.modified = true;
+    return last as [Key<T>, T[Key<T>]];
+  }
+
+  /** Returns the value of `key`, storing `defaultValue` first if the key is missing. */
+  setdefault<K extends Key<T>>(key: K, defaultValue: T[K]): T[K] {
+    if (this.data.has(key)) return this.data.get(key) as T[K];
+    this.data.set(key, defaultValue);
+    this.modified = true;
+    return defaultValue;
+  }
+
+  /** Copies entries in; always marks the session modified, even with nothing to copy. */
+  update(other?: Source<T>): this {
+    for (const [key, value] of entriesOf(other as Source<SessionData>)) this.data.set(key, value);
+    this.modified = true;
+    return this;
+  }
+
+  keys(): IterableIterator<Key<T>> {
+    return this.data.keys() as IterableIterator<Key<T>>;
+  }
+
+  values(): IterableIterator<T[Key<T>]> {
+    return this.data.values() as IterableIterator<T[Key<T>]>;
+  }
+
+  entries(): IterableIterator<[Key<T>, T[Key<T>]]> {
+    return this.data.entries() as IterableIterator<[Key<T>, T[Key<T>]]>;
+  }
+
+  [Symbol.iterator](): IterableIterator<[Key<T>, T[Key<T>]]> {
+    return this.entries();
+  }
+
+  forEach(callback: (value: T[Key<T>], key: Key<T>, session: this) => void): void {
+    for (const [key, value] of this.entries()) callback(value, key, this);
+  }
+
+  /** A plain object copy of the data (`dict(session)`); `__proto__` stays an ordinary key. */
+  toJSON(): Partial<T> {
+    return Object.fromEntries(this.data) as Partial<T>;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return this.constructor.name;
+  }
+}
