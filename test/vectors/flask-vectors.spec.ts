@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import { TaggedJSONSerializer } from '../../lib/json/index.js';
+import {
+  BadPayload,
+  BadSignature,
+  BadTimeSignature,
+  SignatureExpired,
+  URLSafeTimedSerializer,
+  type DigestMethod,
+} from '../../lib/signing/index.js';
+
+interface Vector {
+  name: string;
+  category: string;
+  mode: 'mint' | 'open';
+  secret_keys: string[];
+  salt: string;
+  digest: DigestMethod;
+  timestamp: number | null;
+  tagged: string | null;
+  cookie: string;
+  compressed: boolean;
+  now?: number;
+  max_age?: number;
+  expect?: 'ok' | 'BadSignature' | 'BadTimeSignature' | 'SignatureExpired' | 'BadPayload';
+  expect_tagged?: string;
+  quirk?: boolean;
+}
+
+const fixture = JSON.parse(readFileSync(new URL('../fixtures/flask-vectors.json', import.meta.url), 'utf8')) as {
+  vectors: Vector[];
+};
+const tagged = new TaggedJSONSerializer();
+
+function serializerFor(vector: Vector, now: number) {
+  return new URLSafeTimedSerializer(vector.secret_keys, {
+    salt: vector.salt,
+    digestMethod: vector.digest,
+    keyDerivation: 'hmac',
+    serializer: tagged,
+    now: () => now,
+  });
+}
+
+// The most specific class each expectation names; a vector must throw exactly that class.
+const ERROR_CLASSES = { BadSignature, BadTimeSignature, SignatureExpired, BadPayload } as const;
+const NARROWER: Record<string, Array<new (...args: never[]) => Error>> = {
+  BadSignature: [BadTimeSignature],
+  BadTimeSignature: [SignatureExpired],
+  SignatureExpired: [],
+  BadPayload: [],
+};
+
+const mintVectors = fixture.vectors.filter((v) => v.mode === 'mint' && !v.quirk);
+const openVectors = fixture.vectors.filter((v) => v.mode === 'open' && !v.quirk);
+
+describe('Flask vectors: mint (signing + tagged JSON, byte for byte)', () => {
+  it.each(mintVectors.map((v) => [v.name, v] as const))('%s', (_name, vector) => {
+    const serializer = serializerFor(vector, vector.timestamp!);
+    const value = tagged.loads(vector.tagged!);
+    expect(serializer.dumps(value)).toBe(vector.cookie);
+    expect(tagged.dumps(serializer.loads(vector.cookie, { maxAge: 2678400 }))).toBe(vector.tagged);
+  });
+});
+
+describe('Flask vectors: open', () => {
+  it.each(openVectors.map((v) => [v.name, v] as const))('%s', (_name, vector) => {
+    const serializer = serializerFor(vector, vector.now!);
+    const open = () => serializer.loads(vector.cookie, { maxAge: vector.max_age! });
+    if (vector.expect === 'ok') {
+      expect(tagged.dumps(open())).toBe(vector.expect_tagged);
+      return;
+    }
+    let caught: unknown;
+    try {
+      open();
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ERROR_CLASSES[vector.expect!]);
+    for (const narrower of NARROWER[vector.expect!]!) expect(caught).not.toBeInstanceOf(narrower);
+  });
+});
+
+describe('Flask vectors: quirks decided on purpose', () => {
+  const quirk = (name: string) => fixture.vectors.find((v) => v.name === name)!;
+
+  it('mint/timestamp-tiny: timestamp 0 is an empty segment, reproduced exactly', () => {
+    const vector = quirk('mint/timestamp-tiny');
+    expect(serializerFor(vector, 0).dumps(tagged.loads(vector.tagged!))).toBe(vector.cookie);
+  });
+
+  it('mint/scalars-python-repr: Flask\'s cookie opens; JS numbers keep every value exactly except the float/int distinction of 1.0', () => {
+    const vector = quirk('mint/scalars-python-repr');
+    const value = serializerFor(vector, vector.timestamp!).loads(vector.cookie, { maxAge: 2678400 }) as Record<string, unknown>;
+    expect(value).toEqual({ big: 1e16, bigint: 9223372036854775813n, huge: 1.5e300, negzero: -0, one: 1, small: 1e-5 });
+    expect(Object.is(value.negzero, -0)).toBe(true);
+    // Decision: a JS number with an integral value prints as a Python int, so Python's 1.0 comes back as 1.
+    expect(tagged.dumps(value)).toBe('{"big":1e+16,"bigint":9223372036854775813,"huge":1.5e+300,"negzero":-0.0,"one":1,"small":1e-05}');
+  });
+
+  it.each(['open/lenient-signature-padding', 'open/lenient-signature-unused-bits'])(
+    '%s: Python\'s lenient base64 accepts it; we reject it (Flask never writes such a signature)',
+    (name) => {
+      const vector = quirk(name);
+      expect(() => serializerFor(vector, vector.now!).loads(vector.cookie, { maxAge: vector.max_age! })).toThrow(BadSignature);
+    },
+  );
+
+  it('every quirk vector is covered by a test above', () => {
+    expect(fixture.vectors.filter((v) => v.quirk).map((v) => v.name).sort()).toEqual([
+      'mint/scalars-python-repr',
+      'mint/timestamp-tiny',
+      'open/lenient-signature-padding',
+      'open/lenient-signature-unused-bits',
+    ]);
+  });
+});
