@@ -1,0 +1,36 @@
+import { BadData } from './errors.js';
+
+/** URL-safe base64 without padding, as itsdangerous writes every segment. */
+export function base64UrlEncode(data: Buffer | Uint8Array | string): string {
+  return (typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength)).toString('base64url');
+}
+
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+
+/**
+ * Strict, canonical URL-safe base64. Python's decoder is lenient (it skips junk, accepts `=` and
+ * ignores unused bits); Flask never writes such text, so we reject it rather than accept
+ * several spellings of one signature.
+ */
+export function base64UrlDecode(text: string): Buffer {
+  if (!BASE64URL.test(text) || text.length % 4 === 1) throw new BadData('Invalid base64-encoded data');
+  const decoded = Buffer.from(text, 'base64url');
+  if (decoded.toString('base64url') !== text) throw new BadData('Invalid base64-encoded data');
+  return decoded;
+}
+
+/** Big-endian bytes with leading zero bytes stripped (`0` is empty), as itsdangerous' `int_to_bytes`. */
+export function intToBytes(value: number): Buffer {
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`cannot encode ${value} as a timestamp`);
+  const bytes: number[] = [];
+  for (let rest = value; rest > 0; rest = Math.floor(rest / 256)) bytes.unshift(rest % 256);
+  return Buffer.from(bytes);
+}
+
+/** The inverse of {@link intToBytes}; more than 8 bytes is an error, past 2^53 a `bigint`. */
+export function bytesToInt(bytes: Uint8Array): number | bigint {
+  if (bytes.length > 8) throw new BadData('integer longer than 8 bytes');
+  let value = 0n;
+  for (const byte of bytes) value = (value << 8n) | BigInt(byte);
+  return value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+}
