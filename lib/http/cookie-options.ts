@@ -15,13 +15,3 @@ export interface CookieOptions {
   /** Forces `Secure`, as browsers require. */
   partitioned?: boolean;
 }
-
-/** What to do when a serialised `Set-Cookie` header is longer than its size limit. */
-export type OversizeCookiePolicy = 'warn' | 'error';
-
-export interface SetCookieOptions extends CookieOptions {
-  /** The size limit of the whole header value; 0 or null disables the check. @default 4093 */
-  maxSize?: number | null;
-  /** @default 'warn' (Flask's behaviour: log and still send) */
-  oversize?: OversizeCookiePolicy;
-}

@@ -1,9 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseCookie } from 'cookie';
-import type { CookieOptions, SetCookieOptions } from './cookie-options.js';
-import { OversizeCookieError } from './oversize-cookie.error.js';
+import type { CookieOptions } from './cookie-options.js';
 import { serializeDeleteCookie, serializeSetCookie } from './set-cookie.js';
-import type { SessionLogger, SessionRequest, SessionResponse } from './session-http.js';
+import type { SessionRequest, SessionResponse } from './session-http.js';
 
 type NodeRequest = IncomingMessage & { secure?: boolean; originalUrl?: string };
 
@@ -41,22 +40,14 @@ export class NodeSessionResponse implements SessionResponse {
   constructor(
     readonly raw: ServerResponse,
     readonly request: SessionRequest,
-    private readonly logger: SessionLogger = console,
   ) {}
 
   get headersSent(): boolean {
     return this.raw.headersSent;
   }
 
-  setCookie(name: string, value: string, options: SetCookieOptions = {}): void {
-    const header = serializeSetCookie(name, value, options);
-    const limit = options.maxSize ?? 4093;
-    if (limit && header.length > limit) {
-      const error = new OversizeCookieError(name, header.length, limit, value.length);
-      if (options.oversize === 'error') throw error;
-      this.logger.warn(error.message);
-    }
-    this.appendSetCookie(header);
+  setCookie(name: string, value: string, options: CookieOptions = {}): void {
+    this.appendSetCookie(serializeSetCookie(name, value, options));
   }
 
   deleteCookie(name: string, options: Omit<CookieOptions, 'expires' | 'maxAge'> = {}): void {
@@ -73,7 +64,7 @@ export class NodeSessionResponse implements SessionResponse {
     this.raw.setHeader('Vary', [...current, field].join(', '));
   }
 
-  private appendSetCookie(header: string): void {
+  appendSetCookie(header: string): void {
     this.raw.setHeader('Set-Cookie', [...headerValues(this.raw.getHeader('set-cookie')), header]);
   }
 }

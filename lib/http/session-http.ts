@@ -1,4 +1,4 @@
-import type { CookieOptions, SetCookieOptions } from './cookie-options.js';
+import type { CookieOptions } from './cookie-options.js';
 
 /** What a session interface may read from a request. */
 export interface SessionRequest {
@@ -17,7 +17,9 @@ export interface SessionResponse {
   /** The request this response answers (lets getters such as `getCookieName` depend on it). */
   readonly request: SessionRequest;
   /** Appends a `Set-Cookie` header; earlier ones, even for the same name, are kept. */
-  setCookie(name: string, value: string, options?: SetCookieOptions): void;
+  setCookie(name: string, value: string, options?: CookieOptions): void;
+  /** Appends an already serialised `Set-Cookie` header value. */
+  appendSetCookie(header: string): void;
   deleteCookie(name: string, options?: Omit<CookieOptions, 'expires' | 'maxAge'>): void;
   /** Adds a field to `Vary` unless it is there already (compared case-insensitively). */
   addVary(field: string): void;

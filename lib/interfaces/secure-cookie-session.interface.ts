@@ -112,16 +112,7 @@ export class SecureCookieSessionInterface extends SessionInterface<SecureCookieS
     if (!serializer) return;
     const expires = this.getExpirationTime(config, session);
     const value = serializer.dumps(session.toJSON());
-    response.setCookie(name, value, {
-      expires,
-      httpOnly,
-      domain,
-      path,
-      secure,
-      partitioned,
-      sameSite,
-      maxSize: config.MAX_COOKIE_SIZE,
-    });
+    this.setSessionCookie(config, response, name, value, { expires, httpOnly, domain, path, secure, partitioned, sameSite });
     response.addVary('Cookie');
   }
 

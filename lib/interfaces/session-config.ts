@@ -30,6 +30,11 @@ export interface SessionConfig {
   APPLICATION_ROOT: string;
   /** Size above which a Set-Cookie header triggers the oversize policy; 0 disables it. @default 4093 */
   MAX_COOKIE_SIZE: number;
+  /**
+   * What a session cookie over `MAX_COOKIE_SIZE` does: `'warn'` logs and still sends it (Flask),
+   * `'error'` fails the request before headers go out. @default 'warn'
+   */
+  SESSION_COOKIE_SIZE_POLICY: 'warn' | 'error';
   /** Server-side sessions: the Redis URL (`redis://...`) when no client is injected. @default null */
   SESSION_REDIS_URL: string | null;
   /** Server-side sessions: prefix of every Redis key (Flask-Session's name). @default 'session:' */
@@ -53,6 +58,7 @@ export const DEFAULT_SESSION_CONFIG: Readonly<SessionConfig> = Object.freeze({
   SESSION_REFRESH_EACH_REQUEST: true,
   APPLICATION_ROOT: '/',
   MAX_COOKIE_SIZE: 4093,
+  SESSION_COOKIE_SIZE_POLICY: 'warn',
   SESSION_REDIS_URL: null,
   SESSION_KEY_PREFIX: 'session:',
   SESSION_IDLE_TIMEOUT: 24 * 60 * 60,

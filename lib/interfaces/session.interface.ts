@@ -1,3 +1,6 @@
+import type { CookieOptions } from '../http/cookie-options.js';
+import { OversizeCookieError } from '../http/oversize-cookie.error.js';
+import { serializeSetCookie } from '../http/set-cookie.js';
 import type { SessionLogger, SessionRequest, SessionResponse } from '../http/session-http.js';
 import { NullSession } from '../sessions/null-session.js';
 import type { SecureCookieSession, SessionData } from '../sessions/secure-cookie-session.js';
@@ -65,6 +68,27 @@ export abstract class SessionInterface<S extends SecureCookieSession<SessionData
   /** Modified sessions are saved; permanent ones also on every request when refreshing is on. */
   shouldSetCookie(config: SessionConfig, session: S): boolean {
     return session.modified || (session.permanent && config.SESSION_REFRESH_EACH_REQUEST);
+  }
+
+  /**
+   * Sets the session cookie, applying `MAX_COOKIE_SIZE` and `SESSION_COOKIE_SIZE_POLICY` first:
+   * browsers silently drop a cookie over about 4 KB, which looks like a lost login.
+   */
+  protected setSessionCookie(
+    config: SessionConfig,
+    response: SessionResponse,
+    name: string,
+    value: string,
+    options: CookieOptions,
+  ): void {
+    const header = serializeSetCookie(name, value, options);
+    const limit = config.MAX_COOKIE_SIZE;
+    if (limit && header.length > limit) {
+      const error = new OversizeCookieError(name, header.length, limit, value.length);
+      if (config.SESSION_COOKIE_SIZE_POLICY === 'error') throw error;
+      this.logger.warn(error.message);
+    }
+    response.appendSetCookie(header);
   }
 
   /** Returns the request's session, or null to give the request a null session. */

@@ -10,25 +10,25 @@ function unavailable(): never {
  * session, every write throws {@link SessionUnavailableError}, and it is never saved.
  */
 export class NullSession<T extends SessionData = SessionData> extends SecureCookieSession<T> {
-  override set(): this {
+  override set(..._args: unknown[]): this {
     return unavailable();
   }
-  override delete(): boolean {
+  override delete(..._args: unknown[]): boolean {
     return unavailable();
   }
-  override clear(): void {
+  override clear(..._args: unknown[]): void {
     unavailable();
   }
-  override pop(): never {
+  override pop(..._args: unknown[]): never {
     return unavailable();
   }
-  override popitem(): never {
+  override popitem(..._args: unknown[]): never {
     return unavailable();
   }
-  override setdefault(): never {
+  override setdefault(..._args: unknown[]): never {
     return unavailable();
   }
-  override update(): this {
+  override update(..._args: unknown[]): this {
     return unavailable();
   }
 }

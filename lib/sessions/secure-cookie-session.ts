@@ -34,7 +34,7 @@ export class SecureCookieSession<T extends SessionData = SessionData> implements
 
   protected readonly data = new Map<string, unknown>();
 
-  constructor(initial?: Source<T>) {
+  constructor(initial?: Source<NoInfer<T>>) {
     for (const [key, value] of entriesOf(initial as Source<SessionData>)) this.data.set(key, value);
   }
 

@@ -1,15 +1,15 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
-import { NodeSessionRequest, NodeSessionResponse, type SessionLogger } from '../../lib/http/index.js';
+import { NodeSessionRequest, NodeSessionResponse } from '../../lib/http/index.js';
 
 /** A real Node request/response pair with no network behind it, for interface-level tests. */
-export function fakeExchange(cookieHeader?: string, logger: SessionLogger = { warn: () => {}, error: () => {} }) {
+export function fakeExchange(cookieHeader?: string) {
   const incoming = new IncomingMessage(new Socket());
   incoming.url = '/';
   if (cookieHeader !== undefined) incoming.headers.cookie = cookieHeader;
   const outgoing = new ServerResponse(incoming);
   const request = new NodeSessionRequest(incoming);
-  const response = new NodeSessionResponse(outgoing, request, logger);
+  const response = new NodeSessionResponse(outgoing, request);
   const setCookies = (): string[] => {
     const value = outgoing.getHeader('set-cookie');
     return value === undefined ? [] : (value as string[]);

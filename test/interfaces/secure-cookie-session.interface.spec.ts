@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { jest } from '@jest/globals';
 import {
   createSessionConfig,
@@ -242,7 +243,7 @@ describe('SecureCookieSessionInterface.saveSession (spec §3.3)', () => {
   it('warns about a cookie over MAX_COOKIE_SIZE and still sends it; 0 disables the check', () => {
     const { iface, config, warn } = setup();
     const session = new SecureCookieSession();
-    session.set('blob', 'x'.repeat(3000) + Math.random().toString(36).repeat(200));
+    session.set('blob', randomBytes(3500).toString('base64'));
     expect(save(iface, config, session).setCookies()).toHaveLength(1);
     expect(warn).toHaveBeenCalledTimes(1);
     expect(warn.mock.calls[0]![0]).toContain('cookie is too large');
@@ -250,6 +251,16 @@ describe('SecureCookieSessionInterface.saveSession (spec §3.3)', () => {
     const unlimited = createSessionConfig({ SECRET_KEY: 'test key', MAX_COOKIE_SIZE: 0 });
     expect(save(iface, unlimited, session).setCookies()).toHaveLength(1);
     expect(warn).not.toHaveBeenCalled();
+  });
+
+  it("SESSION_COOKIE_SIZE_POLICY 'error' throws before any header is written", () => {
+    const { iface } = setup();
+    const config = createSessionConfig({ SECRET_KEY: 'test key', SESSION_COOKIE_SIZE_POLICY: 'error' });
+    const session = new SecureCookieSession();
+    session.set('blob', randomBytes(3500).toString('base64'));
+    const exchange = fakeExchange();
+    expect(() => iface.saveSession(config, session, exchange.response)).toThrow(/cookie is too large.*MAX_COOKIE_SIZE/s);
+    expect(exchange.setCookies()).toEqual([]);
   });
 
   it('an invalid SameSite fails the save with a message naming the values', () => {
