@@ -22,7 +22,7 @@ function onlyKey(value: Record<string, unknown>): string | undefined {
 
 /** A one-item dict whose key is a tag key: escaped as `{" di": {key + "__": value}}`. */
 export class TagDict extends JSONTag {
-  override readonly key = ' di';
+  override readonly key: string = ' di';
 
   override check(value: unknown): boolean {
     if (!isPlainObject(value)) return false;

@@ -1,0 +1,32 @@
+import type { ExecutionContext } from '@nestjs/common';
+import { SessionContext } from './session-context.js';
+import type { SecureCookieSession, SessionData } from './sessions/secure-cookie-session.js';
+
+function isExecutionContext(value: object): value is ExecutionContext {
+  return typeof (value as Partial<ExecutionContext>).switchToHttp === 'function';
+}
+
+/** The session context of a request, or an error that says how to get one. */
+export function sessionContextOf(request: object): SessionContext {
+  const context = SessionContext.of(request);
+  if (!context) {
+    throw new Error('No session on this request: import SessionModule.forRoot() in your application module.');
+  }
+  return context;
+}
+
+/**
+ * The request's session, opened on first use, for code that has no `@Session()` parameter:
+ * guards (which run before interceptors), interceptors, filters, middleware after ours. Marks
+ * the session accessed, as any use of Flask's `session` does.
+ */
+export async function getSession<T extends SessionData = SessionData>(
+  contextOrRequest: ExecutionContext | object,
+): Promise<SecureCookieSession<T>> {
+  const request: object = isExecutionContext(contextOrRequest)
+    ? contextOrRequest.switchToHttp().getRequest<object>()
+    : contextOrRequest;
+  const session = await sessionContextOf(request).openForRequest();
+  session.accessed = true;
+  return session as unknown as SecureCookieSession<T>;
+}

@@ -1,0 +1,25 @@
+// Nest integration
+export { SessionModule } from './session.module.js';
+export { SESSION_MODULE_OPTIONS, SESSION_OPTIONS_TYPE, SESSION_ASYNC_OPTIONS_TYPE } from './session.module-definition.js';
+export type { SessionModuleOptions } from './session-module-options.interface.js';
+export { SESSION_CONFIG } from './session.constants.js';
+export { Session } from './session.decorator.js';
+export { getSession } from './get-session.js';
+export { SessionInterceptor } from './session.interceptor.js';
+export { SessionMiddleware } from './session.middleware.js';
+export { resolveSessionConfig, validateSessionConfig, SessionConfigError, SESSION_CONFIG_KEYS } from './session-config.factory.js';
+
+// Session interfaces and objects
+export { createSessionConfig, DEFAULT_SESSION_CONFIG, type SessionConfig } from './interfaces/session-config.js';
+export { SessionInterface, type NullSessionClass } from './interfaces/session.interface.js';
+export { SecureCookieSessionInterface } from './interfaces/secure-cookie-session.interface.js';
+export { SessionStoreUnavailableError } from './interfaces/session-store-unavailable.error.js';
+export { SecureCookieSession, NullSession, KeyError, SessionUnavailableError, type SessionData } from './sessions/index.js';
+
+// HTTP seam
+export type { CookieOptions, SessionLogger, SessionRequest, SessionResponse } from './http/index.js';
+export { NodeSessionRequest, NodeSessionResponse, OversizeCookieError, serializeSetCookie, serializeDeleteCookie } from './http/index.js';
+
+// itsdangerous and Flask's tagged JSON
+export * from './signing/index.js';
+export * from './json/index.js';

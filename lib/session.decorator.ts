@@ -1,0 +1,28 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { sessionContextOf } from './get-session.js';
+import { SESSION_PARAM_METADATA } from './session.constants.js';
+
+const sessionParam = createParamDecorator((key: string | undefined, context: ExecutionContext): unknown => {
+  const session = sessionContextOf(context.switchToHttp().getRequest<object>()).current;
+  if (!session) {
+    throw new Error('The session was not opened for this handler: is the session interceptor disabled? Bind SessionInterceptor, or use getSession().');
+  }
+  session.accessed = true;
+  return key === undefined ? session : session.get(key);
+});
+
+/**
+ * The request's session (`@Session() session: SecureCookieSession<MyData>`), or one of its
+ * values (`@Session('userId') userId?: number`). Using it marks the session accessed, so the
+ * response gets `Vary: Cookie`. This is nest-flask-session's `Session`, not `@nestjs/common`'s.
+ */
+export function Session(key?: string): ParameterDecorator {
+  return (target, propertyKey, index) => {
+    sessionParam(key)(target, propertyKey, index);
+    // Tells the interceptor to open the session before the handler, so the parameter is ready.
+    if (propertyKey !== undefined) {
+      const handler = (target as Record<string | symbol, unknown>)[propertyKey];
+      if (typeof handler === 'function') Reflect.defineMetadata(SESSION_PARAM_METADATA, true, handler);
+    }
+  };
+}
