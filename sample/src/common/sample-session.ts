@@ -1,0 +1,23 @@
+import type { SecureCookieSession } from 'nest-flask-session';
+import type { FlashMessage } from './flash.js';
+
+/**
+ * Everything this app keeps in the session cookie. Keys are snake_case because a Flask app
+ * reading the same cookie sees exactly these names.
+ */
+export type SampleSessionData = {
+  /** The logged-in user's id (`alice`, `bob`). */
+  user_id?: string;
+  /** How many times the home page was viewed in this session. */
+  visits?: number;
+  /** Product id → quantity. Nested: changing it needs `session.modified = true`. */
+  cart?: Record<string, number>;
+  /** Where the login guard was going to send the user after logging in. */
+  next?: string;
+  /** Flask's flash messages: a list of `(category, message)` tuples. */
+  _flashes?: FlashMessage[];
+  /** Flask's permanent flag (set through `session.permanent`). */
+  _permanent?: boolean;
+};
+
+export type SampleSession = SecureCookieSession<SampleSessionData>;
