@@ -42,7 +42,8 @@ export class SessionConfigError extends Error {
 
 const TRUE = new Set(['true', '1', 'yes', 'on']);
 const FALSE = new Set(['false', '0', 'no', 'off']);
-const NULLS = new Set(['', 'null', 'none']);
+// Not 'none': SameSite=None is a real value.
+const NULLS = new Set(['', 'null']);
 
 function parseValue(key: keyof SessionConfig, raw: unknown): unknown {
   const kind = KEY_KINDS[key];
@@ -148,14 +149,19 @@ export function validateSessionConfig(config: SessionConfig): void {
 }
 
 /**
- * Flask's defaults, then what `read` (ConfigService) has, then explicit options; parsed from
- * environment strings and validated.
+ * Flask's defaults, then what `read` (ConfigService) has, parsed from environment strings, then
+ * explicit options; all validated.
  */
 export function resolveSessionConfig(options: Partial<SessionConfig>, read?: ConfigReader): SessionConfig {
   const merged: Partial<Record<keyof SessionConfig, unknown>> = {};
   for (const key of SESSION_CONFIG_KEYS) {
     const explicit = (options as Record<string, unknown>)[key];
-    const raw = explicit !== undefined ? explicit : read?.(key);
+    if (explicit !== undefined) {
+      // Explicit options are typed values: they are validated below, never re-parsed.
+      merged[key] = explicit;
+      continue;
+    }
+    const raw = read?.(key);
     if (raw !== undefined) merged[key] = parseValue(key, raw);
   }
   const config = createSessionConfig(merged as Partial<SessionConfig>);

@@ -1,13 +1,14 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { mergeMap, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { SessionContext } from './session-context.js';
 import { SESSION_PARAM_METADATA } from './session.constants.js';
 
 /**
- * Opens the session before a handler that takes `@Session()`, and saves it after the handler
- * returns, so a failing save goes through Nest's exception filters like any error. Responses
- * that leave another way (errors, `@Res()`, guards) are saved by the response hook.
+ * Opens the session before a handler that takes `@Session()`, so the parameter is ready (an
+ * asynchronous interface such as Redis cannot be opened inside a parameter decorator). Saving is
+ * not done here: the response hook saves right before the headers go out, whichever way the
+ * response leaves (returned value, `@Res()`, an exception filter, a guard, a 404).
  */
 @Injectable()
 export class SessionInterceptor implements NestInterceptor {
@@ -18,12 +19,7 @@ export class SessionInterceptor implements NestInterceptor {
     const session = SessionContext.of(context.switchToHttp().getRequest<object>());
     if (!session) return next.handle();
     if (this.needsSession(context)) await this.openSession(session);
-    return next.handle().pipe(
-      mergeMap(async (value: unknown) => {
-        await this.saveSession(session);
-        return value;
-      }),
-    );
+    return next.handle();
   }
 
   protected needsSession(context: ExecutionContext): boolean {
@@ -32,14 +28,5 @@ export class SessionInterceptor implements NestInterceptor {
 
   protected async openSession(session: SessionContext): Promise<void> {
     await session.openForRequest();
-  }
-
-  protected async saveSession(session: SessionContext): Promise<void> {
-    if (session.saved) return;
-    try {
-      await session.save();
-    } catch (error) {
-      throw session.toHttpError('saving', error);
-    }
   }
 }

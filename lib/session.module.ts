@@ -1,13 +1,13 @@
-import { Logger, Module, type MiddlewareConsumer, type NestModule, type Provider } from '@nestjs/common';
+import { Inject, Logger, Module, type DynamicModule, type MiddlewareConsumer, type NestModule, type OnModuleInit, type Provider } from '@nestjs/common';
 import { APP_INTERCEPTOR, ModuleRef, Reflector } from '@nestjs/core';
-import type { SessionConfig } from './interfaces/session-config.js';
+import { createSessionConfig, type SessionConfig } from './interfaces/session-config.js';
 import { SecureCookieSessionInterface } from './interfaces/secure-cookie-session.interface.js';
 import { SessionInterface } from './interfaces/session.interface.js';
 import { resolveSessionConfig, type ConfigReader } from './session-config.factory.js';
 import { SESSION_CONFIG } from './session.constants.js';
 import { SessionInterceptor } from './session.interceptor.js';
 import { SessionMiddleware } from './session.middleware.js';
-import { ConfigurableSessionModule, SESSION_MODULE_OPTIONS } from './session.module-definition.js';
+import { ConfigurableSessionModule, SESSION_MODULE_OPTIONS, SESSION_OPTIONS_TYPE } from './session.module-definition.js';
 import type { SessionModuleOptions } from './session-module-options.interface.js';
 
 /** `ConfigService.get`, when the application has `@nestjs/config` (an optional peer) loaded. */
@@ -19,27 +19,18 @@ async function findConfigReader(moduleRef: ModuleRef): Promise<ConfigReader | un
     return undefined;
   }
   try {
-    const configService = moduleRef.get(configModule.ConfigService, { strict: false });
-    return (key) => configService.get<unknown>(key);
+    const configService = moduleRef.get(configModule.ConfigService, { strict: false }) as InstanceType<
+      typeof configModule.ConfigService
+    > | null;
+    return configService ? (key) => configService.get<unknown>(key) : undefined;
   } catch {
     return undefined;
   }
 }
 
 const providers: Provider[] = [
-  {
-    provide: SESSION_CONFIG,
-    useFactory: async (options: SessionModuleOptions, moduleRef: ModuleRef): Promise<SessionConfig> => {
-      const config = resolveSessionConfig(options, await findConfigReader(moduleRef));
-      if (!config.SECRET_KEY) {
-        new Logger('Session').warn(
-          'No SECRET_KEY is set: sessions are read-only and every write fails. Set SECRET_KEY in the environment or .env, or pass it to SessionModule.forRoot().',
-        );
-      }
-      return config;
-    },
-    inject: [SESSION_MODULE_OPTIONS, ModuleRef],
-  },
+  // Filled in by SessionModule.onModuleInit, once ConfigService (wherever it lives) exists.
+  { provide: SESSION_CONFIG, useFactory: (): SessionConfig => createSessionConfig() },
   {
     provide: SessionInterface,
     useFactory: async (options: SessionModuleOptions, moduleRef: ModuleRef): Promise<SessionInterface> => {
@@ -65,7 +56,29 @@ const providers: Provider[] = [
  * `ConfigModule`, and Flask's defaults fill the rest.
  */
 @Module({ providers, exports: [SessionInterface, SESSION_CONFIG] })
-export class SessionModule extends ConfigurableSessionModule implements NestModule {
+export class SessionModule extends ConfigurableSessionModule implements NestModule, OnModuleInit {
+  constructor(
+    @Inject(SESSION_MODULE_OPTIONS) private readonly options: SessionModuleOptions,
+    @Inject(SESSION_CONFIG) private readonly config: SessionConfig,
+    private readonly moduleRef: ModuleRef,
+  ) {
+    super();
+  }
+
+  /** Resolves and validates the config at start-up: a bad value fails `app.init()`, naming the key. */
+  async onModuleInit(): Promise<void> {
+    Object.assign(this.config, resolveSessionConfig(this.options, await findConfigReader(this.moduleRef)));
+    if (!this.config.SECRET_KEY) {
+      new Logger('Session').warn(
+        'No SECRET_KEY is set: sessions are read-only and every write fails. Set SECRET_KEY in the environment or .env, or pass it to SessionModule.forRoot().',
+      );
+    }
+  }
+
+  static override forRoot(options: typeof SESSION_OPTIONS_TYPE = {}): DynamicModule {
+    return super.forRoot(options);
+  }
+
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(SessionMiddleware).forRoutes('{*path}');
   }
