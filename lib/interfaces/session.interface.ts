@@ -22,6 +22,8 @@ export abstract class SessionInterface<S extends SecureCookieSession<SessionData
   /** Where warnings go (undecodable cookies, oversize cookies). The module sets Nest's `Logger`. */
   logger: SessionLogger = console;
 
+  private warnedInsecure = false;
+
   makeNullSession(_config: SessionConfig): NullSession<SessionData> {
     return new this.nullSessionClass();
   }
@@ -87,6 +89,15 @@ export abstract class SessionInterface<S extends SecureCookieSession<SessionData
       const error = new OversizeCookieError(name, header.length, limit, value.length);
       if (config.SESSION_COOKIE_SIZE_POLICY === 'error') throw error;
       this.logger.warn(error.message);
+    }
+    if ((options.secure || options.partitioned) && !response.request.secure && !this.warnedInsecure) {
+      // cookie-session refuses silently here; we send the cookie (the browser decides) but say why it may vanish.
+      this.warnedInsecure = true;
+      this.logger.warn(
+        `The '${name}' cookie is Secure but this request came over plain HTTP, so browsers will not store it. ` +
+          "Behind a TLS-terminating proxy, tell Express to trust it: app.set('trust proxy', 1) " +
+          "(app.getHttpAdapter().getInstance().set('trust proxy', 1) in Nest). This warning is logged once.",
+      );
     }
     response.appendSetCookie(header);
   }

@@ -271,6 +271,31 @@ describe('SecureCookieSessionInterface.saveSession (spec §3.3)', () => {
     expect(() => save(iface, config, session)).toThrow("SameSite must be 'Strict', 'Lax', or 'None'");
   });
 
+  it('a Secure cookie over plain HTTP is sent, with one warning that names trust proxy', () => {
+    const { iface, warn } = setup();
+    const config = createSessionConfig({ SECRET_KEY: 'test key', SESSION_COOKIE_SECURE: true });
+    for (let i = 0; i < 2; i += 1) {
+      const session = new SecureCookieSession();
+      session.set('a', i);
+      expect(save(iface, config, session).setCookies()[0]).toContain('; Secure;');
+    }
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0]![0]).toContain('trust proxy');
+  });
+
+  it('nesting deeper than the decoder allows is a fresh session and one warning', () => {
+    const { iface, config, warn } = setup();
+    const raw = new URLSafeTimedSerializer('test key', {
+      salt: 'cookie-session',
+      keyDerivation: 'hmac',
+      serializer: { dumps: (v: unknown) => v as string, loads: (t: string) => t },
+    });
+    const deep = `{"a":${'['.repeat(300)}${']'.repeat(300)}}`;
+    expect(iface.openSession(config, fakeExchange(`session=${raw.dumps(deep)}`).request)!.size).toBe(0);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0]![0]).toContain('deeper than 128');
+  });
+
   it('getters can be overridden per request (test_session_dynamic_cookie_name)', () => {
     class Dynamic extends SecureCookieSessionInterface {
       override getCookieName(config: SessionConfig, request?: { url: string }): string {
