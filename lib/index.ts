@@ -23,3 +23,6 @@ export { NodeSessionRequest, NodeSessionResponse, OversizeCookieError, serialize
 // itsdangerous and Flask's tagged JSON
 export * from './signing/index.js';
 export * from './json/index.js';
+
+// Server-side sessions (ioredis is an optional peer, loaded only when a client is created from a URL)
+export * from './redis/index.js';

@@ -1,0 +1,35 @@
+/**
+ * The few Redis commands the session interface uses. An ioredis `Redis` or `Cluster` client
+ * fits it, and so does any client with the same promise-returning methods.
+ */
+export interface RedisClientLike {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, mode: 'EX', seconds: number): Promise<unknown>;
+  expire(key: string, seconds: number): Promise<unknown>;
+  del(key: string): Promise<unknown>;
+  quit(): Promise<unknown>;
+}
+
+export interface RedisConnectionOptions {
+  /** Milliseconds a command may take before the request fails with 503. @default 2000 */
+  commandTimeout: number;
+}
+
+/** Creates an ioredis client for a URL; ioredis is an optional peer, loaded only here. */
+export async function connectRedis(url: string, { commandTimeout }: RedisConnectionOptions): Promise<RedisClientLike> {
+  let Redis: (typeof import('ioredis'))['Redis'];
+  try {
+    ({ Redis } = await import('ioredis'));
+  } catch (error) {
+    throw new Error('RedisSessionInterface needs the ioredis package: npm install ioredis', { cause: error });
+  }
+  return new Redis(url, {
+    commandTimeout,
+    connectTimeout: commandTimeout,
+    // Fail a command fast while disconnected instead of retrying it for ever...
+    maxRetriesPerRequest: 1,
+    // ...but keep reconnecting in the background, so the app recovers when Redis is back.
+    retryStrategy: (attempt) => Math.min(attempt * 100, 2000),
+    lazyConnect: false,
+  });
+}
