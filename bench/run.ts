@@ -1,0 +1,187 @@
+/**
+ * `npm run bench`: HTTP throughput of session layers side by side, codec speed, and heap.
+ * Servers run in child processes pinned to one core (taskset), the load generator on the
+ * other; apps are interleaved over several short rounds and each is reported as a ratio to the
+ * bare-Nest ceiling measured in the same round, plus CPU time per request inside the server.
+ * BENCH_TINY=1 runs a few seconds in all (the smoke test in npm test); BENCH_ROUNDS and
+ * BENCH_SECONDS tune the full run. Writes bench/results/latest.md.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { RedisServer, redisInstalled } from '../test/redis/redis-server.js';
+import { runCodecBenchmark, type CodecResult } from './codec.js';
+import { SERVER_KINDS, type ServerKind } from './server.js';
+
+const TINY = process.env.BENCH_TINY === '1';
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (TINY ? 1 : 3));
+const SECONDS = Number(process.env.BENCH_SECONDS ?? (TINY ? 1 : 4));
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const OUTPUT = process.env.BENCH_OUTPUT ?? fileURLToPath(new URL('../../bench/results/latest.md', import.meta.url));
+const SERVER_SCRIPT = fileURLToPath(new URL('./server.js', import.meta.url));
+const ROUTES = ['/hit', '/read'] as const;
+const HAS_TASKSET = spawnSync('taskset', ['-c', '0', 'true']).status === 0 && cpus().length >= 2;
+
+interface Running {
+  kind: ServerKind;
+  port: number;
+  child: ChildProcess;
+  cookie?: string;
+}
+
+interface Measurement {
+  kind: ServerKind;
+  route: string;
+  round: number;
+  rps: number;
+  p99: number;
+  cpuUsPerRequest: number;
+  non2xx: number;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function ask<T>(child: ChildProcess, message: string): Promise<T> {
+  return new Promise((resolve) => {
+    child.once('message', (reply) => resolve(reply as T));
+    child.send(message);
+  });
+}
+
+async function startServer(kind: ServerKind, redisUrl?: string): Promise<Running> {
+  const port = await freePort();
+  const args = [SERVER_SCRIPT, kind, String(port), ...(redisUrl ? [redisUrl] : [])];
+  const [command, commandArgs] = HAS_TASKSET ? ['taskset', ['-c', '1', process.execPath, ...args]] : [process.execPath, args];
+  const child = spawn(command, commandArgs as string[], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)));
+  });
+  const running: Running = { kind, port, child };
+  // A valid session cookie for the load: one /hit, whose Set-Cookie every request then sends.
+  const res = await fetch(`http://127.0.0.1:${port}/hit`);
+  running.cookie = res.headers.getSetCookie().map((line) => line.split(';', 1)[0]).join('; ') || undefined;
+  return running;
+}
+
+async function measure(server: Running, route: string, round: number): Promise<Measurement> {
+  const before = await ask<{ cpu: NodeJS.CpuUsage; requests: number }>(server.child, 'stats');
+  const result = await autocannon({
+    url: `http://127.0.0.1:${server.port}${route}`,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    headers: server.cookie ? { cookie: server.cookie } : {},
+  });
+  const after = await ask<{ cpu: NodeJS.CpuUsage; requests: number }>(server.child, 'stats');
+  const served = Math.max(1, after.requests - before.requests);
+  const cpu = after.cpu.user - before.cpu.user + (after.cpu.system - before.cpu.system);
+  return {
+    kind: server.kind,
+    route,
+    round,
+    rps: result.requests.average,
+    p99: result.latency.p99,
+    cpuUsPerRequest: cpu / served,
+    non2xx: result.non2xx + result.errors,
+  };
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+function httpTable(measurements: Measurement[], kinds: ServerKind[]): string {
+  const lines = [
+    '| app | route | req/s | ratio to ceiling | p99 ms | CPU µs/request | CPU ratio to ceiling | errors |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const route of ROUTES) {
+    for (const kind of kinds) {
+      const mine = measurements.filter((m) => m.kind === kind && m.route === route);
+      // Ratios per round against the ceiling of the same round, then the median over rounds.
+      const ratios = mine.map((m) => m.rps / measurements.find((c) => c.kind === 'nest-bare' && c.route === route && c.round === m.round)!.rps);
+      const cpuRatios = mine.map((m) => measurements.find((c) => c.kind === 'nest-bare' && c.route === route && c.round === m.round)!.cpuUsPerRequest / m.cpuUsPerRequest);
+      lines.push(
+        `| ${kind} | ${route} | ${Math.round(median(mine.map((m) => m.rps)))} | ${median(ratios).toFixed(2)} | ${median(mine.map((m) => m.p99)).toFixed(1)} | ${median(mine.map((m) => m.cpuUsPerRequest)).toFixed(1)} | ${median(cpuRatios).toFixed(2)} | ${mine.reduce((sum, m) => sum + m.non2xx, 0)} |`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+function codecTable(results: CodecResult[]): string {
+  const flask = results.find((r) => r.name.startsWith("Flask's"));
+  const fmt = (ops: number | null) => (ops === null ? '–' : Math.round(ops).toLocaleString('en-US'));
+  const ratio = (ops: number | null, base: number | null | undefined) => (ops && base ? (ops / base).toFixed(1) : '–');
+  const lines = ['| codec (dumps + loads) | ops/s, ~120 B session | ratio to Flask | ops/s, ~2 KB session | ratio to Flask |', '| --- | ---: | ---: | ---: | ---: |'];
+  for (const r of results) lines.push(`| ${r.name} | ${fmt(r.smallOps)} | ${ratio(r.smallOps, flask?.smallOps)} | ${fmt(r.largeOps)} | ${ratio(r.largeOps, flask?.largeOps)} |`);
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  let redis: RedisServer | undefined;
+  const kinds: ServerKind[] = [...SERVER_KINDS];
+  const notes: string[] = [];
+  if (redisInstalled) redis = await RedisServer.start();
+  else {
+    notes.push('redis-server is not installed (apt-get install redis-server): the Redis apps were skipped.');
+    kinds.splice(0, kinds.length, ...kinds.filter((k) => !k.includes('redis')));
+  }
+  if (!HAS_TASKSET) notes.push('taskset unavailable or a single core: servers and load generator were not pinned.');
+  if (HAS_TASKSET) spawnSync('taskset', ['-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+
+  const servers: Running[] = [];
+  try {
+    for (const kind of kinds) servers.push(await startServer(kind, redis?.url));
+    const measurements: Measurement[] = [];
+    for (let round = 1; round <= ROUNDS; round += 1) {
+      for (const route of ROUTES) {
+        for (const server of servers) {
+          measurements.push(await measure(server, route, round));
+          if (!TINY) process.stderr.write('.');
+        }
+      }
+    }
+    if (!TINY) process.stderr.write('\n');
+    const codec = await runCodecBenchmark(TINY ? 0.1 : 1);
+    if (codec.flaskMissing) notes.push("/usr/bin/python3 with Flask is not available: Flask's codec was not measured.");
+
+    const header = `Benchmark run ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}; ${ROUNDS} interleaved round(s) of ${SECONDS} s per app and route, ${CONNECTIONS} connections; servers pinned to core 1, load generator to core 0: ${HAS_TASKSET ? 'yes' : 'no'}.`;
+    const report = [
+      '## HTTP (median over rounds; ratios are against bare Nest measured in the same round)',
+      '',
+      header,
+      '',
+      httpTable(measurements, kinds),
+      '',
+      '## Codec',
+      '',
+      codecTable(codec.results),
+      ...(notes.length ? ['', ...notes.map((note) => `- ${note}`)] : []),
+      '',
+      `Total time: ${((Date.now() - started) / 1000).toFixed(0)} s.`,
+      '',
+    ].join('\n');
+    console.log(report);
+    mkdirSync(new URL('.', `file://${OUTPUT}`).pathname, { recursive: true });
+    writeFileSync(OUTPUT, report);
+  } finally {
+    for (const server of servers) server.child.kill('SIGTERM');
+    await redis?.stop();
+  }
+}
+
+await main();
