@@ -106,8 +106,8 @@ export class SecureCookieSession<T extends SessionData = SessionData> implements
   }
 
   /** Returns the value of `key`, storing `defaultValue` first if the key is missing. */
-  setdefault<K extends Key<T>>(key: K, defaultValue: T[K]): T[K] {
-    if (this.data.has(key)) return this.data.get(key) as T[K];
+  setdefault<K extends Key<T>>(key: K, defaultValue: Exclude<T[K], undefined>): Exclude<T[K], undefined> {
+    if (this.data.has(key)) return this.data.get(key) as Exclude<T[K], undefined>;
     this.data.set(key, defaultValue);
     this.modified = true;
     return defaultValue;

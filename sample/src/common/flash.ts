@@ -19,14 +19,10 @@ const flashedThisRequest = new WeakMap<object, FlashMessage[]>();
  * writes it, and a Flask app sharing the cookie shows the message too (and the other way round).
  * The list is assigned back, which marks the session modified, as Flask does.
  */
-export function flash<T extends FlashingSession>(
-  session: SecureCookieSession<T>,
-  message: string | Markup,
-  category: FlashCategory | string = 'message',
-): void {
-  const flashes = [...((session.get('_flashes') as FlashMessage[] | undefined) ?? [])];
-  flashes.push(Tuple.of<string | Markup>(category, message));
-  (session as unknown as SecureCookieSession<FlashingSession>).set('_flashes', flashes);
+export function flash(session: SecureCookieSession<FlashingSession>, message: string | Markup, category: FlashCategory | string = 'message'): void {
+  const flashes: FlashMessage[] = [...(session.get('_flashes') ?? [])];
+  flashes.push(Tuple.of<string | Markup>(category, message) as FlashMessage);
+  session.set('_flashes', flashes);
 }
 
 export interface GetFlashedMessagesOptions {
@@ -40,21 +36,18 @@ export interface GetFlashedMessagesOptions {
  * Flask's `get_flashed_messages()`: pops `_flashes` from the session on the first call in a
  * request (marking it modified only if there were any), so each message is shown once.
  */
-export function getFlashedMessages<T extends FlashingSession>(
-  session: SecureCookieSession<T>,
+export function getFlashedMessages(
+  session: SecureCookieSession<FlashingSession>,
   options: GetFlashedMessagesOptions & { withCategories: true },
 ): Array<[string, string | Markup]>;
-export function getFlashedMessages<T extends FlashingSession>(
-  session: SecureCookieSession<T>,
-  options?: GetFlashedMessagesOptions,
-): Array<string | Markup>;
-export function getFlashedMessages<T extends FlashingSession>(
-  session: SecureCookieSession<T>,
+export function getFlashedMessages(session: SecureCookieSession<FlashingSession>, options?: GetFlashedMessagesOptions): Array<string | Markup>;
+export function getFlashedMessages(
+  session: SecureCookieSession<FlashingSession>,
   { withCategories = false, categoryFilter = [] }: GetFlashedMessagesOptions = {},
 ): Array<[string, string | Markup]> | Array<string | Markup> {
   let flashes = flashedThisRequest.get(session);
   if (flashes === undefined) {
-    const stored = session.has('_flashes') ? (session as unknown as SecureCookieSession<FlashingSession>).pop('_flashes') : [];
+    const stored: unknown = session.has('_flashes') ? session.pop('_flashes') : [];
     // A cookie written by another app could hold anything: keep only well-formed pairs.
     flashes = (Array.isArray(stored) ? stored : []).filter(
       (entry): entry is FlashMessage => Array.isArray(entry) && entry.length === 2 && typeof entry[0] === 'string',
@@ -62,7 +55,6 @@ export function getFlashedMessages<T extends FlashingSession>(
     flashedThisRequest.set(session, flashes);
   }
   const kept = categoryFilter.length > 0 ? flashes.filter(([category]) => categoryFilter.includes(String(category))) : flashes;
-  return withCategories
-    ? kept.map(([category, message]) => [String(category), message as string | Markup])
-    : kept.map(([, message]) => message as string | Markup);
+  if (withCategories) return kept.map((entry): [string, string | Markup] => [String(entry[0]), entry[1]!]);
+  return kept.map((entry) => entry[1]!);
 }

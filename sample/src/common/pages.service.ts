@@ -8,7 +8,11 @@ import type { SampleSession } from './sample-session.js';
 
 export interface PageContent {
   title: string;
-  body: Markup;
+  /**
+   * The page's content. A function runs after the layout has popped the flash messages, so a
+   * page that shows the session shows it as it will be saved.
+   */
+  body: Markup | (() => Markup);
 }
 
 const STYLE = `
@@ -55,6 +59,7 @@ export class PagesService {
     const user = this.users.findById(session.get('user_id'));
     const items = cartQuantity(session.get('cart'));
     const flashes = getFlashedMessages(session, { withCategories: true });
+    const body = typeof page.body === 'function' ? page.body() : page.body;
     return html`<!doctype html>
 <html lang="en">
 <head>
@@ -83,7 +88,7 @@ ${
     : ''
 }
 <h1>${page.title}</h1>
-${page.body}
+${body}
 </main>
 </body>
 </html>

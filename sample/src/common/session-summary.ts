@@ -1,4 +1,4 @@
-import { Markup, Tuple } from 'nest-flask-session';
+import { sessionJsonSerializer, type Markup } from 'nest-flask-session';
 import { html } from './html.js';
 import type { SampleSession } from './sample-session.js';
 
@@ -18,17 +18,18 @@ export function describeSeconds(seconds: number): string {
   return `${seconds} second${seconds === 1 ? '' : 's'}`;
 }
 
-/** Shows the session's data as JSON, the way a Flask app would see it after untagging. */
+/**
+ * The session's data as the cookie carries it: Flask's tagged JSON (tuples as `{" t": [...]}`,
+ * Markup as `{" m": "..."}`), indented for reading.
+ */
 export function sessionAsJson(session: SampleSession): string {
-  return JSON.stringify(
-    session.toJSON(),
-    (_key, value: unknown) => {
-      if (value instanceof Tuple) return { tuple: [...value] };
-      if (value instanceof Markup) return { markup: value.toString() };
-      return value;
-    },
-    2,
-  );
+  const wire = sessionJsonSerializer.dumps(session.toJSON());
+  try {
+    return JSON.stringify(JSON.parse(wire), null, 2);
+  } catch {
+    // Python-only spellings (NaN, Infinity) that JSON.parse refuses: show the wire text as is.
+    return wire;
+  }
 }
 
 /** A card describing the cookie's lifetime and its current contents. */
@@ -40,7 +41,7 @@ export function sessionCard(session: SampleSession, lifetimeSeconds: number): Ma
       ? html`<strong>Permanent</strong> (“remember me”): the cookie has an <code>Expires</code> date ${describeSeconds(lifetimeSeconds)} ahead, pushed forward on every request.`
       : html`<strong>Browser session</strong>: the cookie has no <code>Expires</code> date and goes away when the browser closes.`
   }</p>
-  <p class="muted">The cookie is signed with <code>SECRET_KEY</code> (a Flask app with the same key reads it), not encrypted: anyone holding it can read what is below.</p>
-  <pre><code>${sessionAsJson(session)}</code></pre>
+  <p class="muted">The cookie is signed with <code>SECRET_KEY</code> (a Flask app with the same key reads it), not encrypted: anyone holding it can read what is below. This is the JSON inside it, in Flask's tagged format:</p>
+  <pre id="session-json"><code>${sessionAsJson(session)}</code></pre>
 </section>`;
 }

@@ -1,10 +1,9 @@
-import { Controller, Get } from '@nestjs/common';
-import { Session } from 'nest-flask-session';
+import { Controller, Get, Inject } from '@nestjs/common';
+import { Session, SESSION_CONFIG, type SessionConfig } from 'nest-flask-session';
 import { html } from '../common/html.js';
 import { PagesService } from '../common/pages.service.js';
 import type { SampleSession } from '../common/sample-session.js';
 import { sessionCard } from '../common/session-summary.js';
-import { SampleSettings } from '../sample-settings.js';
 import { UsersService } from '../auth/users.service.js';
 
 @Controller()
@@ -12,7 +11,7 @@ export class HomeController {
   constructor(
     private readonly pages: PagesService,
     private readonly users: UsersService,
-    private readonly settings: SampleSettings,
+    @Inject(SESSION_CONFIG) private readonly config: SessionConfig,
   ) {}
 
   /** The visit counter: a top-level write, so the session is saved without further ado. */
@@ -23,7 +22,7 @@ export class HomeController {
     const user = this.users.findById(session.get('user_id'));
     return this.pages.render(session, {
       title: user ? `Hello, ${user.name}` : 'Welcome',
-      body: html`<section class="card">
+      body: () => html`<section class="card">
   <h2>Visit counter</h2>
   <p>You have viewed this page <span class="big" id="visits">${visits}</span> time${visits === 1 ? '' : 's'} in this session.</p>
 </section>
@@ -36,7 +35,7 @@ export class HomeController {
   </ul>
   <p class="muted">${user ? html`You are logged in as <strong id="user-id">${user.id}</strong>.` : 'You are not logged in.'}</p>
 </section>
-${sessionCard(session, this.settings.permanentSessionLifetime)}`,
+${sessionCard(session, this.config.PERMANENT_SESSION_LIFETIME)}`,
     });
   }
 

@@ -1,0 +1,86 @@
+import { Body, Controller, Get, Inject, Post, Redirect } from '@nestjs/common';
+import { Session, SESSION_CONFIG, type SessionConfig } from 'nest-flask-session';
+import { flash } from '../common/flash.js';
+import { html } from '../common/html.js';
+import { PagesService } from '../common/pages.service.js';
+import type { SampleSession } from '../common/sample-session.js';
+import { describeSeconds } from '../common/session-summary.js';
+import { safeNextUrl } from './login-required.guard.js';
+import { DEMO_CREDENTIALS, UsersService } from './users.service.js';
+
+/** The login form's fields (`application/x-www-form-urlencoded`). */
+interface LoginForm {
+  username?: unknown;
+  password?: unknown;
+  /** Present (`"on"`) when "remember me" is ticked. */
+  remember?: unknown;
+}
+
+type RedirectTo = { url: string; statusCode: number };
+
+/** 303 See Other: after a POST, the browser follows with a GET. */
+const seeOther = (url: string): RedirectTo => ({ url, statusCode: 303 });
+
+@Controller()
+export class AuthController {
+  constructor(
+    private readonly pages: PagesService,
+    private readonly users: UsersService,
+    @Inject(SESSION_CONFIG) private readonly config: SessionConfig,
+  ) {}
+
+  @Get('login')
+  loginForm(@Session() session: SampleSession): string {
+    const user = this.users.findById(session.get('user_id'));
+    const next = session.get('next');
+    return this.pages.render(session, {
+      title: 'Log in',
+      body: html`${user ? html`<p class="card">You are already logged in as <strong>${user.name}</strong>. Logging in again switches user.</p>` : ''}
+<section class="card">
+  <form method="post" action="/login" id="login-form">
+    <label for="username">Username</label>
+    <input type="text" id="username" name="username" autocomplete="username" required autofocus>
+    <label for="password">Password</label>
+    <input type="password" id="password" name="password" autocomplete="current-password" required>
+    <label class="check"><input type="checkbox" id="remember" name="remember"> Remember me for ${describeSeconds(this.config.PERMANENT_SESSION_LIFETIME)} (a permanent session)</label>
+    <p><button class="button" type="submit">Log in</button></p>
+  </form>
+  ${next ? html`<p class="muted" id="next-hint">After logging in you will go back to <code>${next}</code>.</p>` : ''}
+</section>
+<section class="card">
+  <h2>Demo accounts</h2>
+  <table><tr><th>Username</th><th>Password</th></tr>
+  ${DEMO_CREDENTIALS.map(({ username, password }) => html`<tr><td><code>${username}</code></td><td><code>${password}</code></td></tr>`)}
+  </table>
+</section>`,
+    });
+  }
+
+  /**
+   * Checks the password, stores the user id, makes the session permanent when "remember me" is
+   * ticked, and goes back to the page the login guard stopped (`next`), or home.
+   */
+  @Post('login')
+  @Redirect()
+  login(@Session() session: SampleSession, @Body() form: LoginForm): RedirectTo {
+    const user = this.users.authenticate(form.username, form.password);
+    if (!user) {
+      flash(session, 'Invalid username or password.', 'error');
+      return seeOther('/login');
+    }
+    const next = safeNextUrl(session.pop('next', undefined));
+    session.set('user_id', user.id);
+    // Flask's `session.permanent = True`: the cookie gets Expires = now + PERMANENT_SESSION_LIFETIME,
+    // refreshed on every request (SESSION_REFRESH_EACH_REQUEST). Otherwise it is a browser-session cookie.
+    session.permanent = form.remember !== undefined && form.remember !== '';
+    flash(session, `Welcome, ${user.name}! You are logged in.`, 'success');
+    return seeOther(next);
+  }
+
+  /** Clears the whole session: an empty, modified session makes the server delete the cookie. */
+  @Post('logout')
+  @Redirect('/logged-out', 303)
+  logout(@Session() session: SampleSession): void {
+    session.clear();
+  }
+}
