@@ -34,6 +34,7 @@ export class RedisServer {
     });
     const server = new RedisServer(child, port);
     const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => {}); // refused until the server is up: expected while polling
     const deadline = Date.now() + 10000;
     for (;;) {
       try {
