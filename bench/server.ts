@@ -129,4 +129,7 @@ async function main(): Promise<void> {
   process.send?.('ready');
 }
 
-if (process.argv[1]?.endsWith('server.js')) await main();
+if (process.argv[1]?.endsWith('server.js')) {
+  process.on('SIGINT', () => process.exit(0));
+  await main();
+}

@@ -11,7 +11,7 @@ export { resolveSessionConfig, validateSessionConfig, SessionConfigError, SESSIO
 
 // Session interfaces and objects
 export { createSessionConfig, DEFAULT_SESSION_CONFIG, type SessionConfig } from './interfaces/session-config.js';
-export { SessionInterface, type NullSessionClass } from './interfaces/session.interface.js';
+export { SessionInterface, type NullSessionClass, type SessionCookieAttributes } from './interfaces/session.interface.js';
 export { SecureCookieSessionInterface } from './interfaces/secure-cookie-session.interface.js';
 export { SessionStoreUnavailableError } from './interfaces/session-store-unavailable.error.js';
 export { SecureCookieSession, NullSession, KeyError, SessionUnavailableError, type SessionData } from './sessions/index.js';

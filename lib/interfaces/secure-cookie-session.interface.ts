@@ -92,20 +92,13 @@ export class SecureCookieSessionInterface extends SessionInterface<SecureCookieS
   }
 
   saveSession(config: SessionConfig, session: SecureCookieSession<SessionData>, response: SessionResponse): void {
-    const request = response.request;
-    const name = this.getCookieName(config, request);
-    const domain = this.getCookieDomain(config, request);
-    const path = this.getCookiePath(config, request);
-    const secure = this.getCookieSecure(config, request);
-    const partitioned = this.getCookiePartitioned(config, request);
-    const sameSite = this.getCookieSameSite(config, request);
-    const httpOnly = this.getCookieHttpOnly(config, request);
+    const { name, ...attributes } = this.getCookieAttributes(config, response.request);
 
     if (session.accessed) response.addVary('Cookie');
 
     if (session.size === 0) {
       if (session.modified) {
-        response.deleteCookie(name, { domain, path, secure, partitioned, sameSite, httpOnly });
+        response.deleteCookie(name, attributes);
         response.addVary('Cookie');
       }
       return;
@@ -117,7 +110,7 @@ export class SecureCookieSessionInterface extends SessionInterface<SecureCookieS
     if (!serializer) return;
     const expires = this.getExpirationTime(config, session);
     const value = serializer.dumps(session.toJSON());
-    this.setSessionCookie(config, response, name, value, { expires, httpOnly, domain, path, secure, partitioned, sameSite });
+    this.setSessionCookie(config, response, name, value, { ...attributes, expires });
     response.addVary('Cookie');
   }
 

@@ -6,6 +6,17 @@ import { NullSession } from '../sessions/null-session.js';
 import type { SecureCookieSession, SessionData } from '../sessions/secure-cookie-session.js';
 import type { SessionConfig } from './session-config.js';
 
+/** The session cookie's name and attributes for one response, from the getters. */
+export interface SessionCookieAttributes {
+  name: string;
+  domain: string | null;
+  path: string;
+  secure: boolean;
+  partitioned: boolean;
+  sameSite: string | null;
+  httpOnly: boolean;
+}
+
 /** A class whose instances are null sessions (Flask's `null_session_class`). */
 export type NullSessionClass = new () => NullSession<SessionData>;
 
@@ -70,6 +81,19 @@ export abstract class SessionInterface<S extends SecureCookieSession<SessionData
   /** Modified sessions are saved; permanent ones also on every request when refreshing is on. */
   shouldSetCookie(config: SessionConfig, session: S): boolean {
     return session.modified || (session.permanent && config.SESSION_REFRESH_EACH_REQUEST);
+  }
+
+  /** Calls every cookie getter once, in Flask's order, for a save. */
+  protected getCookieAttributes(config: SessionConfig, request: SessionRequest): SessionCookieAttributes {
+    return {
+      name: this.getCookieName(config, request),
+      domain: this.getCookieDomain(config, request),
+      path: this.getCookiePath(config, request),
+      secure: this.getCookieSecure(config, request),
+      partitioned: this.getCookiePartitioned(config, request),
+      sameSite: this.getCookieSameSite(config, request),
+      httpOnly: this.getCookieHttpOnly(config, request),
+    };
   }
 
   /**

@@ -80,14 +80,7 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
   }
 
   async saveSession(config: SessionConfig, session: RedisSession, response: SessionResponse): Promise<void> {
-    const request = response.request;
-    const name = this.getCookieName(config, request);
-    const domain = this.getCookieDomain(config, request);
-    const path = this.getCookiePath(config, request);
-    const secure = this.getCookieSecure(config, request);
-    const partitioned = this.getCookiePartitioned(config, request);
-    const sameSite = this.getCookieSameSite(config, request);
-    const httpOnly = this.getCookieHttpOnly(config, request);
+    const { name, ...attributes } = this.getCookieAttributes(config, response.request);
     const client = await this.getClient(config);
     const key = this.prefixInUse + session.id;
 
@@ -96,7 +89,7 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
     if (session.size === 0) {
       if (session.modified || session.destroyed) {
         if (!session.new) await this.command('deleting', () => client.del(key));
-        response.deleteCookie(name, { domain, path, secure, partitioned, sameSite, httpOnly });
+        response.deleteCookie(name, attributes);
         response.addVary('Cookie');
       }
       return;
@@ -113,7 +106,7 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
     }
     const signed = this.getSigner(config)!.sign(session.id);
     const expires = this.getExpirationTime(config, session);
-    this.setSessionCookie(config, response, name, signed, { expires, httpOnly, domain, path, secure, partitioned, sameSite });
+    this.setSessionCookie(config, response, name, signed, { ...attributes, expires });
     response.addVary('Cookie');
   }
 

@@ -8,10 +8,14 @@ import {
 import { Markup, Tuple, UUID } from '../../lib/json/index.js';
 import { NullSession, SecureCookieSession } from '../../lib/sessions/index.js';
 import { URLSafeTimedSerializer } from '../../lib/signing/index.js';
+import { passThroughSerializer } from '../support/flask-vectors.js';
 import { fakeExchange } from './fake-http.js';
 
 const NOW = 1700000000;
 const EXAMPLE_1 = 'eyJuYW1lIjoiYWxpY2UiLCJ1c2VyX2lkIjo0Mn0.ZVPxAA.FDKVgqPmIWNvDD8SnblR4-PQdhk';
+
+/** Signs payload text as the interface would, without encoding it first. */
+const rawSigner = () => new URLSafeTimedSerializer('test key', { salt: 'cookie-session', keyDerivation: 'hmac', serializer: passThroughSerializer });
 
 function setup(overrides: Partial<SessionConfig> = {}) {
   const iface = new SecureCookieSessionInterface();
@@ -89,11 +93,7 @@ describe('SecureCookieSessionInterface.openSession (spec §3.2)', () => {
 
   it('a correctly signed but undecodable payload is an empty session and one warning', () => {
     const { iface, config, warn } = setup();
-    const raw = new URLSafeTimedSerializer('test key', {
-      salt: 'cookie-session',
-      keyDerivation: 'hmac',
-      serializer: { dumps: (v: unknown) => v as string, loads: (t: string) => t },
-    });
+    const raw = rawSigner();
     for (const payload of ['{"id":{" u":"not-a-uuid"}}', '42', '"text"', '[1,2]', '{"unterminated":']) {
       warn.mockClear();
       const session = iface.openSession(config, fakeExchange(`session=${raw.dumps(payload)}`).request)!;
@@ -105,11 +105,7 @@ describe('SecureCookieSessionInterface.openSession (spec §3.2)', () => {
 
   it('null and [] payloads are empty sessions; a list of pairs becomes a dict (Python dict())', () => {
     const { iface, config, warn } = setup();
-    const raw = new URLSafeTimedSerializer('test key', {
-      salt: 'cookie-session',
-      keyDerivation: 'hmac',
-      serializer: { dumps: (v: unknown) => v as string, loads: (t: string) => t },
-    });
+    const raw = rawSigner();
     expect(iface.openSession(config, fakeExchange(`session=${raw.dumps('null')}`).request)!.size).toBe(0);
     expect(iface.openSession(config, fakeExchange(`session=${raw.dumps('[]')}`).request)!.size).toBe(0);
     expect(iface.openSession(config, fakeExchange(`session=${raw.dumps('[["a",1]]')}`).request)!.toJSON()).toEqual({ a: 1 });
@@ -285,11 +281,7 @@ describe('SecureCookieSessionInterface.saveSession (spec §3.3)', () => {
 
   it('nesting deeper than the decoder allows is a fresh session and one warning', () => {
     const { iface, config, warn } = setup();
-    const raw = new URLSafeTimedSerializer('test key', {
-      salt: 'cookie-session',
-      keyDerivation: 'hmac',
-      serializer: { dumps: (v: unknown) => v as string, loads: (t: string) => t },
-    });
+    const raw = rawSigner();
     const deep = `{"a":${'['.repeat(300)}${']'.repeat(300)}}`;
     expect(iface.openSession(config, fakeExchange(`session=${raw.dumps(deep)}`).request)!.size).toBe(0);
     expect(warn).toHaveBeenCalledTimes(1);

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import {
@@ -12,24 +11,12 @@ import {
   Signer,
   TimestampSigner,
   URLSafeTimedSerializer,
-  type DigestMethod,
 } from '../../lib/signing/index.js';
+import { flaskVectors, passThroughSerializer } from '../support/flask-vectors.js';
 
-interface Vector {
-  name: string;
-  mode: 'mint' | 'open';
-  secret_keys: string[];
-  salt: string;
-  digest: DigestMethod;
-  timestamp: number | null;
-  tagged: string | null;
-  cookie: string;
-  compressed: boolean;
-  quirk?: boolean;
-}
-const vectors = (JSON.parse(readFileSync(new URL('../fixtures/flask-vectors.json', import.meta.url), 'utf8')) as { vectors: Vector[] }).vectors;
+const vectors = flaskVectors;
 const mints = vectors.filter((v) => v.mode === 'mint');
-const passThrough = { dumps: (v: unknown) => v as string, loads: (t: string) => t };
+const passThrough = passThroughSerializer;
 
 describe('URLSafeTimedSerializer on Flask payload text', () => {
   it.each(mints.map((v) => [v.name, v] as const))('mints %s byte for byte', (_name, v) => {

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { TaggedJSONSerializer } from '../../lib/json/index.js';
 import {
   BadPayload,
@@ -6,30 +5,11 @@ import {
   BadTimeSignature,
   SignatureExpired,
   URLSafeTimedSerializer,
-  type DigestMethod,
 } from '../../lib/signing/index.js';
+import { flaskVectors, type FlaskVector } from '../support/flask-vectors.js';
 
-interface Vector {
-  name: string;
-  category: string;
-  mode: 'mint' | 'open';
-  secret_keys: string[];
-  salt: string;
-  digest: DigestMethod;
-  timestamp: number | null;
-  tagged: string | null;
-  cookie: string;
-  compressed: boolean;
-  now?: number;
-  max_age?: number;
-  expect?: 'ok' | 'BadSignature' | 'BadTimeSignature' | 'SignatureExpired' | 'BadPayload';
-  expect_tagged?: string;
-  quirk?: boolean;
-}
-
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/flask-vectors.json', import.meta.url), 'utf8')) as {
-  vectors: Vector[];
-};
+const fixture = { vectors: flaskVectors };
+type Vector = FlaskVector;
 const tagged = new TaggedJSONSerializer();
 
 function serializerFor(vector: Vector, now: number) {
