@@ -3,6 +3,12 @@
  * a Nest app. Each test is named after the Flask test it ports. Flask's TESTING mode (exceptions
  * propagate to the test client) has no Nest equivalent: where Flask expects a raised exception
  * we expect the 500 response Nest produces.
+ *
+ * Not ported, on purpose: Flask 2.2's test_session_using_server_name(_and_port, _port_and_path),
+ * test_session_localhost_warning and test_session_ip_warning. They check a cookie domain derived
+ * from SERVER_NAME, which Flask 2.3 removed; current Flask (and this module) sends no Domain
+ * unless SESSION_COOKIE_DOMAIN is set, which test_session_using_session_settings covers.
+ * TestGreenletContextCopying and test_session_transactions_keep_context are Python-specific.
  */
 import { Body, Controller, Get, Header, HttpCode, Injectable, Post, Req, Res, UseInterceptors, type CallHandler, type ExecutionContext, type INestApplication, type NestInterceptor } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
