@@ -1,5 +1,6 @@
 import { deflateSync } from 'node:zlib';
 import fc from 'fast-check';
+import pako from 'pako';
 import {
   BadData,
   BadPayload,
@@ -152,6 +153,17 @@ describe('keys, derivations and digests', () => {
 });
 
 describe('properties (fast-check, fixed seed)', () => {
+  it("the reusable deflater writes exactly pako.deflate's bytes, call after call", () => {
+    const inputs = fc.oneof(
+      fc.uint8Array({ maxLength: 3000 }),
+      fc.string({ maxLength: 2000 }).map((text) => Buffer.from(text.repeat(3))),
+      fc.array(fc.constantFrom('{"a":', '1,', '"sku":"SKU-', '7"}', ' '), { maxLength: 4000 }).map((parts) => Buffer.from(parts.join(''))),
+    );
+    fc.assert(fc.property(fc.array(inputs, { minLength: 2, maxLength: 4 }), (batch) => {
+      for (const input of batch) expect(deflate(input).equals(Buffer.from(pako.deflate(input)))).toBe(true);
+    }), { seed: 20261122, numRuns: 300 });
+  });
+
 
   const s = new URLSafeTimedSerializer(['a', 'b'], { salt: 'cookie-session', keyDerivation: 'hmac' });
 

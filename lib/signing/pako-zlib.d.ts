@@ -1,0 +1,50 @@
+// Types for pako 2's zlib core (public subpaths in pako's exports map), used for one reusable stream.
+declare module 'pako/lib/zlib/zstream.js' {
+  class ZStream {
+    input: Uint8Array | null;
+    next_in: number;
+    avail_in: number;
+    output: Uint8Array | null;
+    next_out: number;
+    avail_out: number;
+    state: DeflateState | null;
+  }
+  /** The fields of pako's deflate state that a reset touches (zlib's lm_init). */
+  export interface DeflateState {
+    w_size: number;
+    window_size: number;
+    head: Uint16Array;
+    max_lazy_match: number;
+    good_match: number;
+    nice_match: number;
+    max_chain_length: number;
+    strstart: number;
+    block_start: number;
+    lookahead: number;
+    insert: number;
+    match_length: number;
+    prev_length: number;
+    match_available: number;
+    ins_h: number;
+  }
+  export default ZStream;
+}
+
+declare module 'pako/lib/zlib/deflate.js' {
+  import type ZStream from 'pako/lib/zlib/zstream.js';
+  const zlibDeflate: {
+    deflateInit2(
+      strm: ZStream,
+      level: number,
+      method: number,
+      windowBits: number,
+      memLevel: number,
+      strategy: number,
+      legacyHash: boolean,
+    ): number;
+    deflateReset(strm: ZStream): number;
+    deflateResetKeep(strm: ZStream): number;
+    deflate(strm: ZStream, flush: number): number;
+  };
+  export default zlibDeflate;
+}
