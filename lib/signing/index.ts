@@ -5,4 +5,4 @@ export { Signer, type SignerOptions } from './signer.js';
 export { TimestampSigner, type TimestampedValue, type TimestampSignerOptions, type UnsignOptions } from './timestamp-signer.js';
 export { jsonSerializer, type Serializer } from './serializer.js';
 export { URLSafeTimedSerializer, type URLSafeTimedSerializerOptions } from './url-safe-timed-serializer.js';
-export { deflate, inflate } from './compression.js';
+export { deflate, inflate, InflateLimitExceeded } from './compression.js';

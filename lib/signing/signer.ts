@@ -1,12 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { base64UrlDecode, base64UrlEncode } from './encoding.js';
 import { BadSignature } from './errors.js';
-import { deriveKey, type DigestMethod, type KeyDerivation, type SecretKey } from './key-derivation.js';
+import { assertDigestMethod, deriveKey, type DigestMethod, type KeyDerivation, type SecretKey } from './key-derivation.js';
 
 export interface SignerOptions {
   /** Namespaces the signature: values signed with another salt never verify. @default 'itsdangerous.Signer' */
   salt?: string | Buffer;
-  /** @default '.' */
+  /** Must not occur in base64url (`A-Za-z0-9-_`) nor be `=`. @default '.' */
   sep?: string;
   /** @default 'django-concat' (itsdangerous' default; Flask's sessions use 'hmac') */
   keyDerivation?: KeyDerivation;
@@ -16,8 +16,8 @@ export interface SignerOptions {
 
 const BASE64_ALPHABET = /[A-Za-z0-9_\-=]/;
 
-function toBuffer(value: string | Buffer): Buffer {
-  return typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
+function toText(value: string | Buffer): string {
+  return typeof value === 'string' ? value : value.toString('utf8');
 }
 
 /**
@@ -31,22 +31,24 @@ export class Signer {
   readonly digestMethod: DigestMethod;
   readonly secretKeys: readonly SecretKey[];
   // Derived once here: deriving per call would double the HMAC work of every request.
+  // Newest (last) key first, the order verification tries them in; [0] signs.
   private readonly derivedKeys: readonly Buffer[];
 
   constructor(secretKeys: SecretKey | readonly SecretKey[], options: SignerOptions = {}) {
-    this.secretKeys = Array.isArray(secretKeys) ? [...(secretKeys as readonly SecretKey[])] : [secretKeys as SecretKey];
-    if (this.secretKeys.length === 0) throw new TypeError('Signer needs at least one secret key');
+    const keys: readonly SecretKey[] = typeof secretKeys === 'string' || Buffer.isBuffer(secretKeys) ? [secretKeys] : secretKeys;
+    if (keys.length === 0) throw new TypeError('Signer needs at least one secret key');
+    this.secretKeys = [...keys];
     this.sep = options.sep ?? '.';
     if (this.sep.length === 0 || BASE64_ALPHABET.test(this.sep)) {
-      throw new TypeError('The given separator cannot be used because it may be contained in the signature itself. ASCII letters, digits, and "-_=" must not be used.');
+      throw new TypeError(
+        'The given separator cannot be used because it may be contained in the signature itself. ASCII letters, digits, and "-_=" must not be used.',
+      );
     }
-    this.salt = toBuffer(options.salt ?? 'itsdangerous.Signer');
+    this.salt = Buffer.from(options.salt ?? 'itsdangerous.Signer');
     this.keyDerivation = options.keyDerivation ?? 'django-concat';
     this.digestMethod = options.digestMethod ?? 'sha1';
-    // Newest (last) key first: that is the order verification tries them in.
-    this.derivedKeys = [...this.secretKeys]
-      .reverse()
-      .map((key) => deriveKey(key, this.salt, this.keyDerivation, this.digestMethod));
+    assertDigestMethod(this.digestMethod);
+    this.derivedKeys = [...this.secretKeys].reverse().map((key) => deriveKey(key, this.salt, this.keyDerivation, this.digestMethod));
   }
 
   /** The base64url signature of `value` made with the signing (last) key. */
@@ -54,16 +56,22 @@ export class Signer {
     return base64UrlEncode(this.mac(this.derivedKeys[0]!, value));
   }
 
+  /** `value + sep + signature`. */
   sign(value: string | Buffer): string {
-    const text = typeof value === 'string' ? value : value.toString('utf8');
-    return `${text}${this.sep}${this.getSignature(value)}`;
+    // Sign the text we return, so a Buffer that is not valid UTF-8 still yields a verifiable value.
+    const text = toText(value);
+    return `${text}${this.sep}${this.getSignature(text)}`;
   }
 
-  /** Constant-time check of `sig` against every key; never throws. */
+  /**
+   * Checks `sig` against every key, newest first. An undecodable or wrong-length signature is
+   * `false`, never an exception. Comparison is constant time; only the length, which is public,
+   * short-circuits.
+   */
   verifySignature(value: string | Buffer, sig: string | Buffer): boolean {
     let provided: Buffer;
     try {
-      provided = base64UrlDecode(typeof sig === 'string' ? sig : sig.toString('latin1'));
+      provided = base64UrlDecode(toText(sig));
     } catch {
       return false;
     }
@@ -76,7 +84,7 @@ export class Signer {
 
   /** Returns the value without its signature, or throws {@link BadSignature}. */
   unsign(signedValue: string | Buffer): string {
-    const signed = typeof signedValue === 'string' ? signedValue : signedValue.toString('utf8');
+    const signed = toText(signedValue);
     const index = signed.lastIndexOf(this.sep);
     if (index < 0) throw new BadSignature(`No "${this.sep}" found in value`);
     const value = signed.slice(0, index);
@@ -85,6 +93,7 @@ export class Signer {
     throw new BadSignature(`Signature "${sig}" does not match`, Buffer.from(value, 'utf8'));
   }
 
+  /** `true` if {@link unsign} would succeed. */
   validate(signedValue: string | Buffer): boolean {
     try {
       this.unsign(signedValue);

@@ -9,7 +9,10 @@ export interface TimestampSignerOptions extends SignerOptions {
 }
 
 export interface UnsignOptions {
-  /** Seconds a signature stays valid; `age == maxAge` is still valid, a future date is not. */
+  /**
+   * Seconds a signature stays valid: `age == maxAge` is still valid, a timestamp in the future is
+   * {@link SignatureExpired}. Omitted or `null`: no age check.
+   */
   maxAge?: number | null;
 }
 
@@ -18,6 +21,13 @@ export interface TimestampedValue<T> {
   value: T;
   timestamp: Date;
 }
+
+/**
+ * The last second Python's `datetime` can represent (9999-12-31T23:59:59Z). itsdangerous turns
+ * later timestamps into "Malformed timestamp" (bad signature) or an uncaught `ValueError` (valid
+ * signature); we make both "Malformed timestamp".
+ */
+const MAX_TIMESTAMP = 253_402_300_799;
 
 const systemClock = (): number => Date.now() / 1000;
 
@@ -39,18 +49,28 @@ export class TimestampSigner extends Signer {
     return new Date(timestamp * 1000);
   }
 
+  /** `value + sep + base64url(timestamp) + sep + signature`. */
   override sign(value: string | Buffer): string {
     const text = typeof value === 'string' ? value : value.toString('utf8');
-    const timestamp = base64UrlEncode(intToBytes(this.getTimestamp()));
-    return super.sign(`${text}${this.sep}${timestamp}`);
+    return super.sign(`${text}${this.sep}${base64UrlEncode(intToBytes(this.getTimestamp()))}`);
   }
 
-  override unsign(signedValue: string | Buffer, options: UnsignOptions = {}): string {
-    return this.unsignWithTimestamp(signedValue, options).value;
+  /**
+   * Verifies the signature, then the age. Throws {@link BadSignature} (no separator at all),
+   * {@link BadTimeSignature} (bad signature, missing or malformed timestamp) or
+   * {@link SignatureExpired}.
+   */
+  override unsign(signedValue: string | Buffer, options?: UnsignOptions & { returnTimestamp?: false }): string;
+  override unsign(signedValue: string | Buffer, options: UnsignOptions & { returnTimestamp: true }): TimestampedValue<string>;
+  override unsign(signedValue: string | Buffer, options?: UnsignOptions & { returnTimestamp?: boolean }): string | TimestampedValue<string>;
+  override unsign(signedValue: string | Buffer, options: UnsignOptions & { returnTimestamp?: boolean } = {}): string | TimestampedValue<string> {
+    const result = this.unsignWithTimestamp(signedValue, options);
+    return options.returnTimestamp ? result : result.value;
   }
 
-  /** Like {@link unsign}, also returning when the value was signed. */
+  /** {@link unsign} that also returns when the value was signed. */
   unsignWithTimestamp(signedValue: string | Buffer, options: UnsignOptions = {}): TimestampedValue<string> {
+    // Steps 5-11 of itsdangerous' TimestampSigner.unsign (spec §6.2).
     let result: string;
     let signatureError: BadSignature | null = null;
     try {
@@ -67,33 +87,36 @@ export class TimestampSigner extends Signer {
       throw new BadTimeSignature('timestamp missing', Buffer.from(result, 'utf8'));
     }
     const value = result.slice(0, index);
-    const timestamp = this.readTimestamp(result.slice(index + this.sep.length));
+    const payload = (): Buffer => Buffer.from(value, 'utf8');
+    const timestamp = readTimestamp(result.slice(index + this.sep.length));
 
     if (signatureError) {
-      const dateSigned = timestamp === null ? null : this.dateOrNull(timestamp);
-      throw new BadTimeSignature(signatureError.message, Buffer.from(value, 'utf8'), dateSigned);
-    }
-    // A valid signature over a malformed timestamp: only a key holder made it, but it is still unusable.
-    if (timestamp === null || typeof timestamp === 'bigint') {
-      throw new BadTimeSignature('Malformed timestamp', Buffer.from(value, 'utf8'));
+      let dateSigned: Date | null = null;
+      if (timestamp !== null) {
+        dateSigned = this.dateFor(timestamp);
+        if (dateSigned === null) throw new BadTimeSignature('Malformed timestamp', payload());
+      }
+      throw new BadTimeSignature(signatureError.message, payload(), dateSigned);
     }
 
-    const dateSigned = this.timestampToDate(timestamp);
-    if (options.maxAge != null) {
-      const age = this.getTimestamp() - timestamp;
-      if (age > options.maxAge) {
-        throw new SignatureExpired(`Signature age ${age} > ${options.maxAge} seconds`, Buffer.from(value, 'utf8'), dateSigned);
-      }
-      if (age < 0) {
-        throw new SignatureExpired(`Signature age ${age} < 0 seconds`, Buffer.from(value, 'utf8'), dateSigned);
-      }
+    // A valid signature over a bad timestamp: only a key holder can make one, but it is unusable.
+    const dateSigned = timestamp === null ? null : this.dateFor(timestamp);
+    if (dateSigned === null) throw new BadTimeSignature('Malformed timestamp', payload());
+
+    const maxAge = options.maxAge;
+    if (maxAge != null) {
+      // dateFor() accepted it, so the timestamp is a safe integer.
+      const age = this.getTimestamp() - Number(timestamp);
+      if (age > maxAge) throw new SignatureExpired(`Signature age ${age} > ${maxAge} seconds`, payload(), dateSigned);
+      if (age < 0) throw new SignatureExpired(`Signature age ${age} < 0 seconds`, payload(), dateSigned);
     }
     return { value, timestamp: dateSigned };
   }
 
+  /** `true` if {@link unsign} would succeed with these options. */
   override validate(signedValue: string | Buffer, options: UnsignOptions = {}): boolean {
     try {
-      this.unsign(signedValue, options);
+      this.unsignWithTimestamp(signedValue, options);
       return true;
     } catch (error) {
       if (error instanceof BadSignature) return false;
@@ -101,17 +124,18 @@ export class TimestampSigner extends Signer {
     }
   }
 
-  private readTimestamp(segment: string): number | bigint | null {
-    try {
-      return bytesToInt(base64UrlDecode(segment));
-    } catch {
-      return null;
-    }
+  /** `null` where Python's `datetime` would overflow. */
+  private dateFor(timestamp: number | bigint): Date | null {
+    if (typeof timestamp === 'bigint' || timestamp > MAX_TIMESTAMP) return null;
+    return this.timestampToDate(timestamp);
   }
+}
 
-  private dateOrNull(timestamp: number | bigint): Date | null {
-    if (typeof timestamp === 'bigint') return null;
-    const date = this.timestampToDate(timestamp);
-    return Number.isNaN(date.getTime()) ? null : date;
+/** `null` if the segment is not canonical base64url or holds more than 8 bytes. */
+function readTimestamp(segment: string): number | bigint | null {
+  try {
+    return bytesToInt(base64UrlDecode(segment));
+  } catch {
+    return null;
   }
 }

@@ -1,4 +1,5 @@
-import { inflate, deflate } from './compression.js';
+import { constants as bufferConstants } from 'node:buffer';
+import { deflate, inflate, InflateLimitExceeded } from './compression.js';
 import { base64UrlDecode, base64UrlEncode } from './encoding.js';
 import { BadPayload } from './errors.js';
 import type { DigestMethod, KeyDerivation, SecretKey } from './key-derivation.js';
@@ -16,10 +17,15 @@ export interface URLSafeTimedSerializerOptions {
   keyDerivation?: KeyDerivation;
   /** The clock in Unix seconds. @default the system clock */
   now?: () => number;
-  /** Largest payload, in bytes after decompression, that `loads` accepts. @default 262144 */
+  /**
+   * Largest payload, in bytes after decompression, that `loads` accepts; more is
+   * {@link BadPayload}. Not part of itsdangerous: it bounds what a forged-but-signed or
+   * leaked-key cookie can make us inflate. @default 262144 (256 KiB)
+   */
   maxPayloadSize?: number;
 }
 
+const DEFAULT_MAX_PAYLOAD_SIZE = 256 * 1024;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
@@ -27,13 +33,17 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * bytes, base64url-encodes and signs with a timestamp. `loads` reverses it and checks the age.
  */
 export class URLSafeTimedSerializer {
+  /** Built once; reused by every `dumps`/`loads`. */
   readonly signer: TimestampSigner;
   readonly serializer: Serializer;
   readonly maxPayloadSize: number;
 
   constructor(secretKeys: SecretKey | readonly SecretKey[], options: URLSafeTimedSerializerOptions = {}) {
     this.serializer = options.serializer ?? jsonSerializer;
-    this.maxPayloadSize = options.maxPayloadSize ?? 256 * 1024;
+    this.maxPayloadSize = options.maxPayloadSize ?? DEFAULT_MAX_PAYLOAD_SIZE;
+    if (!Number.isSafeInteger(this.maxPayloadSize) || this.maxPayloadSize < 1 || this.maxPayloadSize > bufferConstants.MAX_LENGTH) {
+      throw new RangeError(`maxPayloadSize must be a positive integer number of bytes, got ${this.maxPayloadSize}`);
+    }
     this.signer = new TimestampSigner(secretKeys, {
       salt: options.salt ?? 'itsdangerous',
       keyDerivation: options.keyDerivation ?? 'django-concat',
@@ -48,9 +58,10 @@ export class URLSafeTimedSerializer {
 
   /** Verifies and decodes; throws `BadSignature` (and subclasses) or `BadPayload`. */
   loads(signed: string, options: UnsignOptions = {}): unknown {
-    return this.loadPayload(this.signer.unsign(signed, options));
+    return this.loadPayload(this.signer.unsignWithTimestamp(signed, options).value);
   }
 
+  /** {@link loads} that also returns when the value was signed. */
   loadsWithTimestamp(signed: string, options: UnsignOptions = {}): TimestampedValue<unknown> {
     const { value, timestamp } = this.signer.unsignWithTimestamp(signed, options);
     return { value: this.loadPayload(value), timestamp };
@@ -65,6 +76,7 @@ export class URLSafeTimedSerializer {
     return base64UrlEncode(json);
   }
 
+  /** Decodes a payload segment whose signature has already been checked. */
   loadPayload(payload: string): unknown {
     const compressed = payload.startsWith('.');
     let bytes: Buffer;
@@ -77,15 +89,20 @@ export class URLSafeTimedSerializer {
       try {
         bytes = inflate(bytes, this.maxPayloadSize);
       } catch (error) {
+        if (error instanceof InflateLimitExceeded) throw this.tooLarge(error);
         throw new BadPayload('Could not zlib decompress the payload before decoding the payload', error);
       }
     } else if (bytes.length > this.maxPayloadSize) {
-      throw new BadPayload(`The payload is larger than ${this.maxPayloadSize} bytes`);
+      throw this.tooLarge(null);
     }
     try {
       return this.serializer.loads(utf8.decode(bytes));
     } catch (error) {
       throw new BadPayload('Could not load the payload because an exception occurred on unserializing the data.', error);
     }
+  }
+
+  private tooLarge(cause: unknown): BadPayload {
+    return new BadPayload(`The payload is larger than maxPayloadSize (${this.maxPayloadSize} bytes)`, cause);
   }
 }
