@@ -4,7 +4,7 @@
  * other; apps are interleaved over several short rounds and each is reported as a ratio to the
  * bare-Nest ceiling measured in the same round, plus CPU time per request inside the server.
  * BENCH_TINY=1 runs a few seconds in all (the smoke test in npm test); BENCH_ROUNDS and
- * BENCH_SECONDS tune the full run. Writes bench/results/latest.md.
+ * BENCH_SECONDS tune the full run; BENCH_APPS picks apps. Writes bench/results/latest.md.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -133,7 +133,9 @@ function codecTable(results: CodecResult[]): string {
 async function main(): Promise<void> {
   const started = Date.now();
   let redis: RedisServer | undefined;
-  const kinds: ServerKind[] = [...SERVER_KINDS];
+  // BENCH_APPS=a,b measures only those apps (the ceiling, nest-bare, is always measured).
+  const only = process.env.BENCH_APPS?.split(',').map((app) => app.trim());
+  const kinds: ServerKind[] = SERVER_KINDS.filter((kind) => !only || kind === 'nest-bare' || only.includes(kind));
   const notes: string[] = [];
   if (redisInstalled) redis = await RedisServer.start();
   else {

@@ -11,7 +11,7 @@ import { NestFactory } from '@nestjs/core';
 import { Redis } from 'ioredis';
 import { RedisSessionInterface, SecureCookieSession, Session, SessionModule } from '../lib/index.js';
 
-export const SERVER_KINDS = ['nest-bare', 'nest-flask-session-cookie', 'nest-flask-session-redis', 'nest-express-session', 'nest-express-session-redis', 'express-cookie-session'] as const;
+export const SERVER_KINDS = ['nest-bare', 'nest-flask-session-cookie', 'nest-flask-session-cookie-no-interceptor', 'nest-flask-session-redis', 'nest-express-session', 'nest-express-session-redis', 'express-cookie-session'] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
 const SECRET = 'benchmark secret key, 32 bytes long!';
 
@@ -64,10 +64,12 @@ async function nestApp(kind: ServerKind, redisUrl: string | undefined): Promise<
     @Module({ controllers: [BareController] })
     class Bare {}
     module = Bare;
-  } else if (kind === 'nest-flask-session-cookie' || kind === 'nest-flask-session-redis') {
+  } else if (kind.startsWith('nest-flask-session')) {
     const redis = kind === 'nest-flask-session-redis';
+    // The -no-interceptor app shows what Nest's interceptor pipeline costs: @Session() opens the session itself.
+    const interceptor = kind !== 'nest-flask-session-cookie-no-interceptor';
     @Module({
-      imports: [SessionModule.forRoot({ SECRET_KEY: SECRET, ...(redis ? { SESSION_REDIS_URL: redisUrl!, sessionInterface: RedisSessionInterface } : {}) })],
+      imports: [SessionModule.forRoot({ SECRET_KEY: SECRET, interceptor, ...(redis ? { SESSION_REDIS_URL: redisUrl!, sessionInterface: RedisSessionInterface } : {}) })],
       controllers: [FlaskSessionController],
     })
     class Flask {}

@@ -8,9 +8,11 @@ import type { SecureCookieSession, SessionData } from './sessions/secure-cookie-
 
 type AnySession = SecureCookieSession<SessionData>;
 
-const contexts = new WeakMap<object, SessionContext>();
+const CONTEXT = Symbol('nest-flask-session.context');
 
-function isPromise<T>(value: unknown): value is Promise<T> {
+type WithContext = { [CONTEXT]?: SessionContext };
+
+export function isPromise<T>(value: unknown): value is Promise<T> {
   return typeof (value as Promise<T> | undefined)?.then === 'function';
 }
 
@@ -28,18 +30,18 @@ export class SessionContext {
     readonly sessionInterface: SessionInterface<AnySession>,
     req: IncomingMessage,
     res: ServerResponse,
-    private readonly logger: LoggerService,
+    readonly logger: LoggerService,
   ) {
     this.request = new NodeSessionRequest(req);
     this.response = new NodeSessionResponse(res, this.request);
   }
 
   static of(req: object): SessionContext | undefined {
-    return contexts.get(req);
+    return (req as WithContext)[CONTEXT];
   }
 
   attach(req: object): void {
-    contexts.set(req, this);
+    (req as WithContext)[CONTEXT] = this;
   }
 
   /** The session if it was opened already. */
@@ -68,13 +70,23 @@ export class SessionContext {
     return this.session;
   }
 
-  /** {@link open} for request code: store outages become 503, other failures 500, both logged. */
-  async openForRequest(): Promise<AnySession> {
+  /**
+   * {@link open} for request code, synchronous when the interface is: store outages become 503,
+   * other failures 500, both logged.
+   */
+  openForHandler(): AnySession | Promise<AnySession> {
+    let result: AnySession | Promise<AnySession>;
     try {
-      return await this.open();
+      result = this.open();
     } catch (error) {
       throw this.toHttpError('opening', error);
     }
+    return isPromise<AnySession>(result) ? result.catch((error: unknown) => Promise.reject(this.toHttpError('opening', error))) : result;
+  }
+
+  /** {@link openForHandler}, always as a promise. */
+  async openForRequest(): Promise<AnySession> {
+    return this.openForHandler();
   }
 
   /**
@@ -109,94 +121,127 @@ export class SessionContext {
    * explicit `writeHead` saves synchronously.
    */
   hookResponse(res: ServerResponse): void {
-    const originalWrite = res.write;
-    const originalEnd = res.end;
-    const originalWriteHead = res.writeHead;
-    let queue: Array<() => void> | null = null;
-    let failed = false;
-    const context = this;
-
-    const fail = (error: unknown): void => {
-      failed = true;
-      const httpError = context.toHttpError('saving', error);
-      if (res.headersSent) {
-        res.destroy(error instanceof Error ? error : undefined);
-        return;
-      }
-      for (const name of res.getHeaderNames()) res.removeHeader(name);
-      const status = httpError.getStatus();
-      const body = JSON.stringify(httpError.getResponse());
-      res.statusCode = status;
-      res.setHeader('Content-Type', 'application/json; charset=utf-8');
-      res.setHeader('Content-Length', Buffer.byteLength(body));
-      (originalEnd as (chunk: string) => ServerResponse).call(res, body);
-    };
-
-    /** Runs `call` after the save, or right away when it is already done. */
-    const afterSave = (call: () => void): void => {
-      if (failed) return;
-      if (queue) {
-        queue.push(call);
-        return;
-      }
-      if (context.saveStarted) {
-        call();
-        return;
-      }
-      let result: void | Promise<void>;
-      try {
-        result = context.save();
-      } catch (error) {
-        fail(error);
-        return;
-      }
-      if (!isPromise(result)) {
-        call();
-        return;
-      }
-      queue = [call];
-      result.then(
-        () => {
-          const calls = queue ?? [];
-          queue = null;
-          for (const queued of calls) queued();
-        },
-        (error: unknown) => {
-          queue = null;
-          fail(error);
-        },
-      );
-      return;
-    };
-
-    res.write = function write(this: ServerResponse, ...args: unknown[]): boolean {
-      if (!context.saveStarted || queue) {
-        afterSave(() => (originalWrite as (...a: unknown[]) => boolean).apply(res, args));
-        return true;
-      }
-      return (originalWrite as (...a: unknown[]) => boolean).apply(this, args);
-    } as ServerResponse['write'];
-
-    res.end = function end(this: ServerResponse, ...args: unknown[]): ServerResponse {
-      afterSave(() => (originalEnd as (...a: unknown[]) => ServerResponse).apply(res, args));
-      return this;
-    } as ServerResponse['end'];
-
-    res.writeHead = function writeHead(this: ServerResponse, ...args: unknown[]): ServerResponse {
-      if (!context.saveStarted && !failed) {
-        try {
-          const result = context.save();
-          if (isPromise(result)) {
-            result.catch((error: unknown) => context.toHttpError('saving', error));
-            context.logger.error(
-              'The session could not be saved before an explicit writeHead(): the session interface saves asynchronously. Use res.end()/res.send() instead.',
-            );
-          }
-        } catch (error) {
-          context.toHttpError('saving', error);
-        }
-      }
-      return (originalWriteHead as (...a: unknown[]) => ServerResponse).apply(this, args);
-    } as ServerResponse['writeHead'];
+    const hooked = res as HookedResponse;
+    hooked[RESPONSE_HOOK] = new ResponseHook(this, res);
+    hooked.write = hookedWrite as ServerResponse['write'];
+    hooked.end = hookedEnd as ServerResponse['end'];
+    hooked.writeHead = hookedWriteHead as ServerResponse['writeHead'];
   }
+}
+
+type Method = (...args: unknown[]) => unknown;
+
+const RESPONSE_HOOK = Symbol('nest-flask-session.responseHook');
+
+type HookedResponse = ServerResponse & { [RESPONSE_HOOK]?: ResponseHook };
+
+/**
+ * The per-response state of the save-before-headers hook. The hooked methods themselves are
+ * shared functions (below) that find this state on the response: no closures per request.
+ */
+class ResponseHook {
+  readonly write: Method;
+  readonly end: Method;
+  readonly writeHead: Method;
+  /** Calls waiting for an asynchronous save, or null when none is pending. */
+  queue: Array<() => void> | null = null;
+  failed = false;
+
+  constructor(
+    readonly context: SessionContext,
+    readonly res: ServerResponse,
+  ) {
+    this.write = res.write as Method;
+    this.end = res.end as Method;
+    this.writeHead = res.writeHead as Method;
+  }
+
+  /** Runs `original(...args)` after the save, or right away when it is already done. */
+  afterSave(original: Method, args: unknown[]): void {
+    if (this.failed) return;
+    if (this.queue) {
+      this.queue.push(() => original.apply(this.res, args));
+      return;
+    }
+    if (this.context.saved) {
+      original.apply(this.res, args);
+      return;
+    }
+    let result: void | Promise<void>;
+    try {
+      result = this.context.save();
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    if (!isPromise(result)) {
+      original.apply(this.res, args);
+      return;
+    }
+    this.queue = [() => original.apply(this.res, args)];
+    result.then(
+      () => {
+        const calls = this.queue ?? [];
+        this.queue = null;
+        for (const call of calls) call();
+      },
+      (error: unknown) => {
+        this.queue = null;
+        this.fail(error);
+      },
+    );
+  }
+
+  /** Replaces the response with the error's, or drops the connection if headers already went. */
+  fail(error: unknown): void {
+    const res = this.res;
+    this.failed = true;
+    const httpError = this.context.toHttpError('saving', error);
+    if (res.headersSent) {
+      res.destroy(error instanceof Error ? error : undefined);
+      return;
+    }
+    for (const name of res.getHeaderNames()) res.removeHeader(name);
+    const body = JSON.stringify(httpError.getResponse());
+    res.statusCode = httpError.getStatus();
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('Content-Length', Buffer.byteLength(body));
+    this.end.call(res, body);
+  }
+
+  /** An explicit `writeHead` cannot wait: save synchronously, or log why it could not. */
+  saveNow(): void {
+    if (this.context.saved || this.failed) return;
+    try {
+      const result = this.context.save();
+      if (isPromise(result)) {
+        result.catch((error: unknown) => this.context.toHttpError('saving', error));
+        this.context.logger.error(
+          'The session could not be saved before an explicit writeHead(): the session interface saves asynchronously. Use res.end()/res.send() instead.',
+        );
+      }
+    } catch (error) {
+      this.context.toHttpError('saving', error);
+    }
+  }
+}
+
+function hookedWrite(this: HookedResponse, ...args: unknown[]): boolean {
+  const hook = this[RESPONSE_HOOK]!;
+  if (!hook.context.saved || hook.queue) {
+    hook.afterSave(hook.write, args);
+    return true;
+  }
+  return hook.write.apply(this, args) as boolean;
+}
+
+function hookedEnd(this: HookedResponse, ...args: unknown[]): ServerResponse {
+  this[RESPONSE_HOOK]!.afterSave(this[RESPONSE_HOOK]!.end, args);
+  return this;
+}
+
+function hookedWriteHead(this: HookedResponse, ...args: unknown[]): ServerResponse {
+  const hook = this[RESPONSE_HOOK]!;
+  hook.saveNow();
+  return hook.writeHead.apply(this, args) as ServerResponse;
 }

@@ -1,14 +1,20 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { sessionContextOf } from './get-session.js';
+import { isPromise } from './session-context.js';
+import type { SecureCookieSession, SessionData } from './sessions/secure-cookie-session.js';
 import { SESSION_PARAM_METADATA } from './session.constants.js';
 
-const sessionParam = createParamDecorator((key: string | undefined, context: ExecutionContext): unknown => {
-  const session = sessionContextOf(context.switchToHttp().getRequest<object>()).current;
-  if (!session) {
-    throw new Error('The session was not opened for this handler: is the session interceptor disabled? Bind SessionInterceptor, or use getSession().');
-  }
+function select(session: SecureCookieSession<SessionData>, key: string | undefined): unknown {
   session.accessed = true;
   return key === undefined ? session : session.get(key);
+}
+
+const sessionParam = createParamDecorator((key: string | undefined, context: ExecutionContext): unknown => {
+  const sessionContext = sessionContextOf(context.switchToHttp().getRequest<object>());
+  // The interceptor opened it already; without the interceptor, open it here. Nest awaits a
+  // promise returned for a custom parameter, which covers asynchronous interfaces.
+  const session = sessionContext.current ?? sessionContext.openForHandler();
+  return isPromise(session) ? session.then((opened) => select(opened, key)) : select(session, key);
 });
 
 /**

@@ -1,8 +1,9 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Observable } from 'rxjs';
-import { SessionContext } from './session-context.js';
+import { isPromise, SessionContext } from './session-context.js';
 import { SESSION_PARAM_METADATA } from './session.constants.js';
+import type { SecureCookieSession, SessionData } from './sessions/secure-cookie-session.js';
 
 /**
  * Opens the session before a handler that takes `@Session()`, so the parameter is ready (an
@@ -14,19 +15,21 @@ import { SESSION_PARAM_METADATA } from './session.constants.js';
 export class SessionInterceptor implements NestInterceptor {
   constructor(private readonly reflector: Reflector) {}
 
-  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> | Promise<Observable<unknown>> {
     if (context.getType() !== 'http') return next.handle();
     const session = SessionContext.of(context.switchToHttp().getRequest<object>());
-    if (!session) return next.handle();
-    if (this.needsSession(context)) await this.openSession(session);
-    return next.handle();
+    if (!session || !this.needsSession(context)) return next.handle();
+    // Synchronous interfaces (cookies) open without a promise in the request's path.
+    const opened = this.openSession(session);
+    return isPromise(opened) ? opened.then(() => next.handle()) : next.handle();
   }
 
   protected needsSession(context: ExecutionContext): boolean {
     return this.reflector.get<boolean | undefined>(SESSION_PARAM_METADATA, context.getHandler()) === true;
   }
 
-  protected async openSession(session: SessionContext): Promise<void> {
-    await session.openForRequest();
+  /** The opened session, or a promise of it for an asynchronous interface. */
+  protected openSession(session: SessionContext): SecureCookieSession<SessionData> | Promise<SecureCookieSession<SessionData>> {
+    return session.openForHandler();
   }
 }

@@ -1,11 +1,10 @@
 import { Inject, Logger, Module, type DynamicModule, type MiddlewareConsumer, type NestModule, type OnModuleInit, type Provider } from '@nestjs/common';
-import { APP_INTERCEPTOR, ModuleRef, Reflector } from '@nestjs/core';
+import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import { createSessionConfig, type SessionConfig } from './interfaces/session-config.js';
 import { SecureCookieSessionInterface } from './interfaces/secure-cookie-session.interface.js';
 import { SessionInterface } from './interfaces/session.interface.js';
 import { resolveSessionConfig, type ConfigReader } from './session-config.factory.js';
 import { SESSION_CONFIG } from './session.constants.js';
-import { SessionInterceptor } from './session.interceptor.js';
 import { SessionMiddleware } from './session.middleware.js';
 import { ConfigurableSessionModule, SESSION_MODULE_OPTIONS, SESSION_OPTIONS_TYPE } from './session.module-definition.js';
 import type { SessionModuleOptions } from './session-module-options.interface.js';
@@ -41,12 +40,6 @@ const providers: Provider[] = [
     },
     inject: [SESSION_MODULE_OPTIONS, ModuleRef],
   },
-  {
-    provide: APP_INTERCEPTOR,
-    useFactory: (options: SessionModuleOptions, reflector: Reflector) =>
-      options.interceptor === false ? { intercept: (_context: unknown, next: { handle(): unknown }) => next.handle() } : new SessionInterceptor(reflector),
-    inject: [SESSION_MODULE_OPTIONS, Reflector],
-  },
   SessionMiddleware,
 ];
 
@@ -61,6 +54,7 @@ export class SessionModule extends ConfigurableSessionModule implements NestModu
     @Inject(SESSION_MODULE_OPTIONS) private readonly options: SessionModuleOptions,
     @Inject(SESSION_CONFIG) private readonly config: SessionConfig,
     private readonly moduleRef: ModuleRef,
+    private readonly adapterHost: HttpAdapterHost,
   ) {
     super();
   }
@@ -79,7 +73,18 @@ export class SessionModule extends ConfigurableSessionModule implements NestModu
     return super.forRoot(options);
   }
 
+  /**
+   * On Express the middleware is mounted with a plain `app.use()`, ahead of every route and of
+   * other modules' middleware: Nest's route-matched middleware (`forRoutes('{*path}')`) costs a
+   * path match, a WeakSet entry and a promise per request. Other adapters get Nest's way.
+   */
   configure(consumer: MiddlewareConsumer): void {
+    const adapter = this.adapterHost.httpAdapter as { getType(): string; use(handler: unknown): unknown } | undefined;
+    if (adapter?.getType() === 'express') {
+      const middleware = this.moduleRef.get(SessionMiddleware);
+      adapter.use(middleware.use.bind(middleware));
+      return;
+    }
     consumer.apply(SessionMiddleware).forRoutes('{*path}');
   }
 }

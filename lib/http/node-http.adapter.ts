@@ -55,7 +55,12 @@ export class NodeSessionResponse implements SessionResponse {
   }
 
   addVary(field: string): void {
-    const current = headerValues(this.raw.getHeader('vary'))
+    const existing = this.raw.getHeader('vary');
+    if (existing === undefined) {
+      this.raw.setHeader('Vary', field);
+      return;
+    }
+    const current = headerValues(existing)
       .flatMap((line) => line.split(','))
       .map((item) => item.trim())
       .filter(Boolean);
@@ -65,6 +70,7 @@ export class NodeSessionResponse implements SessionResponse {
   }
 
   appendSetCookie(header: string): void {
-    this.raw.setHeader('Set-Cookie', [...headerValues(this.raw.getHeader('set-cookie')), header]);
+    const existing = this.raw.getHeader('set-cookie');
+    this.raw.setHeader('Set-Cookie', existing === undefined ? [header] : [...headerValues(existing), header]);
   }
 }

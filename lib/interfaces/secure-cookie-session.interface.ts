@@ -92,7 +92,8 @@ export class SecureCookieSessionInterface extends SessionInterface<SecureCookieS
   }
 
   saveSession(config: SessionConfig, session: SecureCookieSession<SessionData>, response: SessionResponse): void {
-    const { name, ...attributes } = this.getCookieAttributes(config, response.request);
+    const attributes = this.getCookieAttributes(config, response.request);
+    const { name } = attributes;
 
     if (session.accessed) response.addVary('Cookie');
 

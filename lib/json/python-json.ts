@@ -77,7 +77,8 @@ export function compareCodePoints(a: string, b: string): number {
   return a.length - b.length;
 }
 
-function sortedKeys(keys: string[]): string[] {
+/** Sorts object keys in place the way Python's `sort_keys` does (by code point). */
+export function sortKeysByCodePoint(keys: string[]): string[] {
   return keys.some((key) => HIGH_UNIT.test(key)) ? keys.sort(compareCodePoints) : keys.sort();
 }
 
@@ -112,7 +113,7 @@ function encode(value: unknown, sortKeys: boolean): string {
       }
       if (isPlainObject(value)) {
         const keys = Object.keys(value);
-        if (sortKeys) sortedKeys(keys);
+        if (sortKeys) sortKeysByCodePoint(keys);
         let out = '{';
         for (let i = 0; i < keys.length; i += 1) {
           const key = keys[i]!;

@@ -1,6 +1,7 @@
 import { JSONTag, type JSONTagClass } from './json-tag.js';
-import { DEFAULT_MAX_DEPTH, pythonJsonDumps, pythonJsonLoads } from './python-json.js';
+import { DEFAULT_MAX_DEPTH, encodePythonNumber, encodePythonString, isPlainObject, pythonJsonDumps, pythonJsonLoads, sortKeysByCodePoint } from './python-json.js';
 import { PassDict, PassList, setOwn, TagBytes, TagDateTime, TagDict, TagMarkup, TagTuple, TagUUID } from './tags.js';
+import { Tuple } from './tuple.js';
 
 export interface RegisterTagOptions {
   /** Replace a tag registered under the same key instead of throwing. @default false */
@@ -40,10 +41,13 @@ export class TaggedJSONSerializer {
   /** Tags in the order their `check` is tried. */
   readonly order: JSONTag[] = [];
   readonly maxDepth: number;
+  /** The default tags as registered by the constructor: while `order` equals it, `dumps` takes the one-pass encoder. */
+  private readonly defaultOrder: readonly JSONTag[];
 
   constructor(options: TaggedJSONSerializerOptions = {}) {
     this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
     for (const tagClass of TaggedJSONSerializer.defaultTags) this.register(tagClass);
+    this.defaultOrder = [...this.order];
   }
 
   /** Adds a tag; a taken key throws unless `force`, which still also inserts into `order`. */
@@ -79,6 +83,50 @@ export class TaggedJSONSerializer {
   }
 
   dumps(value: unknown): string {
+    return this.hasDefaultTags() ? this.encodeDefault(value) : pythonJsonDumps(this.tag(value));
+  }
+
+  private hasDefaultTags(): boolean {
+    const { order, defaultOrder } = this;
+    if (order.length !== defaultOrder.length || this.tag !== TaggedJSONSerializer.prototype.tag) return false;
+    for (let i = 0; i < order.length; i += 1) if (order[i] !== defaultOrder[i]) return false;
+    return true;
+  }
+
+  /**
+   * `pythonJsonDumps(this.tag(value))` in one pass, for the default tags: plain values, lists and
+   * dicts (the bulk of a session) are written directly instead of being copied by `tag()` first.
+   * Every other value goes through `tag()`, so the bytes are the same (a property test checks).
+   */
+  private encodeDefault(value: unknown): string {
+    switch (typeof value) {
+      case 'string':
+        return encodePythonString(value);
+      case 'number':
+        return encodePythonNumber(value);
+      case 'boolean':
+        return value ? 'true' : 'false';
+      case 'object': {
+        if (value === null) return 'null';
+        if (Array.isArray(value)) {
+          let out = '[';
+          for (let i = 0; i < value.length; i += 1) out += (i ? ',' : '') + this.encodeDefault(value[i]);
+          return value instanceof Tuple ? `{" t":${out}]}` : `${out}]`;
+        }
+        if (!isPlainObject(value)) break;
+        const keys = Object.keys(value);
+        if (keys.length === 1 && this.tags.has(keys[0]!)) break; // TagDict's escaping
+        sortKeysByCodePoint(keys);
+        let out = '{';
+        for (let i = 0; i < keys.length; i += 1) {
+          const key = keys[i]!;
+          out += `${i ? ',' : ''}${encodePythonString(key)}:${this.encodeDefault(value[key])}`;
+        }
+        return `${out}}`;
+      }
+      default:
+        break;
+    }
     return pythonJsonDumps(this.tag(value));
   }
 

@@ -80,7 +80,8 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
   }
 
   async saveSession(config: SessionConfig, session: RedisSession, response: SessionResponse): Promise<void> {
-    const { name, ...attributes } = this.getCookieAttributes(config, response.request);
+    const attributes = this.getCookieAttributes(config, response.request);
+    const { name } = attributes;
     const client = await this.getClient(config);
     const key = this.prefixInUse + session.id;
 

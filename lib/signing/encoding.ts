@@ -22,14 +22,22 @@ export function base64UrlDecode(text: string): Buffer {
 /** Big-endian bytes with leading zero bytes stripped (`0` is empty), as itsdangerous' `int_to_bytes`. */
 export function intToBytes(value: number): Buffer {
   if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`cannot encode ${value} as a timestamp`);
-  const bytes: number[] = [];
-  for (let rest = value; rest > 0; rest = Math.floor(rest / 256)) bytes.unshift(rest % 256);
-  return Buffer.from(bytes);
+  let length = 0;
+  for (let rest = value; rest > 0; rest = Math.floor(rest / 256)) length += 1;
+  const bytes = Buffer.allocUnsafe(length);
+  for (let i = length - 1, rest = value; i >= 0; i -= 1, rest = Math.floor(rest / 256)) bytes[i] = rest % 256;
+  return bytes;
 }
 
 /** The inverse of {@link intToBytes}; more than 8 bytes is an error, past 2^53 a `bigint`. */
 export function bytesToInt(bytes: Uint8Array): number | bigint {
   if (bytes.length > 8) throw new BadData('integer longer than 8 bytes');
+  if (bytes.length <= 6) {
+    // Up to 48 bits: exact in a double, no BigInt needed (every timestamp until year 8.9 million).
+    let small = 0;
+    for (const byte of bytes) small = small * 256 + byte;
+    return small;
+  }
   let value = 0n;
   for (const byte of bytes) value = (value << 8n) | BigInt(byte);
   return value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;

@@ -23,7 +23,7 @@ describe('npm run bench (tiny mode)', () => {
     const report = readFileSync(output, 'utf8');
     const rows = report.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| ---') && !line.startsWith('| app') && !line.startsWith('| codec'));
     const httpRows = rows.filter((line) => / \/(hit|read) \|/.test(line));
-    const apps = ['nest-bare', 'nest-flask-session-cookie', 'nest-express-session', 'express-cookie-session'];
+    const apps = ['nest-bare', 'nest-flask-session-cookie', 'nest-flask-session-cookie-no-interceptor', 'nest-express-session', 'express-cookie-session'];
     if (process.env.CI === 'true') apps.push('nest-flask-session-redis', 'nest-express-session-redis');
     for (const app of apps) {
       for (const route of ['/hit', '/read']) expect(httpRows.some((line) => line.startsWith(`| ${app} | ${route} |`))).toBe(true);

@@ -16,6 +16,8 @@ import {
   type CallHandler,
   type ExecutionContext,
   type INestApplication,
+  type MiddlewareConsumer,
+  type NestModule,
 } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
@@ -500,6 +502,98 @@ describe('interceptor: false', () => {
     const app = await createApp({ SECRET_KEY, interceptor: false }, { controllers: [Bound] });
     const res = await request(app.getHttpServer()).get('/bound');
     expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY })).toEqual({ bound: true });
+    await app.close();
+  });
+});
+
+describe('interceptor: false registers no interceptor at all', () => {
+  /** Opens on a later tick, as a store would. */
+  class SlowOpeningInterface extends SecureCookieSessionInterface {
+    override async openSession(config: SessionConfig, request: SessionRequest) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return super.openSession(config, request);
+    }
+  }
+
+  @Controller()
+  class Plain {
+    @Get('/count')
+    count(@Session() session: SecureCookieSession<{ n?: number }>) {
+      const n = (session.get('n') ?? 0) + 1;
+      session.set('n', n);
+      return String(n);
+    }
+    @Get('/n')
+    n(@Session('n') n?: number) {
+      return String(n ?? 'none');
+    }
+  }
+
+  const interceptorsOf = (app: INestApplication): number =>
+    // Global interceptors registered through APP_INTERCEPTOR end up in the application config.
+    (app as unknown as { config: { getGlobalInterceptors(): unknown[]; getGlobalRequestInterceptors(): unknown[] } }).config.getGlobalInterceptors().length;
+
+  it.each([
+    ['a synchronous interface (cookies)', undefined],
+    ['an asynchronous interface', SlowOpeningInterface],
+  ])('@Session() opens the session by itself with %s', async (_name, sessionInterface) => {
+    const app = await createApp({ SECRET_KEY, interceptor: false, ...(sessionInterface ? { sessionInterface } : {}) }, { controllers: [Plain] });
+    expect(interceptorsOf(app)).toBe(0);
+    const agent = request.agent(app.getHttpServer());
+    expect((await agent.get('/n')).text).toBe('none');
+    expect((await agent.get('/count')).text).toBe('1');
+    expect((await agent.get('/count')).text).toBe('2');
+    const read = await agent.get('/n');
+    expect(read.text).toBe('2');
+    expect(read.headers['vary']).toBe('Cookie');
+    await app.close();
+  });
+
+  it('the default registers the interceptor, and forRootAsync takes interceptor: false beside the factory', async () => {
+    const withInterceptor = await createApp({ SECRET_KEY }, { controllers: [Plain] });
+    expect(interceptorsOf(withInterceptor)).toBe(1);
+    await withInterceptor.close();
+    const moduleRef = await Test.createTestingModule({
+      imports: [SessionModule.forRootAsync({ useFactory: () => ({ SECRET_KEY }), interceptor: false })],
+      controllers: [Plain],
+    }).compile();
+    const app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+    expect(interceptorsOf(app)).toBe(0);
+    const agent = request.agent(app.getHttpServer());
+    expect((await agent.get('/count')).text).toBe('1');
+    expect((await agent.get('/count')).text).toBe('2');
+    await app.close();
+  });
+});
+
+describe('the session middleware on Express', () => {
+  it('runs before the middleware of other modules, which can use the session', async () => {
+    @Injectable()
+    class RememberPath {
+      async use(req: { originalUrl: string }, _res: unknown, next: () => void) {
+        const session = await getSession(req);
+        session.set('lastPath', req.originalUrl);
+        next();
+      }
+    }
+    @Controller()
+    class Paths {
+      @Get('/where')
+      where(@Session('lastPath') lastPath?: string) {
+        return lastPath ?? 'nowhere';
+      }
+    }
+    @Module({ controllers: [Paths], providers: [RememberPath] })
+    class PathsModule implements NestModule {
+      configure(consumer: MiddlewareConsumer) {
+        consumer.apply(RememberPath).forRoutes('{*path}');
+      }
+    }
+    const app = await createApp({ SECRET_KEY }, { imports: [PathsModule] });
+    const agent = request.agent(app.getHttpServer());
+    expect((await agent.get('/where?x=1')).text).toBe('/where?x=1');
+    expect(readSessionCookie((await agent.get('/where')).headers['set-cookie'], { SECRET_KEY })).toEqual({ lastPath: '/where' });
     await app.close();
   });
 });

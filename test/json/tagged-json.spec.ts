@@ -245,6 +245,30 @@ describe('properties (fast-check, fixed seed)', () => {
     }), { seed: 20261122, numRuns: 1500 });
   });
 
+  it('the one-pass dumps writes the same bytes as tag() then pythonJsonDumps()', () => {
+    fc.assert(fc.property(value, (x) => {
+      expect(s.dumps(x)).toBe(pythonJsonDumps(s.tag(x)));
+    }), { seed: 20261126, numRuns: 2000 });
+  });
+
+  it('the one-pass dumps steps aside once the tags change, and the new tag applies', () => {
+    class TagPlain extends JSONTag {
+      override readonly key = ' s';
+      override check(value: unknown): boolean {
+        return typeof value === 'string' && value.startsWith('secret:');
+      }
+      override toJson(value: string): unknown {
+        return value.slice(7);
+      }
+    }
+    const custom = new TaggedJSONSerializer();
+    custom.register(TagPlain, { index: 0 });
+    expect(custom.dumps({ a: 'secret:x', b: ['secret:y'] })).toBe('{"a":{" s":"x"},"b":[{" s":"y"}]}');
+    fc.assert(fc.property(value, (x) => {
+      expect(custom.dumps(x)).toBe(pythonJsonDumps(custom.tag(x)));
+    }), { seed: 20261126, numRuns: 300 });
+  });
+
   it('dumps output is printable ASCII and, without NaN/Infinity/bigint, valid JSON', () => {
     fc.assert(fc.property(fc.jsonValue(), (x) => {
       const text = pythonJsonDumps(x);
