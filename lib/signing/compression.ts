@@ -16,13 +16,17 @@ const MIN_MATCH = 3;
  * Speed, measured on a ~110-byte session: `pako.deflate()` allocates its whole state (~256 KB)
  * per call (~12k ops/s); one stream reset with `deflateReset` (~26k ops/s) still clears the
  * 32K-entry hash head in a JavaScript loop; {@link ReusableDeflater.reset} does what
- * `deflateReset` does with `fill(0)` (~90k ops/s). It relies on pako 2.2.0's state fields (the
- * version is pinned); a test checks its bytes against `pako.deflate` call after call.
+ * `deflateReset` does (~90k ops/s); after each deflate it clears only the head entries the
+ * input can have set instead of all 64 KB, which also keeps the cache warm for the rest of the
+ * request. It relies on pako 2.2.0's state fields (the version is pinned); a test checks its
+ * bytes against `pako.deflate` call after call.
  */
 class ReusableDeflater {
   private readonly stream = new ZStream();
   private output = new Uint8Array(16 * 1024);
   private readonly matchConfig: Pick<DeflateState, 'max_lazy_match' | 'good_match' | 'nice_match' | 'max_chain_length'>;
+  /** Set while a deflate runs: if it throws, which head entries it set is unknown, so the next reset clears all. */
+  private headDirty = false;
 
   constructor() {
     // pako.deflate's defaults: level -1 (6), windowBits 15, memLevel 8, default strategy, legacy hash.
@@ -33,12 +37,13 @@ class ReusableDeflater {
     this.matchConfig = { max_lazy_match, good_match, nice_match, max_chain_length };
   }
 
-  /** pako's `deflateReset`: `deflateResetKeep` then zlib's `lm_init`, with a native clear of the hash head. */
+  /** pako's `deflateReset`: `deflateResetKeep` then zlib's `lm_init`; the hash head is already clear ({@link clearHead}). */
   private reset(): void {
     zlibDeflate.deflateResetKeep(this.stream);
     const state = this.stream.state!;
     state.window_size = 2 * state.w_size;
-    state.head.fill(0);
+    if (this.headDirty) state.head.fill(0);
+    this.headDirty = false;
     Object.assign(state, this.matchConfig);
     state.strstart = 0;
     state.block_start = 0;
@@ -47,6 +52,24 @@ class ReusableDeflater {
     state.match_length = state.prev_length = MIN_MATCH - 1;
     state.match_available = 0;
     state.ins_h = 0;
+  }
+
+  /**
+   * zlib inserts, for every input position followed by at least two more bytes, the position
+   * into `head[hash]`, hash being `((b0 << 2·shift) ^ (b1 << shift) ^ b2) & mask` (the legacy
+   * rolling hash after three updates). Entries never set are still 0, so zeroing exactly those
+   * hashes restores the all-zero head that `deflateReset` leaves.
+   */
+  private clearHead(input: Uint8Array): void {
+    const state = this.stream.state!;
+    const head = state.head;
+    if (input.length >= head.length) {
+      head.fill(0);
+      return;
+    }
+    const shift = state.hash_shift;
+    const mask = state.hash_mask;
+    for (let i = 0; i + 2 < input.length; i += 1) head[((input[i]! << (2 * shift)) ^ (input[i + 1]! << shift) ^ input[i + 2]!) & mask] = 0;
   }
 
   deflate(input: Uint8Array): Buffer {
@@ -61,8 +84,12 @@ class ReusableDeflater {
     stream.output = this.output;
     stream.next_out = 0;
     stream.avail_out = this.output.length;
+    this.headDirty = true;
     const status = zlibDeflate.deflate(stream, Z_FINISH);
     stream.input = null;
+    // The input is the caller's and may change later: clear its head entries now, while it is as deflated.
+    this.clearHead(input);
+    this.headDirty = false;
     if (status !== Z_STREAM_END) throw new Error(`deflate failed (${status})`);
     return Buffer.from(this.output.subarray(0, stream.next_out));
   }

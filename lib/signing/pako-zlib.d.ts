@@ -14,6 +14,8 @@ declare module 'pako/lib/zlib/zstream.js' {
     w_size: number;
     window_size: number;
     head: Uint16Array;
+    hash_shift: number;
+    hash_mask: number;
     max_lazy_match: number;
     good_match: number;
     nice_match: number;

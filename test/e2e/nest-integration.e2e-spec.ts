@@ -508,10 +508,14 @@ describe('interceptor: false', () => {
 
 describe('interceptor: false registers no interceptor at all', () => {
   /** Opens on a later tick, as a store would. */
-  class SlowOpeningInterface extends SecureCookieSessionInterface {
-    override async openSession(config: SessionConfig, request: SessionRequest) {
+  class SlowOpeningInterface extends SessionInterface {
+    private readonly cookies = new SecureCookieSessionInterface();
+    async openSession(config: SessionConfig, request: SessionRequest) {
       await new Promise((resolve) => setTimeout(resolve, 5));
-      return super.openSession(config, request);
+      return this.cookies.openSession(config, request);
+    }
+    saveSession(config: SessionConfig, session: SecureCookieSession, response: SessionResponse) {
+      this.cookies.saveSession(config, session, response);
     }
   }
 

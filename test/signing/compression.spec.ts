@@ -37,6 +37,18 @@ describe('deflate: byte-identical to CPython zlib.compress (level 6, canonical z
     );
   });
 
+  it('clears what the last input set even when the caller reuses its buffer afterwards', () => {
+    const buffer = Buffer.from('{"_user_id":"4217","cart":[3,17],"csrf_token":"f2b6a1c9d03e4e7b9a55c8d1e7f04a3b"}');
+    const sessions = ['{"cart":[3,17],"theme":"dark","_user_id":"4217"}', '{"n":1}', '{"csrf_token":"f2b6a1c9d03e4e7b9a55c8d1e7f04a3b","n":2}'];
+    for (const next of sessions) {
+      expect(deflate(buffer).equals(Buffer.from(pako.deflate(buffer)))).toBe(true);
+      buffer.fill(0x61); // the caller overwrites what we deflated
+      const input = Buffer.from(next);
+      expect(deflate(input).equals(Buffer.from(pako.deflate(input)))).toBe(true);
+      buffer.write(next.padEnd(buffer.length, ' '));
+    }
+  });
+
   it('handles empty input and inputs larger than its initial output buffer', () => {
     expect(deflate(new Uint8Array(0)).equals(Buffer.from(pako.deflate(new Uint8Array(0))))).toBe(true);
     const random = Buffer.from(Array.from({ length: 100_000 }, (_, i) => (i * 2654435761) >>> 24));
