@@ -17,8 +17,8 @@ import { runCodecBenchmark, type CodecResult } from './codec.js';
 import { SERVER_KINDS, type ServerKind } from './server.js';
 
 const TINY = process.env.BENCH_TINY === '1';
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (TINY ? 1 : 3));
-const SECONDS = Number(process.env.BENCH_SECONDS ?? (TINY ? 1 : 4));
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (TINY ? 1 : 5));
+const SECONDS = Number(process.env.BENCH_SECONDS ?? (TINY ? 1 : 3));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const OUTPUT = process.env.BENCH_OUTPUT ?? fileURLToPath(new URL('../../bench/results/latest.md', import.meta.url));
 const SERVER_SCRIPT = fileURLToPath(new URL('./server.js', import.meta.url));
