@@ -26,7 +26,7 @@ export async function getSession<T extends SessionData = SessionData>(
   const request: object = isExecutionContext(contextOrRequest)
     ? contextOrRequest.switchToHttp().getRequest<object>()
     : contextOrRequest;
-  const session = await sessionContextOf(request).openForRequest();
+  const session = await sessionContextOf(request).openForHandler();
   session.accessed = true;
   return session as unknown as SecureCookieSession<T>;
 }

@@ -44,11 +44,6 @@ export class SessionContext {
     (req as WithContext)[CONTEXT] = this;
   }
 
-  /** The session if it was opened already. */
-  get current(): AnySession | undefined {
-    return this.session;
-  }
-
   get saved(): boolean {
     return this.saveStarted;
   }
@@ -82,11 +77,6 @@ export class SessionContext {
       throw this.toHttpError('opening', error);
     }
     return isPromise<AnySession>(result) ? result.catch((error: unknown) => Promise.reject(this.toHttpError('opening', error))) : result;
-  }
-
-  /** {@link openForHandler}, always as a promise. */
-  async openForRequest(): Promise<AnySession> {
-    return this.openForHandler();
   }
 
   /**

@@ -10,10 +10,9 @@ function select(session: SecureCookieSession<SessionData>, key: string | undefin
 }
 
 const sessionParam = createParamDecorator((key: string | undefined, context: ExecutionContext): unknown => {
-  const sessionContext = sessionContextOf(context.switchToHttp().getRequest<object>());
-  // The interceptor opened it already; without the interceptor, open it here. Nest awaits a
-  // promise returned for a custom parameter, which covers asynchronous interfaces.
-  const session = sessionContext.current ?? sessionContext.openForHandler();
+  // Usually the interceptor opened it already; without the interceptor it opens here. Nest awaits
+  // a promise returned for a custom parameter, which covers asynchronous interfaces.
+  const session = sessionContextOf(context.switchToHttp().getRequest<object>()).openForHandler();
   return isPromise(session) ? session.then((opened) => select(opened, key)) : select(session, key);
 });
 
