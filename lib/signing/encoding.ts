@@ -13,10 +13,22 @@ const BASE64URL = /^[A-Za-z0-9_-]*$/;
  * several spellings of one signature.
  */
 export function base64UrlDecode(text: string): Buffer {
-  if (!BASE64URL.test(text) || text.length % 4 === 1) throw new BadData('Invalid base64-encoded data');
-  const decoded = Buffer.from(text, 'base64url');
-  if (decoded.toString('base64url') !== text) throw new BadData('Invalid base64-encoded data');
-  return decoded;
+  const tail = text.length % 4;
+  if (tail === 1 || !BASE64URL.test(text)) throw new BadData('Invalid base64-encoded data');
+  // Canonical means the bits past the last whole byte are zero: the low 4 bits of the last
+  // character after 2 (of 4), the low 2 bits after 3.
+  if (tail !== 0 && (sextet(text.charCodeAt(text.length - 1)) & (tail === 2 ? 0x0f : 0x03)) !== 0) {
+    throw new BadData('Invalid base64-encoded data');
+  }
+  return Buffer.from(text, 'base64url');
+}
+
+/** The 6-bit value of a base64url character already known to be in the alphabet. */
+function sextet(code: number): number {
+  if (code >= 0x61) return code - 0x61 + 26; // a-z
+  if (code >= 0x41) return code === 0x5f ? 63 : code - 0x41; // A-Z, _
+  if (code >= 0x30) return code - 0x30 + 52; // 0-9
+  return 62; // -
 }
 
 /** Big-endian bytes with leading zero bytes stripped (`0` is empty), as itsdangerous' `int_to_bytes`. */
