@@ -5,6 +5,7 @@ import { SessionStoreUnavailableError } from '../interfaces/session-store-unavai
 import { SessionInterface } from '../interfaces/session.interface.js';
 import { sessionJsonSerializer } from '../json/tagged-json.serializer.js';
 import { isPlainObject } from '../json/python-json.js';
+import { BadSignature } from '../signing/errors.js';
 import { Signer } from '../signing/signer.js';
 import type { SecretKey } from '../signing/key-derivation.js';
 import { connectRedis, type RedisClientLike } from './redis-client.js';
@@ -25,6 +26,20 @@ export interface RedisSessionInterfaceOptions {
 
 const ID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
+/** The cookie a session was opened with, when it is signed with the current key: saving reuses it. */
+const CURRENT_COOKIE = Symbol('nest-flask-session.currentIdCookie');
+
+type WithCurrentCookie = RedisSession & { [CURRENT_COOKIE]?: { id: string; cookie: string } };
+
+interface IdSigners {
+  secretKey: SecretKey;
+  fallbackKeys: readonly SecretKey[];
+  /** Signs, and verifies first. */
+  current: Signer;
+  /** Verifies cookies signed before a key rotation; null without `SECRET_KEY_FALLBACKS`. */
+  fallbacks: Signer | null;
+}
+
 /**
  * Server-side sessions on Redis (Flask-Session's model): the cookie carries a signed random id
  * (256 bits), the data is Flask's tagged JSON under `prefix + id` with a TTL. Flask's rules decide
@@ -38,7 +53,7 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
   private client?: RedisClientLike;
   private connecting?: Promise<RedisClientLike>;
   private readonly ownsClient: boolean;
-  private signer?: { keys: readonly SecretKey[]; signer: Signer };
+  private signers?: IdSigners;
   private prefixInUse = 'session:';
 
   constructor(private readonly options: RedisSessionInterfaceOptions = {}) {
@@ -58,21 +73,24 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
   }
 
   async openSession(config: SessionConfig, request: SessionRequest): Promise<RedisSession | null> {
-    const signer = this.getSigner(config);
-    if (!signer) return null;
+    const signers = this.getSigners(config);
+    if (!signers) return null;
     const client = await this.getClient(config);
     this.prefixInUse = this.options.prefix ?? config.SESSION_KEY_PREFIX;
     const fresh = () => new RedisSession(null, this.newId(), true, this);
     const cookie = request.getCookie(this.getCookieName(config, request));
-    const id = cookie ? this.unsignId(signer, cookie) : null;
-    if (!id) return fresh();
+    const verified = cookie ? this.unsignId(signers, cookie) : null;
+    if (!verified) return fresh();
+    const { id } = verified;
     const stored = await this.command('reading', () => client.get(this.prefixInUse + id));
     // Unknown or expired: a new id, never the one the client offered.
     if (stored === null) return fresh();
     try {
       const data = sessionJsonSerializer.loads(stored);
       if (!isPlainObject(data)) throw new TypeError('the stored session is not an object');
-      return new RedisSession(Object.entries(data), id, false, this);
+      const session: WithCurrentCookie = new RedisSession(Object.entries(data), id, false, this);
+      if (verified.current) session[CURRENT_COOKIE] = { id, cookie: cookie! };
+      return session;
     } catch (error) {
       this.logger.warn(`Ignoring the stored session ${this.prefixInUse}${id.slice(0, 8)}…: it cannot be decoded (${String(error)}). A fresh session was started.`);
       return fresh();
@@ -105,7 +123,9 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
     } else {
       await this.command('refreshing', () => client.expire(key, ttl));
     }
-    const signed = this.getSigner(config)!.sign(session.id);
+    // The id cookie is deterministic: one that came in signed with the current key is reused.
+    const current = (session as WithCurrentCookie)[CURRENT_COOKIE];
+    const signed = current?.id === session.id ? current.cookie : this.getSigners(config)!.current.sign(session.id);
     const expires = this.getExpirationTime(config, session);
     this.setSessionCookie(config, response, name, signed, { ...attributes, expires });
     response.addVary('Cookie');
@@ -123,21 +143,48 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
     if (client && this.ownsClient) await client.quit().catch(() => undefined);
   }
 
-  private unsignId(signer: Signer, cookie: string): string | null {
-    if (!signer.validate(cookie)) return null;
-    const id = signer.unsign(cookie);
-    return ID_PATTERN.test(id) ? id : null;
+  /**
+   * The id in a cookie whose signature checks out, and whether the current key signed it. Keys
+   * are tried newest first (one HMAC each), as itsdangerous does; null for anything else.
+   */
+  private unsignId(signers: IdSigners, cookie: string): { id: string; current: boolean } | null {
+    for (const signer of [signers.current, signers.fallbacks]) {
+      if (!signer) continue;
+      let id: string;
+      try {
+        id = signer.unsign(cookie);
+      } catch (error) {
+        if (error instanceof BadSignature) continue;
+        throw error;
+      }
+      return ID_PATTERN.test(id) ? { id, current: signer === signers.current } : null;
+    }
+    return null;
   }
 
-  private getSigner(config: SessionConfig): Signer | null {
-    if (!config.SECRET_KEY || config.SECRET_KEY.length === 0) return null;
-    const keys = [...(config.SECRET_KEY_FALLBACKS ?? []), config.SECRET_KEY];
-    const cached = this.signer;
-    if (cached && cached.keys.length === keys.length && cached.keys.every((key, i) => key === keys[i])) return cached.signer;
-    const signer = new Signer(keys, { salt: this.salt, keyDerivation: 'hmac', digestMethod: 'sha256' });
-    this.signer = { keys, signer };
-    return signer;
+  private getSigners(config: SessionConfig): IdSigners | null {
+    const secretKey = config.SECRET_KEY;
+    if (!secretKey || secretKey.length === 0) return null;
+    const fallbackKeys = config.SECRET_KEY_FALLBACKS ?? [];
+    const cached = this.signers;
+    if (
+      cached &&
+      cached.secretKey === secretKey &&
+      cached.fallbackKeys.length === fallbackKeys.length &&
+      cached.fallbackKeys.every((key, i) => key === fallbackKeys[i])
+    ) {
+      return cached;
+    }
+    const options = { salt: this.salt, keyDerivation: 'hmac', digestMethod: 'sha256' } as const;
+    this.signers = {
+      secretKey,
+      fallbackKeys: [...fallbackKeys],
+      current: new Signer(secretKey, options),
+      fallbacks: fallbackKeys.length ? new Signer(fallbackKeys, options) : null,
+    };
+    return this.signers;
   }
+
 
   private async getClient(config: SessionConfig): Promise<RedisClientLike> {
     if (this.client) return this.client;

@@ -167,7 +167,7 @@ describeWithProgram('RedisSessionInterface against a real redis-server', redisIn
     const { app, iface } = await startApp();
     const config = createSessionConfig({ SECRET_KEY });
     const planted = iface.newId();
-    const signedUnknown = (iface as unknown as { getSigner(c: unknown): { sign(v: string): string } }).getSigner(config).sign(planted);
+    const signedUnknown = (iface as unknown as { getSigners(c: unknown): { current: { sign(v: string): string } } }).getSigners(config).current.sign(planted);
     const res = await request(app.getHttpServer()).get('/read').set('Cookie', `session=${signedUnknown}`);
     expect(res.body.new).toBe(true);
     expect(res.body.id).not.toBe(planted);

@@ -1,7 +1,7 @@
 /**
  * Proves two properties by watching node:crypto itself (the module is replaced by spies before
- * the signing layer is imported): signatures are compared with timingSafeEqual, and keys are
- * derived once per Signer, not per call.
+ * the signing layer is imported): signatures are compared with timingSafeEqual, keys are
+ * derived once per Signer, not per call, and opening a session checks its cookie once.
  */
 import { jest } from '@jest/globals';
 import * as realCrypto from 'node:crypto';
@@ -11,6 +11,8 @@ const createHash = jest.fn(realCrypto.createHash);
 const createHmac = jest.fn(realCrypto.createHmac);
 jest.unstable_mockModule('node:crypto', () => ({ ...realCrypto, default: realCrypto, timingSafeEqual, createHash, createHmac }));
 const { BadSignature, Signer, URLSafeTimedSerializer } = await import('../../lib/signing/index.js');
+const { RedisSessionInterface } = await import('../../lib/redis/index.js');
+const { createSessionConfig } = await import('../../lib/interfaces/session-config.js');
 
 beforeEach(() => {
   timingSafeEqual.mockClear();
@@ -64,5 +66,63 @@ describe('keys are derived once, in the constructor', () => {
     s.loads(signedByOldest, { maxAge: 60 });
     expect(createHmac).toHaveBeenCalledTimes(5); // newest first: c, b, then a
     expect(createHash).not.toHaveBeenCalled();
+  });
+});
+
+describe('opening a session checks the cookie once', () => {
+  it('RedisSessionInterface: one HMAC for a valid id cookie, one per key for a forged one', async () => {
+    const store = new Map<string, string>();
+    const client = {
+      get: async (key: string) => store.get(key) ?? null,
+      set: async (key: string, value: string) => store.set(key, value),
+      expire: async () => 1,
+      del: async (key: string) => store.delete(key),
+      quit: async () => 'OK',
+    };
+    const iface = new RedisSessionInterface({ client });
+    const config = createSessionConfig({ SECRET_KEY: 'new', SECRET_KEY_FALLBACKS: ['old'] });
+    const id = iface.newId();
+    store.set(`session:${id}`, '{"user":"alice"}');
+    const cookie = new Signer(['old', 'new'], { salt: iface.salt, keyDerivation: 'hmac', digestMethod: 'sha256' }).sign(id);
+    const request = (value: string) => ({ getCookie: () => value, url: '/', secure: false, raw: {} });
+    await iface.openSession(config, request(cookie)); // builds the signer
+    createHmac.mockClear();
+
+    const session = await iface.openSession(config, request(cookie));
+    expect(session?.get('user')).toBe('alice');
+    expect(createHmac).toHaveBeenCalledTimes(1);
+
+    createHmac.mockClear();
+    const forged = await iface.openSession(config, request(`${id}.${'A'.repeat(43)}`));
+    expect(forged?.new).toBe(true);
+    expect(createHmac).toHaveBeenCalledTimes(2); // newest key, then the fallback
+  });
+
+  it('RedisSessionInterface: saving re-sends a current id cookie as it came, and re-signs an old-key one', async () => {
+    const store = new Map<string, string>();
+    const client = {
+      get: async (key: string) => store.get(key) ?? null,
+      set: async (key: string, value: string) => store.set(key, value),
+      expire: async () => 1,
+      del: async (key: string) => store.delete(key),
+      quit: async () => 'OK',
+    };
+    const iface = new RedisSessionInterface({ client });
+    const config = createSessionConfig({ SECRET_KEY: 'new', SECRET_KEY_FALLBACKS: ['old'] });
+    const id = iface.newId();
+    store.set(`session:${id}`, '{"n":1}');
+    const signWith = (key: string) => new Signer(key, { salt: iface.salt, keyDerivation: 'hmac', digestMethod: 'sha256' }).sign(id);
+    const save = async (cookie: string) => {
+      const request = { getCookie: () => cookie, url: '/', secure: false, raw: {} };
+      const session = (await iface.openSession(config, request))!;
+      session.set('n', 2);
+      const sent: string[] = [];
+      const response = { request, headersSent: false, raw: {}, setCookie() {}, deleteCookie() {}, addVary() {}, appendSetCookie: (header: string) => sent.push(header) };
+      createHmac.mockClear();
+      await iface.saveSession(config, session, response);
+      return { sent: sent[0]!.split(';', 1)[0], hmacs: createHmac.mock.calls.length };
+    };
+    expect(await save(signWith('new'))).toEqual({ sent: `session=${signWith('new')}`, hmacs: 0 });
+    expect(await save(signWith('old'))).toEqual({ sent: `session=${signWith('new')}`, hmacs: 1 });
   });
 });
