@@ -76,7 +76,10 @@ export class SessionContext {
     } catch (error) {
       throw this.toHttpError('opening', error);
     }
-    return isPromise<AnySession>(result) ? result.catch((error: unknown) => Promise.reject(this.toHttpError('opening', error))) : result;
+    if (!isPromise<AnySession>(result)) return result;
+    return result.catch((error: unknown) => {
+      throw this.toHttpError('opening', error);
+    });
   }
 
   /**

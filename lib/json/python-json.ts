@@ -106,20 +106,11 @@ function encode(value: unknown, sortKeys: boolean): string {
       return value.toString();
     case 'object': {
       if (value === null) return 'null';
-      if (Array.isArray(value)) {
-        let out = '[';
-        for (let i = 0; i < value.length; i += 1) out += (i ? ',' : '') + encode(value[i], sortKeys);
-        return `${out}]`;
-      }
+      const encodeItem = sortKeys ? encodeSorted : encodeUnsorted;
+      if (Array.isArray(value)) return encodePythonArray(value, encodeItem);
       if (isPlainObject(value)) {
         const keys = Object.keys(value);
-        if (sortKeys) sortKeysByCodePoint(keys);
-        let out = '{';
-        for (let i = 0; i < keys.length; i += 1) {
-          const key = keys[i]!;
-          out += `${i ? ',' : ''}${encodePythonString(key)}:${encode(value[key], sortKeys)}`;
-        }
-        return `${out}}`;
+        return encodePythonObject(value, sortKeys ? sortKeysByCodePoint(keys) : keys, encodeItem);
       }
       break;
     }
@@ -127,6 +118,26 @@ function encode(value: unknown, sortKeys: boolean): string {
       break;
   }
   throw new TypeError(`Object of type ${typeName(value)} is not JSON serializable`);
+}
+
+const encodeSorted = (value: unknown): string => encode(value, true);
+const encodeUnsorted = (value: unknown): string => encode(value, false);
+
+/** `[a,b]` with each item written by `encodeItem`. */
+export function encodePythonArray(items: readonly unknown[], encodeItem: (item: unknown) => string): string {
+  let out = '[';
+  for (let i = 0; i < items.length; i += 1) out += (i ? ',' : '') + encodeItem(items[i]);
+  return `${out}]`;
+}
+
+/** `{"k":v}` for the given keys, in that order, each value written by `encodeValue`. */
+export function encodePythonObject(record: Record<string, unknown>, keys: readonly string[], encodeValue: (value: unknown) => string): string {
+  let out = '{';
+  for (let i = 0; i < keys.length; i += 1) {
+    const key = keys[i]!;
+    out += `${i ? ',' : ''}${encodePythonString(key)}:${encodeValue(record[key])}`;
+  }
+  return `${out}}`;
 }
 
 /** Compact JSON with Python's bytes: sorted keys, ASCII escapes, Python number spelling. */

@@ -1,5 +1,15 @@
 import { JSONTag, type JSONTagClass } from './json-tag.js';
-import { DEFAULT_MAX_DEPTH, encodePythonNumber, encodePythonString, isPlainObject, pythonJsonDumps, pythonJsonLoads, sortKeysByCodePoint } from './python-json.js';
+import {
+  DEFAULT_MAX_DEPTH,
+  encodePythonArray,
+  encodePythonNumber,
+  encodePythonObject,
+  encodePythonString,
+  isPlainObject,
+  pythonJsonDumps,
+  pythonJsonLoads,
+  sortKeysByCodePoint,
+} from './python-json.js';
 import { PassDict, PassList, setOwn, TagBytes, TagDateTime, TagDict, TagMarkup, TagTuple, TagUUID } from './tags.js';
 import { Tuple } from './tuple.js';
 
@@ -43,6 +53,7 @@ export class TaggedJSONSerializer {
   readonly maxDepth: number;
   /** The default tags as registered by the constructor: while `order` equals it, `dumps` takes the one-pass encoder. */
   private readonly defaultOrder: readonly JSONTag[];
+  private readonly encodeItem = (value: unknown): string => this.encodeDefault(value);
 
   constructor(options: TaggedJSONSerializerOptions = {}) {
     this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
@@ -109,20 +120,13 @@ export class TaggedJSONSerializer {
       case 'object': {
         if (value === null) return 'null';
         if (Array.isArray(value)) {
-          let out = '[';
-          for (let i = 0; i < value.length; i += 1) out += (i ? ',' : '') + this.encodeDefault(value[i]);
-          return value instanceof Tuple ? `{" t":${out}]}` : `${out}]`;
+          const list = encodePythonArray(value, this.encodeItem);
+          return value instanceof Tuple ? `{" t":${list}}` : list;
         }
         if (!isPlainObject(value)) break;
         const keys = Object.keys(value);
         if (keys.length === 1 && this.tags.has(keys[0]!)) break; // TagDict's escaping
-        sortKeysByCodePoint(keys);
-        let out = '{';
-        for (let i = 0; i < keys.length; i += 1) {
-          const key = keys[i]!;
-          out += `${i ? ',' : ''}${encodePythonString(key)}:${this.encodeDefault(value[key])}`;
-        }
-        return `${out}}`;
+        return encodePythonObject(value, sortKeysByCodePoint(keys), this.encodeItem);
       }
       default:
         break;

@@ -148,18 +148,9 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
    * are tried newest first (one HMAC each), as itsdangerous does; null for anything else.
    */
   private unsignId(signers: IdSigners, cookie: string): { id: string; current: boolean } | null {
-    for (const signer of [signers.current, signers.fallbacks]) {
-      if (!signer) continue;
-      let id: string;
-      try {
-        id = signer.unsign(cookie);
-      } catch (error) {
-        if (error instanceof BadSignature) continue;
-        throw error;
-      }
-      return ID_PATTERN.test(id) ? { id, current: signer === signers.current } : null;
-    }
-    return null;
+    const current = unsignOrNull(signers.current, cookie);
+    const id = current ?? (signers.fallbacks ? unsignOrNull(signers.fallbacks, cookie) : null);
+    return id !== null && ID_PATTERN.test(id) ? { id, current: current !== null } : null;
   }
 
   private getSigners(config: SessionConfig): IdSigners | null {
@@ -206,5 +197,15 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
         { cause: error },
       );
     }
+  }
+}
+
+/** The value of a correctly signed cookie, or null when its signature does not check out. */
+function unsignOrNull(signer: Signer, cookie: string): string | null {
+  try {
+    return signer.unsign(cookie);
+  } catch (error) {
+    if (error instanceof BadSignature) return null;
+    throw error;
   }
 }

@@ -70,7 +70,8 @@ describe('keys are derived once, in the constructor', () => {
 });
 
 describe('opening a session checks the cookie once', () => {
-  it('RedisSessionInterface: one HMAC for a valid id cookie, one per key for a forged one', async () => {
+  /** A RedisSessionInterface over an in-memory store holding one session, and how to reach it. */
+  function redisWithOneSession(data: string) {
     const store = new Map<string, string>();
     const client = {
       get: async (key: string) => store.get(key) ?? null,
@@ -82,9 +83,15 @@ describe('opening a session checks the cookie once', () => {
     const iface = new RedisSessionInterface({ client });
     const config = createSessionConfig({ SECRET_KEY: 'new', SECRET_KEY_FALLBACKS: ['old'] });
     const id = iface.newId();
-    store.set(`session:${id}`, '{"user":"alice"}');
-    const cookie = new Signer(['old', 'new'], { salt: iface.salt, keyDerivation: 'hmac', digestMethod: 'sha256' }).sign(id);
-    const request = (value: string) => ({ getCookie: () => value, url: '/', secure: false, raw: {} });
+    store.set(`session:${id}`, data);
+    const signWith = (...keys: string[]) => new Signer(keys, { salt: iface.salt, keyDerivation: 'hmac', digestMethod: 'sha256' }).sign(id);
+    const request = (cookie: string) => ({ getCookie: () => cookie, url: '/', secure: false, raw: {} });
+    return { iface, config, id, signWith, request };
+  }
+
+  it('RedisSessionInterface: one HMAC for a valid id cookie, one per key for a forged one', async () => {
+    const { iface, config, id, signWith, request } = redisWithOneSession('{"user":"alice"}');
+    const cookie = signWith('old', 'new');
     await iface.openSession(config, request(cookie)); // builds the signer
     createHmac.mockClear();
 
@@ -99,25 +106,13 @@ describe('opening a session checks the cookie once', () => {
   });
 
   it('RedisSessionInterface: saving re-sends a current id cookie as it came, and re-signs an old-key one', async () => {
-    const store = new Map<string, string>();
-    const client = {
-      get: async (key: string) => store.get(key) ?? null,
-      set: async (key: string, value: string) => store.set(key, value),
-      expire: async () => 1,
-      del: async (key: string) => store.delete(key),
-      quit: async () => 'OK',
-    };
-    const iface = new RedisSessionInterface({ client });
-    const config = createSessionConfig({ SECRET_KEY: 'new', SECRET_KEY_FALLBACKS: ['old'] });
-    const id = iface.newId();
-    store.set(`session:${id}`, '{"n":1}');
-    const signWith = (key: string) => new Signer(key, { salt: iface.salt, keyDerivation: 'hmac', digestMethod: 'sha256' }).sign(id);
+    const { iface, config, signWith, request } = redisWithOneSession('{"n":1}');
     const save = async (cookie: string) => {
-      const request = { getCookie: () => cookie, url: '/', secure: false, raw: {} };
-      const session = (await iface.openSession(config, request))!;
+      const sessionRequest = request(cookie);
+      const session = (await iface.openSession(config, sessionRequest))!;
       session.set('n', 2);
       const sent: string[] = [];
-      const response = { request, headersSent: false, raw: {}, setCookie() {}, deleteCookie() {}, addVary() {}, appendSetCookie: (header: string) => sent.push(header) };
+      const response = { request: sessionRequest, headersSent: false, raw: {}, setCookie() {}, deleteCookie() {}, addVary() {}, appendSetCookie: (header: string) => sent.push(header) };
       createHmac.mockClear();
       await iface.saveSession(config, session, response);
       return { sent: sent[0]!.split(';', 1)[0], hmacs: createHmac.mock.calls.length };
