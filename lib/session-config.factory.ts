@@ -1,5 +1,10 @@
+import { cookieDomainProblem, cookiePathProblem, cookiePrefixProblem } from './http/cookie-attribute-rules.js';
+import { normalizeDomain, normalizeSameSite } from './http/set-cookie.js';
+import { assertNoEmptyFallbackKeys } from './interfaces/secret-keys.js';
 import { createSessionConfig, type SessionConfig } from './interfaces/session-config.js';
-import { normalizeSameSite } from './http/set-cookie.js';
+import { SessionConfigError } from './interfaces/session-config.error.js';
+
+export { SessionConfigError };
 
 /** Reads one configuration key, as `ConfigService.get` does. */
 export type ConfigReader = (key: string) => unknown;
@@ -28,17 +33,6 @@ const KEY_KINDS: Record<keyof SessionConfig, Kind> = {
 
 /** The Flask config keys the module reads from `ConfigService`. */
 export const SESSION_CONFIG_KEYS = Object.keys(KEY_KINDS) as Array<keyof SessionConfig>;
-
-/** A configuration value that cannot be used; the message names the key. */
-export class SessionConfigError extends Error {
-  override readonly name = 'SessionConfigError';
-  constructor(
-    readonly key: string,
-    message: string,
-  ) {
-    super(`Invalid session configuration: ${key} ${message}`);
-  }
-}
 
 const TRUE = new Set(['true', '1', 'yes', 'on']);
 const FALSE = new Set(['false', '0', 'no', 'off']);
@@ -110,19 +104,20 @@ export function validateSessionConfig(config: SessionConfig): void {
   if (sameSite === 'None' && !secure) {
     throw new SessionConfigError('SESSION_COOKIE_SAMESITE', "is 'None', which browsers only accept with SESSION_COOKIE_SECURE=true");
   }
-  if (name.startsWith('__Secure-') && !secure) {
-    throw new SessionConfigError('SESSION_COOKIE_NAME', `starts with __Secure-, which needs SESSION_COOKIE_SECURE=true`);
+  const domain = config.SESSION_COOKIE_DOMAIN;
+  if (domain != null) {
+    const problem = typeof domain === 'string' ? cookieDomainProblem(domain, normalizeDomain(domain)) : 'must be a string';
+    if (problem) throw new SessionConfigError('SESSION_COOKIE_DOMAIN', problem);
   }
-  if (name.startsWith('__Host-')) {
-    const path = config.SESSION_COOKIE_PATH || config.APPLICATION_ROOT;
-    if (!secure) throw new SessionConfigError('SESSION_COOKIE_NAME', 'starts with __Host-, which needs SESSION_COOKIE_SECURE=true');
-    if (config.SESSION_COOKIE_DOMAIN != null) {
-      throw new SessionConfigError('SESSION_COOKIE_NAME', 'starts with __Host-, which forbids SESSION_COOKIE_DOMAIN: leave it unset');
-    }
-    if (path !== '/') {
-      throw new SessionConfigError('SESSION_COOKIE_NAME', `starts with __Host-, which needs the cookie path '/' (SESSION_COOKIE_PATH or APPLICATION_ROOT is '${path}')`);
-    }
+  for (const key of ['SESSION_COOKIE_PATH', 'APPLICATION_ROOT'] as const) {
+    const path = config[key];
+    if (path == null || (key === 'SESSION_COOKIE_PATH' && path === '')) continue;
+    const problem = typeof path === 'string' ? cookiePathProblem(path) : 'must be a string';
+    if (problem) throw new SessionConfigError(key, problem);
   }
+  const path = config.SESSION_COOKIE_PATH || config.APPLICATION_ROOT;
+  const prefixProblem = cookiePrefixProblem(name, { secure, domain, path });
+  if (prefixProblem) throw new SessionConfigError('SESSION_COOKIE_NAME', prefixProblem);
   const lifetime = config.PERMANENT_SESSION_LIFETIME;
   if (typeof lifetime !== 'number' || !Number.isFinite(lifetime) || lifetime <= 0) {
     throw new SessionConfigError('PERMANENT_SESSION_LIFETIME', `must be a positive number of seconds, got ${String(lifetime)}`);
@@ -142,6 +137,7 @@ export function validateSessionConfig(config: SessionConfig): void {
   if (fallbacks != null && (!Array.isArray(fallbacks) || !fallbacks.every((key) => typeof key === 'string' || Buffer.isBuffer(key)))) {
     throw new SessionConfigError('SECRET_KEY_FALLBACKS', 'must be a list of keys (strings or Buffers)');
   }
+  assertNoEmptyFallbackKeys(config);
   const secret = config.SECRET_KEY;
   if (secret != null && typeof secret !== 'string' && !Buffer.isBuffer(secret)) {
     throw new SessionConfigError('SECRET_KEY', 'must be a string or a Buffer');

@@ -3,6 +3,8 @@ import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import { createSessionConfig, type SessionConfig } from './interfaces/session-config.js';
 import { SecureCookieSessionInterface } from './interfaces/secure-cookie-session.interface.js';
 import { SessionInterface } from './interfaces/session.interface.js';
+import { findWeakSecretKeys } from './interfaces/secret-keys.js';
+import { SessionConfigError } from './interfaces/session-config.error.js';
 import { resolveSessionConfig, type ConfigReader } from './session-config.factory.js';
 import { SESSION_CONFIG } from './session.constants.js';
 import { SessionMiddleware } from './session.middleware.js';
@@ -24,6 +26,20 @@ async function findConfigReader(moduleRef: ModuleRef): Promise<ConfigReader | un
     return configService ? (key) => configService.get<unknown>(key) : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Weak keys (short, or a published placeholder) are logged in development. In production a weak
+ * `SECRET_KEY` or a placeholder anywhere fails start-up; a short fallback is only logged, since
+ * rotating away from a short key needs it to keep verifying for a while.
+ */
+function checkSecretKeyStrength(config: SessionConfig, production: boolean, logger: Logger): void {
+  for (const { key, reason, placeholder } of findWeakSecretKeys(config)) {
+    if (production && (placeholder || key === 'SECRET_KEY')) {
+      throw new SessionConfigError(key, `${reason}. Refusing to start with NODE_ENV=production: generate one with node -e "console.log(require('node:crypto').randomBytes(32).toString('hex'))".`);
+    }
+    logger.warn(`${key} ${reason}.${production ? ' Remove it once PERMANENT_SESSION_LIFETIME has passed since the rotation.' : ' NODE_ENV=production refuses such a SECRET_KEY.'}`);
   }
 }
 
@@ -61,12 +77,15 @@ export class SessionModule extends ConfigurableSessionModule implements NestModu
 
   /** Resolves and validates the config at start-up: a bad value fails `app.init()`, naming the key. */
   async onModuleInit(): Promise<void> {
-    Object.assign(this.config, resolveSessionConfig(this.options, await findConfigReader(this.moduleRef)));
+    const read = await findConfigReader(this.moduleRef);
+    Object.assign(this.config, resolveSessionConfig(this.options, read));
+    const logger = new Logger('Session');
     if (!this.config.SECRET_KEY) {
-      new Logger('Session').warn(
+      logger.warn(
         'No SECRET_KEY is set: sessions are read-only and every write fails. Set SECRET_KEY in the environment or .env, or pass it to SessionModule.forRoot().',
       );
     }
+    checkSecretKeyStrength(this.config, (read?.('NODE_ENV') ?? process.env.NODE_ENV) === 'production', logger);
   }
 
   static override forRoot(options: typeof SESSION_OPTIONS_TYPE = {}): DynamicModule {

@@ -1,23 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseCookie } from 'cookie';
+import { readCookie } from './cookie-header.js';
 import type { CookieOptions } from './cookie-options.js';
 import { serializeDeleteCookie, serializeSetCookie } from './set-cookie.js';
 import type { SessionRequest, SessionResponse } from './session-http.js';
 
 type NodeRequest = IncomingMessage & { secure?: boolean; originalUrl?: string };
 
-// Cookie values are taken verbatim: session values are base64url and must not be URI-decoded.
-const decodeVerbatim = (value: string): string => value;
-
 /** {@link SessionRequest} over a Node `IncomingMessage` (Express's `req`, Fastify's `req.raw`). */
 export class NodeSessionRequest implements SessionRequest {
-  private cookies?: Record<string, string | undefined>;
-
   constructor(readonly raw: NodeRequest) {}
 
+  /** Werkzeug's parsing: quoted values, escapes, the first of a name; never URI-decoded. */
   getCookie(name: string): string | undefined {
-    this.cookies ??= parseCookie(this.raw.headers.cookie ?? '', { decode: decodeVerbatim });
-    return this.cookies[name];
+    return readCookie(this.raw.headers.cookie, name);
   }
 
   get url(): string {

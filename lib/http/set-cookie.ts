@@ -1,5 +1,6 @@
 import { domainToASCII } from 'node:url';
 import { stringifySetCookie } from 'cookie';
+import { cookieDomainProblem, cookiePathProblem } from './cookie-attribute-rules.js';
 import type { CookieOptions } from './cookie-options.js';
 
 const SAME_SITE_VALUES = new Map([
@@ -27,9 +28,10 @@ function quotePath(path: string): string {
   );
 }
 
-function normalizeDomain(domain: string): string {
+/** Werkzeug's domain handling: the port and leading dots removed, the name IDNA-encoded. */
+export function normalizeDomain(domain: string): string {
   const host = domain.split(':', 1)[0]!.replace(/^\.+/, '');
-  // domainToASCII returns '' for names it cannot encode; keep the name then, as a browser would reject it anyway.
+  // domainToASCII returns '' for names it cannot encode; keep the name then, and let the domain rule refuse it.
   return domainToASCII(host) || host;
 }
 
@@ -42,20 +44,28 @@ export function httpDate(date: Date): string {
  * Serialises one `Set-Cookie` header value byte for byte as Werkzeug's `dump_cookie`:
  * `name=value; Domain; Expires; Max-Age; Secure; HttpOnly; Path; SameSite; Partitioned`.
  * The `cookie` package validates the name and value (RFC 6265); Werkzeug's attribute order is
- * kept so that our headers equal Flask's.
+ * kept so that our headers equal Flask's. A domain or path that could smuggle in other
+ * attributes (`example.com; SameSite=None`) throws a `TypeError`, as an invalid name does.
  */
 export function serializeSetCookie(name: string, value: string, options: CookieOptions = {}): string {
   const parts = [stringifySetCookie({ name, value }, { encode: (raw: string) => raw })];
   const sameSite = normalizeSameSite(options.sameSite);
   if (options.domain != null) {
     // Werkzeug quirk kept for byte equality: an empty domain still emits `Domain=`.
-    parts.push(`Domain=${options.domain === '' ? '' : normalizeDomain(options.domain)}`);
+    const domain = options.domain === '' ? '' : normalizeDomain(options.domain);
+    const problem = cookieDomainProblem(options.domain, domain);
+    if (problem) throw new TypeError(`Cookie domain ${problem}`);
+    parts.push(`Domain=${domain}`);
   }
   if (options.expires != null) parts.push(`Expires=${httpDate(options.expires)}`);
   if (options.maxAge != null) parts.push(`Max-Age=${Math.trunc(options.maxAge)}`);
   if (options.secure || options.partitioned) parts.push('Secure');
   if (options.httpOnly) parts.push('HttpOnly');
-  if (options.path != null) parts.push(`Path=${quotePath(options.path)}`);
+  if (options.path != null) {
+    const problem = cookiePathProblem(options.path);
+    if (problem) throw new TypeError(`Cookie path ${problem}`);
+    parts.push(`Path=${quotePath(options.path)}`);
+  }
   if (sameSite) parts.push(`SameSite=${sameSite}`);
   if (options.partitioned) parts.push('Partitioned');
   return parts.join('; ');

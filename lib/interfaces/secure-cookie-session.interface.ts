@@ -1,7 +1,9 @@
 import type { SessionRequest, SessionResponse } from '../http/session-http.js';
 import { TaggedJSONSerializer } from '../json/index.js';
 import { SecureCookieSession, type SessionData } from '../sessions/secure-cookie-session.js';
-import { BadPayload, BadSignature, URLSafeTimedSerializer, type DigestMethod, type KeyDerivation, type Serializer } from '../signing/index.js';
+import { BadSignature, URLSafeTimedSerializer, type DigestMethod, type KeyDerivation, type Serializer } from '../signing/index.js';
+import { describeDecodeError } from './describe-decode-error.js';
+import { assertNoEmptyFallbackKeys } from './secret-keys.js';
 import type { SessionConfig } from './session-config.js';
 import { SessionInterface } from './session.interface.js';
 
@@ -16,12 +18,6 @@ interface CachedSerializer {
 
 /** One module-level instance, as Flask's `session_json_serializer`. */
 const sessionJsonSerializer = new TaggedJSONSerializer();
-
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error instanceof BadPayload ? error.originalError : undefined;
-  return `${error.name}: ${error.message}${cause instanceof Error ? ` Cause: ${cause.name}: ${cause.message}` : ''}`;
-}
 
 function sameKeys(a: ReadonlyArray<SecretKey>, b: ReadonlyArray<SecretKey>): boolean {
   return a.length === b.length && a.every((key, index) => key === b[index]);
@@ -58,6 +54,7 @@ export class SecureCookieSessionInterface extends SessionInterface<SecureCookieS
     ) {
       return cached.serializer;
     }
+    assertNoEmptyFallbackKeys(config);
     // itsdangerous signs with the LAST key: fallbacks first (most recent first), SECRET_KEY last.
     const keys = [...(fallbacks ?? []), secretKey];
     const serializer = new URLSafeTimedSerializer(keys, {
@@ -84,7 +81,7 @@ export class SecureCookieSessionInterface extends SessionInterface<SecureCookieS
       if (!(error instanceof BadSignature)) {
         this.logger.warn(
           `Ignoring the '${this.getCookieName(config, request)}' cookie: it is correctly signed but its payload ` +
-            `cannot be decoded (${describe(error)}). A fresh session was started.`,
+            `cannot be decoded (${describeDecodeError(error)}). A fresh session was started.`,
         );
       }
       return new this.sessionClass();

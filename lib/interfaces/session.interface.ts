@@ -1,3 +1,4 @@
+import { cookiePrefixProblem } from '../http/cookie-attribute-rules.js';
 import type { CookieOptions } from '../http/cookie-options.js';
 import { OversizeCookieError } from '../http/oversize-cookie.error.js';
 import { serializeSetCookie } from '../http/set-cookie.js';
@@ -98,7 +99,9 @@ export abstract class SessionInterface<S extends SecureCookieSession<SessionData
 
   /**
    * Sets the session cookie, applying `MAX_COOKIE_SIZE` and `SESSION_COOKIE_SIZE_POLICY` first:
-   * browsers silently drop a cookie over about 4 KB, which looks like a lost login.
+   * browsers silently drop a cookie over about 4 KB, which looks like a lost login. Attributes
+   * that getters computed per request are held to the start-up rules again (cookie prefixes here,
+   * domain and path in the serializer).
    */
   protected setSessionCookie(
     config: SessionConfig,
@@ -107,6 +110,8 @@ export abstract class SessionInterface<S extends SecureCookieSession<SessionData
     value: string,
     options: CookieOptions,
   ): void {
+    const prefixProblem = cookiePrefixProblem(name, { secure: Boolean(options.secure || options.partitioned), domain: options.domain, path: options.path });
+    if (prefixProblem) throw new TypeError(`The session cookie '${name}' ${prefixProblem}`);
     const header = serializeSetCookie(name, value, options);
     const limit = config.MAX_COOKIE_SIZE;
     if (limit && header.length > limit) {

@@ -3,6 +3,8 @@ import type { SessionRequest, SessionResponse } from '../http/session-http.js';
 import type { SessionConfig } from '../interfaces/session-config.js';
 import { SessionStoreUnavailableError } from '../interfaces/session-store-unavailable.error.js';
 import { SessionInterface } from '../interfaces/session.interface.js';
+import { describeDecodeError } from '../interfaces/describe-decode-error.js';
+import { assertNoEmptyFallbackKeys } from '../interfaces/secret-keys.js';
 import { sessionJsonSerializer } from '../json/tagged-json.serializer.js';
 import { isPlainObject } from '../json/python-json.js';
 import { BadSignature } from '../signing/errors.js';
@@ -22,6 +24,12 @@ export interface RedisSessionInterfaceOptions {
   idleTimeout?: number;
   /** Milliseconds a Redis command may take (only for a client we create). @default 2000 */
   commandTimeout?: number;
+  /**
+   * Session keys whose change gives the session a new id when it is saved, as `regenerate()`
+   * would: `['user_id']` rotates the id at every login, logout or user switch, so an id planted
+   * before login (session fixation) is worthless after it. @default [] (call `regenerate()` yourself)
+   */
+  regenerateOnChange?: readonly string[];
 }
 
 const ID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
@@ -29,7 +37,13 @@ const ID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 /** The cookie a session was opened with, when it is signed with the current key: saving reuses it. */
 const CURRENT_COOKIE = Symbol('nest-flask-session.currentIdCookie');
 
-type WithCurrentCookie = RedisSession & { [CURRENT_COOKIE]?: { id: string; cookie: string } };
+/** The stored form of each `regenerateOnChange` key when the session was read. */
+const WATCHED_VALUES = Symbol('nest-flask-session.watchedValues');
+
+type OpenedSession = RedisSession & {
+  [CURRENT_COOKIE]?: { id: string; cookie: string };
+  [WATCHED_VALUES]?: Array<string | undefined>;
+};
 
 interface IdSigners {
   secretKey: SecretKey;
@@ -45,7 +59,9 @@ interface IdSigners {
  * (256 bits), the data is Flask's tagged JSON under `prefix + id` with a TTL. Flask's rules decide
  * when to write: an unmodified session costs one `GET`; a permanent one refreshes its TTL
  * (`EXPIRE`) when `SESSION_REFRESH_EACH_REQUEST` says so. Writes replace the whole value, so
- * concurrent requests on one session end with the last write, never a mix.
+ * concurrent requests on one session end with the last write, never a mix. A session read from
+ * Redis is only ever rewritten if its key still exists (`SET ... XX`, `EXPIRE`): a request that
+ * was in flight during a logout cannot bring the session back, and its response sends no cookie.
  */
 export class RedisSessionInterface extends SessionInterface<RedisSession> implements RedisSessionStore {
   /** Signs the id cookie; distinct from the cookie-session salt so neither passes for the other. */
@@ -88,11 +104,12 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
     try {
       const data = sessionJsonSerializer.loads(stored);
       if (!isPlainObject(data)) throw new TypeError('the stored session is not an object');
-      const session: WithCurrentCookie = new RedisSession(Object.entries(data), id, false, this);
+      const session: OpenedSession = new RedisSession(Object.entries(data), id, false, this);
       if (verified.current) session[CURRENT_COOKIE] = { id, cookie: cookie! };
+      if (this.options.regenerateOnChange?.length) session[WATCHED_VALUES] = this.watchedValues(session);
       return session;
     } catch (error) {
-      this.logger.warn(`Ignoring the stored session ${this.prefixInUse}${id.slice(0, 8)}…: it cannot be decoded (${String(error)}). A fresh session was started.`);
+      this.logger.warn(`Ignoring the stored session ${this.prefixInUse}${id.slice(0, 8)}…: it cannot be decoded (${describeDecodeError(error)}). A fresh session was started.`);
       return fresh();
     }
   }
@@ -101,13 +118,12 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
     const attributes = this.getCookieAttributes(config, response.request);
     const { name } = attributes;
     const client = await this.getClient(config);
-    const key = this.prefixInUse + session.id;
 
     if (session.accessed) response.addVary('Cookie');
 
     if (session.size === 0) {
       if (session.modified || session.destroyed) {
-        if (!session.new) await this.command('deleting', () => client.del(key));
+        if (this.isStored(session)) await this.command('deleting', () => client.del(this.prefixInUse + session.id));
         response.deleteCookie(name, attributes);
         response.addVary('Cookie');
       }
@@ -116,15 +132,22 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
 
     if (!this.shouldSetCookie(config, session)) return;
 
+    if (session.modified && this.isStored(session) && this.watchedKeyChanged(session)) await session.regenerate();
+    const key = this.prefixInUse + session.id;
     const ttl = Math.ceil(session.permanent ? config.PERMANENT_SESSION_LIFETIME : (this.options.idleTimeout ?? config.SESSION_IDLE_TIMEOUT));
-    if (session.modified || session.new) {
+    if (!this.isStored(session)) {
+      // A new id (a new session, or after regenerate() or destroy()): nobody else knows it yet.
       const value = sessionJsonSerializer.dumps(session.toJSON());
       await this.command('writing', () => client.set(key, value, 'EX', ttl));
-    } else {
-      await this.command('refreshing', () => client.expire(key, ttl));
+    } else if (session.modified) {
+      // Rewrite only what still exists: a logout since this request read the session wins.
+      const value = sessionJsonSerializer.dumps(session.toJSON());
+      if ((await this.command('writing', () => client.set(key, value, 'EX', ttl, 'XX'))) === null) return;
+    } else if ((await this.command('refreshing', () => client.expire(key, ttl))) === 0) {
+      return;
     }
     // The id cookie is deterministic: one that came in signed with the current key is reused.
-    const current = (session as WithCurrentCookie)[CURRENT_COOKIE];
+    const current = (session as OpenedSession)[CURRENT_COOKIE];
     const signed = current?.id === session.id ? current.cookie : this.getSigners(config)!.current.sign(session.id);
     const expires = this.getExpirationTime(config, session);
     this.setSessionCookie(config, response, name, signed, { ...attributes, expires });
@@ -153,6 +176,22 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
     return id !== null && ID_PATTERN.test(id) ? { id, current: current !== null } : null;
   }
 
+  /** True while the session still has the id it was read under (no regenerate() or destroy() since). */
+  private isStored(session: RedisSession): boolean {
+    return session.storedId !== null && session.storedId === session.id;
+  }
+
+  private watchedValues(session: RedisSession): Array<string | undefined> {
+    return this.options.regenerateOnChange!.map((key) => (session.has(key) ? sessionJsonSerializer.dumps(session.get(key)) : undefined));
+  }
+
+  private watchedKeyChanged(session: OpenedSession): boolean {
+    const before = session[WATCHED_VALUES];
+    if (!before) return false;
+    const after = this.watchedValues(session);
+    return after.some((value, index) => value !== before[index]);
+  }
+
   private getSigners(config: SessionConfig): IdSigners | null {
     const secretKey = config.SECRET_KEY;
     if (!secretKey || secretKey.length === 0) return null;
@@ -166,6 +205,7 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
     ) {
       return cached;
     }
+    assertNoEmptyFallbackKeys(config);
     const options = { salt: this.salt, keyDerivation: 'hmac', digestMethod: 'sha256' } as const;
     this.signers = {
       secretKey,

@@ -14,6 +14,11 @@ export class RedisSession<T extends SessionData = SessionData> extends SecureCoo
   override readonly new: boolean;
   /** Set by {@link destroy}: the key is gone and the cookie is deleted on save. */
   destroyed = false;
+  /**
+   * The id this session was read under, or null for a session the store did not have. Saving
+   * rewrites that entry only if it still exists, so a logout elsewhere is never undone.
+   */
+  readonly storedId: string | null;
   private currentId: string;
 
   constructor(
@@ -25,6 +30,7 @@ export class RedisSession<T extends SessionData = SessionData> extends SecureCoo
     super(initial as never);
     this.currentId = id;
     this.new = isNew;
+    this.storedId = isNew ? null : id;
   }
 
   get id(): string {
@@ -43,11 +49,17 @@ export class RedisSession<T extends SessionData = SessionData> extends SecureCoo
     await this.store.deleteId(oldId);
   }
 
-  /** Deletes the session from Redis now and empties it; the response deletes the cookie. */
+  /**
+   * Deletes the session from Redis now, empties it and gives it a new id: the response deletes
+   * the cookie, or, if the request writes to the session afterwards (a "logged out" message),
+   * stores that under the new id, never under the destroyed one.
+   */
   async destroy(): Promise<void> {
+    const oldId = this.currentId;
     this.data.clear();
+    this.currentId = this.store.newId();
     this.modified = true;
     this.destroyed = true;
-    await this.store.deleteId(this.currentId);
+    await this.store.deleteId(oldId);
   }
 }

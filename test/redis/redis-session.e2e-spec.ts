@@ -24,7 +24,9 @@ function countingClient(client: Redis): RedisClientLike & { calls: string[] } {
   return {
     calls,
     get: (key) => (calls.push('GET'), client.get(key)),
-    set: (key, value, mode, seconds) => (calls.push('SET'), client.set(key, value, mode, seconds)),
+    set: ((key: string, value: string, mode: 'EX', seconds: number, condition?: 'XX') =>
+      (calls.push(condition ? `SET ${condition}` : 'SET'),
+      condition ? client.set(key, value, mode, seconds, condition) : client.set(key, value, mode, seconds))) as RedisClientLike['set'],
     expire: (key, seconds) => (calls.push('EXPIRE'), client.expire(key, seconds)),
     del: (key) => (calls.push('DEL'), client.del(key)),
     quit: () => Promise.resolve('OK'),

@@ -5,6 +5,7 @@
  */
 import { jest } from '@jest/globals';
 import * as realCrypto from 'node:crypto';
+import { MemoryRedis } from '../support/memory-redis.js';
 
 const timingSafeEqual = jest.fn(realCrypto.timingSafeEqual);
 const createHash = jest.fn(realCrypto.createHash);
@@ -72,14 +73,8 @@ describe('keys are derived once, in the constructor', () => {
 describe('opening a session checks the cookie once', () => {
   /** A RedisSessionInterface over an in-memory store holding one session, and how to reach it. */
   function redisWithOneSession(data: string) {
-    const store = new Map<string, string>();
-    const client = {
-      get: async (key: string) => store.get(key) ?? null,
-      set: async (key: string, value: string) => store.set(key, value),
-      expire: async () => 1,
-      del: async (key: string) => store.delete(key),
-      quit: async () => 'OK',
-    };
+    const client = new MemoryRedis();
+    const store = client.values;
     const iface = new RedisSessionInterface({ client });
     const config = createSessionConfig({ SECRET_KEY: 'new', SECRET_KEY_FALLBACKS: ['old'] });
     const id = iface.newId();

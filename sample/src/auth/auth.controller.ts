@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Inject, Post, Redirect } from '@nestjs/common';
-import { Session, SESSION_CONFIG, type SessionConfig } from 'nest-flask-session';
+import { RedisSession, Session, SESSION_CONFIG, type SessionConfig } from 'nest-flask-session';
 import { flash } from '../common/flash.js';
 import { html } from '../common/html.js';
 import { PagesService } from '../common/pages.service.js';
@@ -62,13 +62,16 @@ export class AuthController {
    */
   @Post('login')
   @Redirect()
-  login(@Session() session: SampleSession, @Body() form: LoginForm): RedirectTo {
+  async login(@Session() session: SampleSession, @Body() form: LoginForm): Promise<RedirectTo> {
     const user = this.users.authenticate(form.username, form.password);
     if (!user) {
       flash(session, 'Invalid username or password.', 'error');
       return seeOther('/login');
     }
     const next = safeNextUrl(session.pop('next', undefined));
+    // On Redis the cookie holds an id: a new one at login makes an id planted in the browser
+    // before login (session fixation) worthless. The data (cart, flashes) moves along.
+    if (session instanceof RedisSession) await session.regenerate();
     session.set('user_id', user.id);
     // Flask's `session.permanent = True`: the cookie gets Expires = now + PERMANENT_SESSION_LIFETIME,
     // refreshed on every request (SESSION_REFRESH_EACH_REQUEST). Otherwise it is a browser-session cookie.
@@ -77,10 +80,16 @@ export class AuthController {
     return seeOther(next);
   }
 
-  /** Clears the whole session: an empty, modified session makes the server delete the cookie. */
+  /**
+   * Ends the session. On Redis, `destroy()` deletes it from the store at once, so a copy of the
+   * cookie (or a request still in flight) cannot use it again. A signed cookie cannot be revoked:
+   * clearing it makes the server delete the browser's cookie, but a copy stays valid until it
+   * expires (README, Security).
+   */
   @Post('logout')
   @Redirect('/logged-out', 303)
-  logout(@Session() session: SampleSession): void {
-    session.clear();
+  async logout(@Session() session: SampleSession): Promise<void> {
+    if (session instanceof RedisSession) await session.destroy();
+    else session.clear();
   }
 }
