@@ -1,5 +1,6 @@
 import type { ExecutionContext } from '@nestjs/common';
-import { SessionContext } from './session-context.js';
+import { missingContextMessage } from './platform/session-binding.js';
+import { findSessionContext, type SessionContext } from './session-context.js';
 import type { SecureCookieSession, SessionData } from './sessions/secure-cookie-session.js';
 
 function isExecutionContext(value: object): value is ExecutionContext {
@@ -8,17 +9,16 @@ function isExecutionContext(value: object): value is ExecutionContext {
 
 /** The session context of a request, or an error that says how to get one. */
 export function sessionContextOf(request: object): SessionContext {
-  const context = SessionContext.of(request);
-  if (!context) {
-    throw new Error('No session on this request: import SessionModule.forRoot() in your application module.');
-  }
+  const context = findSessionContext(request);
+  if (!context) throw new Error(missingContextMessage());
   return context;
 }
 
 /**
  * The request's session, opened on first use, for code that has no `@Session()` parameter:
- * guards (which run before interceptors), interceptors, filters, middleware after ours. Marks
- * the session accessed, as any use of Flask's `session` does.
+ * guards (which run before interceptors), interceptors, filters, middleware. Takes the
+ * `ExecutionContext` or the request (Express's `req`; Fastify's request or its `raw`). Marks the
+ * session accessed, as any use of Flask's `session` does.
  */
 export async function getSession<T extends SessionData = SessionData>(
   contextOrRequest: ExecutionContext | object,

@@ -6,7 +6,6 @@ export { SESSION_CONFIG } from './session.constants.js';
 export { Session } from './session.decorator.js';
 export { getSession } from './get-session.js';
 export { SessionInterceptor } from './session.interceptor.js';
-export { SessionMiddleware } from './session.middleware.js';
 export { resolveSessionConfig, validateSessionConfig, SessionConfigError, SESSION_CONFIG_KEYS } from './session-config.factory.js';
 
 // Session interfaces and objects

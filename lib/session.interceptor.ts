@@ -1,27 +1,52 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Observable } from 'rxjs';
-import { isPromise, SessionContext } from './session-context.js';
+import { Observable } from 'rxjs';
+import { findSessionContext, isPromise, type SessionContext } from './session-context.js';
 import { SESSION_PARAM_METADATA } from './session.constants.js';
-import type { SecureCookieSession, SessionData } from './sessions/secure-cookie-session.js';
+
+// Nest's metadata keys and parameter types (`@nestjs/common` constants, stable across 11 and 12).
+const ROUTE_ARGS_METADATA = '__routeArguments__';
+const SSE_METADATA = '__sse__';
+const RESPONSE_PARAM = 1;
+const NEXT_PARAM = 2;
+
+/** What the interceptor does around one handler, worked out once per handler. */
+interface HandlerPlan {
+  /** The handler takes `@Session()`: open before it runs (an async interface cannot open inside the parameter). */
+  open: boolean;
+  /**
+   * Nest writes the response after the handler's value: save then. False for handlers that
+   * write it themselves (`@Res()`/`@Next()` without passthrough) or stream it (`@Sse()`); the
+   * platform binding saves those when their headers go out.
+   */
+  save: boolean;
+}
+
+type RouteArgs = Record<string, { index: number; data?: unknown }>;
 
 /**
- * Opens the session before a handler that takes `@Session()`, so the parameter is ready (an
- * asynchronous interface such as Redis cannot be opened inside a parameter decorator). Saving is
- * not done here: the response hook saves right before the headers go out, whichever way the
- * response leaves (returned value, `@Res()`, an exception filter, a guard, a 404).
+ * Opens the session before a handler that takes `@Session()` and saves it as the handler's value
+ * goes to Nest's response, so a returned value, `@Redirect()`, `@Res({ passthrough: true })` and
+ * `StreamableFile` are saved in the request's own promise chain. Errors are left to the
+ * exception filters: the platform binding saves once a filter has written its response (a
+ * filter may still change the session), and whatever leaves without the pipeline (a guard's
+ * rejection, the 404 handler, `@Res()` writing by itself).
  */
 @Injectable()
 export class SessionInterceptor implements NestInterceptor {
+  private readonly plans = new WeakMap<object, HandlerPlan>();
+
   constructor(private readonly reflector: Reflector) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> | Promise<Observable<unknown>> {
     if (context.getType() !== 'http') return next.handle();
-    const session = SessionContext.of(context.switchToHttp().getRequest<object>());
-    if (!session || !this.needsSession(context)) return next.handle();
-    // Synchronous interfaces (cookies) open without a promise in the request's path.
+    const session = findSessionContext(context.switchToHttp().getRequest<object>());
+    if (!session) return next.handle();
+    const plan = this.planFor(context);
+    if (!plan.open) return plan.save ? saveAfter(session, next.handle()) : next.handle();
     const opened = this.openSession(session);
-    return isPromise(opened) ? opened.then(() => next.handle()) : next.handle();
+    if (!isPromise(opened)) return plan.save ? saveAfter(session, next.handle()) : next.handle();
+    return opened.then(() => (plan.save ? saveAfter(session, next.handle()) : next.handle()));
   }
 
   protected needsSession(context: ExecutionContext): boolean {
@@ -29,7 +54,70 @@ export class SessionInterceptor implements NestInterceptor {
   }
 
   /** The opened session, or a promise of it for an asynchronous interface. */
-  protected openSession(session: SessionContext): SecureCookieSession<SessionData> | Promise<SecureCookieSession<SessionData>> {
+  protected openSession(session: SessionContext): unknown {
     return session.openForHandler();
   }
+
+  private planFor(context: ExecutionContext): HandlerPlan {
+    const handler = context.getHandler();
+    let plan = this.plans.get(handler);
+    if (!plan) {
+      plan = { open: this.needsSession(context), save: !writesItsOwnResponse(context) };
+      this.plans.set(handler, plan);
+    }
+    return plan;
+  }
+}
+
+function writesItsOwnResponse(context: ExecutionContext): boolean {
+  const handler = context.getHandler();
+  if (Reflect.getMetadata(SSE_METADATA, handler)) return true;
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), handler.name) ?? {}) as RouteArgs;
+  return Object.entries(args).some(([key, arg]) => {
+    const type = Number(key.split(':')[0]);
+    if (type === NEXT_PARAM) return true;
+    const options = arg.data as { passthrough?: boolean } | undefined;
+    return type === RESPONSE_PARAM && options?.passthrough !== true;
+  });
+}
+
+/**
+ * The handler's values, each passed on once the session is saved (synchronously for a cookie
+ * interface, after the store's write for Redis). Completion waits for the last save.
+ */
+function saveAfter(session: SessionContext, stream: Observable<unknown>): Observable<unknown> {
+  return new Observable<unknown>((subscriber) => {
+    let pending = 0;
+    let completed = false;
+    return stream.subscribe({
+      next(value) {
+        let result: void | Promise<void>;
+        try {
+          result = session.save();
+        } catch (error) {
+          subscriber.error(session.toHttpError('saving', error));
+          return;
+        }
+        if (!isPromise(result)) {
+          subscriber.next(value);
+          return;
+        }
+        pending++;
+        result.then(
+          () => {
+            subscriber.next(value);
+            if (--pending === 0 && completed) subscriber.complete();
+          },
+          (error: unknown) => subscriber.error(session.toHttpError('saving', error)),
+        );
+      },
+      error(error: unknown) {
+        subscriber.error(error);
+      },
+      complete() {
+        completed = true;
+        if (pending === 0) subscriber.complete();
+      },
+    });
+  });
 }

@@ -1,4 +1,4 @@
-import { Inject, Logger, Module, type DynamicModule, type MiddlewareConsumer, type NestModule, type OnModuleInit, type Provider } from '@nestjs/common';
+import { Inject, Logger, Module, type DynamicModule, type NestModule, type OnModuleInit, type Provider } from '@nestjs/common';
 import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import { createSessionConfig, type SessionConfig } from './interfaces/session-config.js';
 import { SecureCookieSessionInterface } from './interfaces/secure-cookie-session.interface.js';
@@ -7,7 +7,7 @@ import { findWeakSecretKeys } from './interfaces/secret-keys.js';
 import { SessionConfigError } from './interfaces/session-config.error.js';
 import { resolveSessionConfig, type ConfigReader } from './session-config.factory.js';
 import { SESSION_CONFIG } from './session.constants.js';
-import { SessionMiddleware } from './session.middleware.js';
+import { bindSessionsToPlatform, type HttpAdapterLike } from './platform/session-binding.js';
 import { ConfigurableSessionModule, SESSION_MODULE_OPTIONS, SESSION_OPTIONS_TYPE } from './session.module-definition.js';
 import type { SessionModuleOptions } from './session-module-options.interface.js';
 
@@ -56,7 +56,6 @@ const providers: Provider[] = [
     },
     inject: [SESSION_MODULE_OPTIONS, ModuleRef],
   },
-  SessionMiddleware,
 ];
 
 /**
@@ -69,6 +68,7 @@ export class SessionModule extends ConfigurableSessionModule implements NestModu
   constructor(
     @Inject(SESSION_MODULE_OPTIONS) private readonly options: SessionModuleOptions,
     @Inject(SESSION_CONFIG) private readonly config: SessionConfig,
+    private readonly sessionInterface: SessionInterface,
     private readonly moduleRef: ModuleRef,
     private readonly adapterHost: HttpAdapterHost,
   ) {
@@ -93,17 +93,13 @@ export class SessionModule extends ConfigurableSessionModule implements NestModu
   }
 
   /**
-   * On Express the middleware is mounted with a plain `app.use()`, ahead of every route and of
-   * other modules' middleware: Nest's route-matched middleware (`forRoutes('{*path}')`) costs a
-   * path match, a WeakSet entry and a promise per request. Other adapters get Nest's way.
+   * Binds sessions to the HTTP platform once, at start-up: on Express, through the app's own
+   * response prototype; on Fastify, through its `onRequest`/`onSend` hooks. Nothing runs per
+   * request until the session is used or the response's headers are about to go out.
    */
-  configure(consumer: MiddlewareConsumer): void {
-    const adapter = this.adapterHost.httpAdapter as { getType(): string; use(handler: unknown): unknown } | undefined;
-    if (adapter?.getType() === 'express') {
-      const middleware = this.moduleRef.get(SessionMiddleware);
-      adapter.use(middleware.use.bind(middleware));
-      return;
-    }
-    consumer.apply(SessionMiddleware).forRoutes('{*path}');
+  configure(): void {
+    const adapter = this.adapterHost.httpAdapter as HttpAdapterLike | undefined;
+    if (!adapter) return;
+    bindSessionsToPlatform(adapter, { config: this.config, sessionInterface: this.sessionInterface, logger: new Logger('Session') }, new Logger('Session'));
   }
 }

@@ -3,6 +3,7 @@ import { readCookie } from './cookie-header.js';
 import type { CookieOptions } from './cookie-options.js';
 import { serializeDeleteCookie, serializeSetCookie } from './set-cookie.js';
 import type { SessionRequest, SessionResponse } from './session-http.js';
+import { addVaryField } from './vary.js';
 
 type NodeRequest = IncomingMessage & { secure?: boolean; originalUrl?: string };
 
@@ -50,18 +51,8 @@ export class NodeSessionResponse implements SessionResponse {
   }
 
   addVary(field: string): void {
-    const existing = this.raw.getHeader('vary');
-    if (existing === undefined) {
-      this.raw.setHeader('Vary', field);
-      return;
-    }
-    const current = headerValues(existing)
-      .flatMap((line) => line.split(','))
-      .map((item) => item.trim())
-      .filter(Boolean);
-    const wanted = field.toLowerCase();
-    if (current.some((item) => item === '*' || item.toLowerCase() === wanted)) return;
-    this.raw.setHeader('Vary', [...current, field].join(', '));
+    const vary = addVaryField(this.raw.getHeader('vary'), field);
+    if (vary !== null) this.raw.setHeader('Vary', vary);
   }
 
   appendSetCookie(header: string): void {

@@ -1,0 +1,157 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { NodeSessionRequest, NodeSessionResponse } from '../http/node-http.adapter.js';
+import { isPromise, registerContextFactory, SessionContext, type SessionRuntime } from '../session-context.js';
+
+type Method = (this: ServerResponse, ...args: unknown[]) => unknown;
+
+/** Set on an Express app's `response` prototype: the runtime of the SessionModule bound to it. */
+const RUNTIME = Symbol('nest-flask-session.expressRuntime');
+/** Set on a response whose write waits for an asynchronous save. */
+const PENDING = Symbol('nest-flask-session.pendingWrites');
+
+type BoundResponse = ServerResponse & { req: IncomingMessage; [RUNTIME]?: SessionRuntime; [PENDING]?: PendingWrites };
+type ExpressRequest = IncomingMessage & { res?: ServerResponse };
+
+/** The part of an Express application the binding uses: the prototype of its responses. */
+export interface ExpressAppLike {
+  response: object;
+}
+
+/**
+ * The request's session context, created on first use: by `@Session()`, the interceptor,
+ * `getSession()`, or, for a request whose code never touched the session, when its headers are
+ * about to go out (Flask opens every request's session, so a permanent one is refreshed).
+ */
+function contextOf(req: ExpressRequest): SessionContext | undefined {
+  const existing = SessionContext.of(req);
+  if (existing) return existing;
+  const res = req.res as BoundResponse | undefined;
+  const runtime = res?.[RUNTIME];
+  if (!res || !runtime) return undefined;
+  const request = new NodeSessionRequest(req);
+  const context = new SessionContext(runtime, request, new NodeSessionResponse(res, request));
+  context.attach(req);
+  return context;
+}
+
+function lazyContext(request: object): SessionContext | undefined {
+  return (request as ExpressRequest).res ? contextOf(request as ExpressRequest) : undefined;
+}
+
+/**
+ * Binds sessions to an Express application, once: `write`, `end` and `writeHead` are overridden
+ * on the app's own response prototype (`app.response`, which Express gives every response of
+ * that app), so the session is saved before the headers go out, whichever way the response
+ * leaves, with no per-request middleware and no per-response patching. Responses of other apps
+ * and servers are untouched.
+ */
+export function bindExpress(app: ExpressAppLike, runtime: SessionRuntime): void {
+  registerContextFactory(lazyContext);
+  const prototype = app.response as BoundResponse;
+  const alreadyBound = Object.prototype.hasOwnProperty.call(prototype, RUNTIME);
+  prototype[RUNTIME] = runtime;
+  if (alreadyBound) return;
+  const original = { write: prototype.write as Method, end: prototype.end as Method, writeHead: prototype.writeHead as Method };
+
+  prototype.write = function write(this: BoundResponse, ...args: unknown[]): boolean {
+    if (this[PENDING] || !SessionContext.of(this.req)?.settled) return afterSave(this, original, original.write, args) as boolean;
+    return original.write.apply(this, args) as boolean;
+  } as ServerResponse['write'];
+
+  prototype.end = function end(this: BoundResponse, ...args: unknown[]): ServerResponse {
+    afterSave(this, original, original.end, args);
+    return this;
+  } as ServerResponse['end'];
+
+  prototype.writeHead = function writeHead(this: BoundResponse, ...args: unknown[]): ServerResponse {
+    saveNow(this);
+    return original.writeHead.apply(this, args) as ServerResponse;
+  } as ServerResponse['writeHead'];
+}
+
+/** Runs `method` once the session is saved: right away for a synchronous interface. */
+function afterSave(res: BoundResponse, original: { end: Method }, method: Method, args: unknown[]): unknown {
+  const pending = res[PENDING];
+  if (pending) return pending.add(method, args);
+  const context = contextOf(res.req);
+  if (!context || context.settled) return method.apply(res, args);
+  let result: void | Promise<void>;
+  try {
+    result = context.save();
+  } catch (error) {
+    new PendingWrites(res).fail();
+    failResponse(res, context, original.end, error);
+    return true;
+  }
+  if (!isPromise(result)) return method.apply(res, args);
+  const writes = new PendingWrites(res);
+  writes.add(method, args);
+  result.then(
+    () => writes.flush(),
+    (error: unknown) => {
+      writes.fail();
+      failResponse(res, context, original.end, error);
+    },
+  );
+  return true;
+}
+
+/** An explicit `writeHead()` cannot wait: save synchronously, or log why it could not. */
+function saveNow(res: BoundResponse): void {
+  const context = contextOf(res.req);
+  if (!context || context.saved) return;
+  try {
+    const result = context.save();
+    if (isPromise(result)) {
+      result.catch((error: unknown) => context.toHttpError('saving', error));
+      context.logger.error(
+        'The session could not be saved before an explicit writeHead(): the session interface saves asynchronously. Use res.end()/res.send() instead.',
+      );
+    }
+  } catch (error) {
+    context.toHttpError('saving', error);
+  }
+}
+
+/** Replaces the response with the error's, or drops the connection if headers already went. */
+function failResponse(res: BoundResponse, context: SessionContext, end: Method, error: unknown): void {
+  const httpError = context.toHttpError('saving', error);
+  if (res.headersSent) {
+    res.destroy(error instanceof Error ? error : undefined);
+    return;
+  }
+  for (const name of res.getHeaderNames()) res.removeHeader(name);
+  const body = JSON.stringify(httpError.getResponse());
+  res.statusCode = httpError.getStatus();
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  end.call(res, body);
+}
+
+/**
+ * `write`/`end` calls that arrived while an asynchronous save was running, replayed in order;
+ * after a failed save, the app's later writes are dropped (the error response replaced them).
+ */
+class PendingWrites {
+  private calls: Array<[Method, unknown[]]> | null = [];
+
+  constructor(private readonly res: BoundResponse) {
+    res[PENDING] = this;
+  }
+
+  add(method: Method, args: unknown[]): boolean {
+    this.calls?.push([method, args]);
+    return true;
+  }
+
+  flush(): void {
+    const calls = this.calls ?? [];
+    this.calls = null;
+    this.res[PENDING] = undefined;
+    for (const [method, args] of calls) method.apply(this.res, args);
+  }
+
+  fail(): void {
+    this.calls = null;
+  }
+}
