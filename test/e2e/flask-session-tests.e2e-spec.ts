@@ -14,6 +14,8 @@ import { Body, Controller, Get, Header, HttpCode, Injectable, Post, Req, Res, Us
 import { randomBytes } from 'node:crypto';
 import { jest } from '@jest/globals';
 import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
+import { Readable } from 'node:stream';
 import { mergeMap, type Observable } from 'rxjs';
 import request from 'supertest';
 import {
@@ -30,7 +32,7 @@ import {
   type SessionConfig,
   type SessionRequest,
 } from '../../lib/index.js';
-import { createApp, sessionCookieValue, setCookies } from './create-app.js';
+import { createApp as createAppOn, PLATFORMS, sessionCookieValue, setCookies } from './create-app.js';
 
 type Data = Record<string, unknown>;
 
@@ -54,7 +56,8 @@ class BasicController {
   }
 }
 
-describe('tests/test_basic.py', () => {
+describe.each(PLATFORMS)('tests/test_basic.py on %s', (platform) => {
+  const createApp = (...args: Parameters<typeof createAppOn>) => createAppOn(args[0], args[1], args[2], platform);
   let app: INestApplication;
   afterEach(async () => {
     await app?.close();
@@ -420,7 +423,8 @@ describe('tests/test_basic.py', () => {
   });
 });
 
-describe('tests/test_reqctx.py', () => {
+describe.each(PLATFORMS)('tests/test_reqctx.py on %s', (platform) => {
+  const createApp = (...args: Parameters<typeof createAppOn>) => createAppOn(args[0], args[1], args[2], platform);
   let app: INestApplication;
   afterEach(async () => {
     await app?.close();
@@ -465,7 +469,8 @@ describe('tests/test_reqctx.py', () => {
   });
 });
 
-describe('tests/test_testing.py and test_helpers.py', () => {
+describe.each(PLATFORMS)('tests/test_testing.py and test_helpers.py on %s', (platform) => {
+  const createApp = (...args: Parameters<typeof createAppOn>) => createAppOn(args[0], args[1], args[2], platform);
   let app: INestApplication;
   afterEach(async () => {
     await app?.close();
@@ -475,9 +480,11 @@ describe('tests/test_testing.py and test_helpers.py', () => {
     @Controller()
     class RedirectController {
       @Get('/redirect')
-      redirect(@Session() session: SecureCookieSession<Data>, @Res() res: Response) {
+      redirect(@Session() session: SecureCookieSession<Data>, @Res() res: Response | FastifyReply) {
         session.set('redirect', true);
-        res.redirect('/target');
+        // Nest sets the reply's status (200) before the handler, and Fastify's redirect() keeps a status already set.
+        if (platform === 'fastify') void (res as FastifyReply).redirect('/target', 302);
+        else (res as Response).redirect('/target');
       }
       @Get('/target')
       target(@Session() session: SecureCookieSession<Data>) {
@@ -495,10 +502,15 @@ describe('tests/test_testing.py and test_helpers.py', () => {
     @Controller()
     class StreamController {
       @Get('/')
-      index(@Session() session: SecureCookieSession<Data>, @Req() req: object, @Res() res: Response) {
+      index(@Session() session: SecureCookieSession<Data>, @Req() req: object, @Res() res: Response | FastifyReply) {
         session.set('test', 'flask');
-        res.write(String(session.get('test')));
-        res.end();
+        if (platform === 'fastify') {
+          // Fastify streams a Readable given to reply.send(); the session is read while it streams.
+          void (res as FastifyReply).send(Readable.from((function* () { yield String(session.get('test')); })()));
+        } else {
+          (res as Response).write(String(session.get('test')));
+          (res as Response).end();
+        }
         void req;
       }
     }

@@ -5,7 +5,7 @@
  */
 import { Controller, Get, Param, type INestApplication } from '@nestjs/common';
 import { SecureCookieSession, Session } from 'nest-flask-session';
-import { createApp } from '../e2e/create-app.js';
+import { createApp, PLATFORMS } from '../e2e/create-app.js';
 import { rawClient } from './http-client.js';
 
 const CLIENTS = 1000;
@@ -24,11 +24,11 @@ class CounterController {
   }
 }
 
-describe('isolation under concurrency', () => {
+describe.each(PLATFORMS)('isolation under concurrency on %s', (platform) => {
   let app: INestApplication;
   let client: Awaited<ReturnType<typeof rawClient>>;
   beforeAll(async () => {
-    app = await createApp({ SECRET_KEY: 'isolation key' }, { controllers: [CounterController] });
+    app = await createApp({ SECRET_KEY: 'isolation key' }, { controllers: [CounterController] }, undefined, platform);
     client = await rawClient(app, 256);
   });
   afterAll(async () => {

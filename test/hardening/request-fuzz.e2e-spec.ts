@@ -9,7 +9,7 @@ import { Controller, Get, type INestApplication } from '@nestjs/common';
 import fc from 'fast-check';
 import { SecureCookieSession, Session, TimestampSigner, URLSafeTimedSerializer } from 'nest-flask-session';
 import { createSessionCookie } from 'nest-flask-session/testing';
-import { createApp } from '../e2e/create-app.js';
+import { createApp, PLATFORMS } from '../e2e/create-app.js';
 import { passThroughSerializer } from '../support/flask-vectors.js';
 import { rawClient } from './http-client.js';
 
@@ -71,7 +71,7 @@ const hostileSigned = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }).map((value) => signedPayload(JSON.stringify(value))),
 );
 
-describe('fuzzing the request path with hostile cookies', () => {
+describe.each(PLATFORMS)('fuzzing the request path with hostile cookies on %s', (platform) => {
   let app: INestApplication;
   let client: Awaited<ReturnType<typeof rawClient>>;
   const rejections: unknown[] = [];
@@ -79,7 +79,7 @@ describe('fuzzing the request path with hostile cookies', () => {
 
   beforeAll(async () => {
     process.on('unhandledRejection', onRejection);
-    app = await createApp({ SECRET_KEY }, { controllers: [FuzzController] });
+    app = await createApp({ SECRET_KEY }, { controllers: [FuzzController] }, undefined, platform);
     client = await rawClient(app);
   });
   afterAll(async () => {
