@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import {
   BadRequestException,
+  Catch,
   CanActivate,
   Controller,
   ForbiddenException,
@@ -10,20 +11,27 @@ import {
   Injectable,
   Module,
   Redirect,
+  Req,
   Res,
   StreamableFile,
+  UseFilters,
   UseGuards,
+  UseInterceptors,
+  type ArgumentsHost,
   type CallHandler,
+  type ExceptionFilter,
   type ExecutionContext,
   type INestApplication,
   type MiddlewareConsumer,
+  type NestInterceptor,
   type NestModule,
 } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
 import { jest } from '@jest/globals';
 import type { Response } from 'express';
-import { lastValueFrom, of, delay } from 'rxjs';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { lastValueFrom, of, delay, type Observable } from 'rxjs';
 import request from 'supertest';
 import {
   getSession,
@@ -41,10 +49,12 @@ import {
   type SessionResponse,
 } from 'nest-flask-session';
 import { createSessionCookie, readSessionCookie } from 'nest-flask-session/testing';
-import { createApp, sessionCookieValue, setCookies } from './create-app.js';
+import { createApp, createPlatformApp, PLATFORMS, sessionCookieValue, setCookies, type Platform } from './create-app.js';
 
 const SECRET_KEY = 'integration key';
 type Data = Record<string, unknown>;
+/** What `@Res()` gives a handler: Express's response or Fastify's reply. */
+type Reply = Response | FastifyReply;
 
 @Injectable()
 class RememberUrlGuard implements CanActivate {
@@ -56,106 +66,195 @@ class RememberUrlGuard implements CanActivate {
   }
 }
 
-@Controller()
-class PathsController {
-  @Get('/returned')
-  returned(@Session() session: SecureCookieSession<Data>) {
-    session.set('path', 'returned');
-    return { ok: true };
-  }
-
-  @Get('/async')
-  async asyncHandler(@Session() session: SecureCookieSession<Data>) {
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    session.set('path', 'async');
-    return 'async';
-  }
-
-  @Get('/observable')
-  observable(@Session() session: SecureCookieSession<Data>) {
-    session.set('path', 'observable');
-    return of('observable').pipe(delay(5));
-  }
-
-  @Get('/redirect')
-  @Redirect('/returned', 302)
-  redirect(@Session() session: SecureCookieSession<Data>) {
-    session.set('path', 'redirect');
-  }
-
-  @Get('/passthrough')
-  passthrough(@Session() session: SecureCookieSession<Data>, @Res({ passthrough: true }) res: Response) {
-    session.set('path', 'passthrough');
-    res.status(201);
-    return 'passthrough';
-  }
-
-  @Get('/manual')
-  manual(@Session() session: SecureCookieSession<Data>, @Res() res: Response) {
-    session.set('path', 'manual');
-    res.status(200).send('manual');
-  }
-
-  @Get('/manual-later')
-  manualLater(@Session() session: SecureCookieSession<Data>, @Res() res: Response) {
-    setTimeout(() => {
-      session.set('path', 'manual-later');
-      res.json({ later: true });
-    }, 5);
-  }
-
-  @Get('/file')
-  file(@Session() session: SecureCookieSession<Data>) {
-    session.set('path', 'file');
-    return new StreamableFile(Readable.from([Buffer.from('file body')]));
-  }
-
-  @Get('/http-error')
-  httpError(@Session() session: SecureCookieSession<Data>) {
-    session.set('path', 'http-error');
-    throw new BadRequestException('nope');
-  }
-
-  @Get('/crash')
-  crash(@Session() session: SecureCookieSession<Data>) {
-    session.set('path', 'crash');
-    throw new Error('boom');
-  }
-
-  @Get('/guarded')
-  @UseGuards(RememberUrlGuard)
-  guarded() {
-    return 'secret';
-  }
-
-  @Get('/login')
-  async login(@Session() session: SecureCookieSession<{ userId?: number; next?: string }>) {
-    session.set('userId', 7);
-    return { next: session.pop('next', null) };
-  }
-
-  @Get('/user')
-  user(@Session('userId') userId?: number) {
-    return { userId: userId ?? null };
-  }
-
-  @Get('/read')
-  read(@Session() session: SecureCookieSession<Data>) {
-    return session.toJSON();
-  }
-
-  @Get('/permanent')
-  permanent(@Session() session: SecureCookieSession<Data>) {
-    session.permanent = true;
-    session.set('p', 1);
-    return '';
+/** Writes to the session before the handler runs, through getSession(context). */
+@Injectable()
+class StampInterceptor implements NestInterceptor {
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    (await getSession(context)).set('stamped', true);
+    return next.handle();
   }
 }
 
-describe('every way a response leaves saves the session', () => {
+class TeapotError extends Error {}
+
+/** An exception filter that writes to the session and sends the response itself, the platform's way. */
+@Catch(TeapotError)
+class TeapotFilter implements ExceptionFilter {
+  async catch(_error: TeapotError, host: ArgumentsHost): Promise<void> {
+    (await getSession(host as unknown as ExecutionContext)).set('filtered', true);
+    const reply = host.switchToHttp().getResponse<Reply>();
+    if (isFastifyReply(reply)) void reply.code(418).send({ teapot: true });
+    else reply.status(418).json({ teapot: true });
+  }
+}
+
+function isFastifyReply(reply: Reply): reply is FastifyReply {
+  return typeof (reply as FastifyReply).code === 'function' && 'raw' in reply;
+}
+
+/** Every way a response can leave, written the way of the platform the app runs on. */
+function pathsController(platform: Platform) {
+  @Controller()
+  class PathsController {
+    @Get('/returned')
+    returned(@Session() session: SecureCookieSession<Data>) {
+      session.set('path', 'returned');
+      return { ok: true };
+    }
+
+    @Get('/async')
+    async asyncHandler(@Session() session: SecureCookieSession<Data>) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      session.set('path', 'async');
+      return 'async';
+    }
+
+    @Get('/observable')
+    observable(@Session() session: SecureCookieSession<Data>) {
+      session.set('path', 'observable');
+      return of('observable').pipe(delay(5));
+    }
+
+    @Get('/redirect')
+    @Redirect('/returned', 302)
+    redirect(@Session() session: SecureCookieSession<Data>) {
+      session.set('path', 'redirect');
+    }
+
+    @Get('/passthrough')
+    passthrough(@Session() session: SecureCookieSession<Data>, @Res({ passthrough: true }) res: Reply) {
+      session.set('path', 'passthrough');
+      if (platform === 'fastify') (res as FastifyReply).code(201);
+      else (res as Response).status(201);
+      return 'passthrough';
+    }
+
+    @Get('/manual')
+    manual(@Session() session: SecureCookieSession<Data>, @Res() res: Reply) {
+      session.set('path', 'manual');
+      if (platform === 'fastify') void (res as FastifyReply).status(200).send('manual');
+      else (res as Response).status(200).send('manual');
+    }
+
+    @Get('/manual-later')
+    manualLater(@Session() session: SecureCookieSession<Data>, @Res() res: Reply) {
+      setTimeout(() => {
+        session.set('path', 'manual-later');
+        if (platform === 'fastify') void (res as FastifyReply).send({ later: true });
+        else (res as Response).json({ later: true });
+      }, 5);
+    }
+
+    @Get('/file')
+    file(@Session() session: SecureCookieSession<Data>) {
+      session.set('path', 'file');
+      return new StreamableFile(Readable.from([Buffer.from('file body')]));
+    }
+
+    @Get('/http-error')
+    httpError(@Session() session: SecureCookieSession<Data>) {
+      session.set('path', 'http-error');
+      throw new BadRequestException('nope');
+    }
+
+    @Get('/crash')
+    crash(@Session() session: SecureCookieSession<Data>) {
+      session.set('path', 'crash');
+      throw new Error('boom');
+    }
+
+    @Get('/filtered')
+    @UseFilters(TeapotFilter)
+    filtered(@Session() session: SecureCookieSession<Data>) {
+      session.set('path', 'filtered');
+      throw new TeapotError('short and stout');
+    }
+
+    @Get('/stamped')
+    @UseInterceptors(StampInterceptor)
+    stamped(@Session() session: SecureCookieSession<Data>) {
+      session.set('path', 'stamped');
+      return session.toJSON();
+    }
+
+    /** The platform's own response object, bypassing the framework (Fastify: `reply.raw`). */
+    @Get('/raw')
+    raw(@Session() session: SecureCookieSession<Data>, @Res() res: Reply) {
+      session.set('path', 'raw');
+      (platform === 'fastify' ? (res as FastifyReply).raw : (res as Response)).end('raw');
+    }
+
+    @Get('/raw-untouched')
+    rawUntouched(@Session('userId') userId: number | undefined, @Res() res: Reply) {
+      (platform === 'fastify' ? (res as FastifyReply).raw : (res as Response)).end(String(userId ?? 'none'));
+    }
+
+    @Get('/guarded')
+    @UseGuards(RememberUrlGuard)
+    guarded() {
+      return 'secret';
+    }
+
+    @Get('/login')
+    async login(@Session() session: SecureCookieSession<{ userId?: number; next?: string }>) {
+      session.set('userId', 7);
+      return { next: session.pop('next', null) };
+    }
+
+    @Get('/user')
+    user(@Session('userId') userId?: number) {
+      return { userId: userId ?? null };
+    }
+
+    @Get('/read')
+    read(@Session() session: SecureCookieSession<Data>) {
+      return session.toJSON();
+    }
+
+    /** getSession() with the request Nest gives the handler (Express's req; Fastify's request and its raw). */
+    @Get('/via-req')
+    async viaReq(@Req() req: object) {
+      const session = await getSession(req);
+      const raw = platform === 'fastify' ? await getSession((req as FastifyRequest).raw) : session;
+      session.set('viaReq', platform);
+      return { same: session === raw, data: raw.toJSON() };
+    }
+
+    @Get('/permanent')
+    permanent(@Session() session: SecureCookieSession<Data>) {
+      session.permanent = true;
+      session.set('p', 1);
+      return '';
+    }
+  }
+  return PathsController;
+}
+
+/** Collects what the app logs as errors (the binding logs through Nest's Logger). */
+function collectErrors(app: INestApplication): string[] {
+  const errors: string[] = [];
+  app.useLogger({ log() {}, warn() {}, error: (message: unknown) => errors.push(String(message)) });
+  return errors;
+}
+
+/** Waits until `check` passes (logs written after the response went out, e.g. Fastify's onResponse). */
+async function eventually(check: () => void, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      check();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+}
+
+describe.each(PLATFORMS)('every way a response leaves saves the session on %s', (platform) => {
   let app: INestApplication;
   beforeAll(async () => {
-    app = await createApp({ SECRET_KEY }, { controllers: [PathsController] });
+    app = await createApp({ SECRET_KEY }, { controllers: [pathsController(platform)] }, undefined, platform);
   });
   afterAll(async () => {
     await app.close();
@@ -180,6 +279,51 @@ describe('every way a response leaves saves the session', () => {
     expect(res.headers.vary.split(', ').filter((field: string) => field === 'Cookie')).toHaveLength(1);
   });
 
+  it('an exception filter that writes to the session (getSession(host)) and sends the response itself', async () => {
+    const res = await request(app.getHttpServer()).get('/filtered');
+    expect(res.status).toBe(418);
+    expect(res.body).toEqual({ teapot: true });
+    expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY })).toEqual({ path: 'filtered', filtered: true });
+  });
+
+  it('an interceptor writes through getSession(context) before the handler, which sees it', async () => {
+    const res = await request(app.getHttpServer()).get('/stamped');
+    expect(res.body).toEqual({ stamped: true, path: 'stamped' });
+    expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY })).toEqual({ stamped: true, path: 'stamped' });
+  });
+
+  it('getSession() with the request from @Req() (on Fastify, the request and request.raw give the same session)', async () => {
+    const cookie = createSessionCookie({ userId: 5 }, { SECRET_KEY });
+    const res = await request(app.getHttpServer()).get('/via-req').set('Cookie', cookie);
+    expect(res.body).toEqual({ same: true, data: { userId: 5, viaReq: platform } });
+    expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY })).toEqual({ userId: 5, viaReq: platform });
+  });
+
+  it('a handler that writes to the platform response directly: the session is saved, or a clear error is logged', async () => {
+    const errors = collectErrors(app);
+    const res = await request(app.getHttpServer()).get('/raw');
+    expect(res.status).toBe(200);
+    expect(res.text).toBe('raw');
+    const saved = readSessionCookie(res.headers['set-cookie'], { SECRET_KEY });
+    if (saved !== null) {
+      expect(saved).toEqual({ path: 'raw' });
+    } else {
+      // Never a silent loss: the log names the route and says what to do.
+      await eventually(() => expect(errors.join('\n')).toMatch(/session changed during \/raw but was not saved.*reply\.raw/));
+    }
+    // Express saves it: there, the handler's `res` is the response the binding watches.
+    if (platform === 'express') expect(saved).toEqual({ path: 'raw' });
+  });
+
+  it('a handler that writes to the platform response directly without changing the session logs nothing', async () => {
+    const errors = collectErrors(app);
+    const res = await request(app.getHttpServer()).get('/raw-untouched').set('Cookie', createSessionCookie({ userId: 9 }, { SECRET_KEY }));
+    expect(res.text).toBe('9');
+    // Give an onResponse hook the time to run before checking that nothing was logged.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(errors).toEqual([]);
+  });
+
   it('a guard reads and writes the session, also when it rejects; the handler after login sees it', async () => {
     const agent = request.agent(app.getHttpServer());
     const denied = await agent.get('/guarded?x=1');
@@ -202,6 +346,12 @@ describe('every way a response leaves saves the session', () => {
     expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY })).toEqual({ _permanent: true, p: 1 });
   });
 
+  it('an unknown route without a session cookie sends no cookie', async () => {
+    const res = await request(app.getHttpServer()).get('/no-such-route');
+    expect(res.status).toBe(404);
+    expect(setCookies(res.headers)).toEqual([]);
+  });
+
   it('a tampered or garbage cookie is a fresh session, never an error', async () => {
     const good = createSessionCookie({ userId: 1 }, { SECRET_KEY });
     for (const cookie of [`${good.slice(0, -2)}xx`, 'session=garbage', 'session=...', 'session=%ff%00', `session=${'a'.repeat(5000)}`]) {
@@ -211,14 +361,75 @@ describe('every way a response leaves saves the session', () => {
     }
   });
 
-  it('testing helpers: readSessionCookie tells a deletion from no cookie', () => {
+  it('getSession() on an object that is no request of the app: an error that does not blame a missing module', async () => {
+    const error = await getSession({}).then(
+      () => null,
+      (reason: unknown) => reason as Error,
+    );
+    expect(error).toBeInstanceOf(Error);
+    expect(error!.message).toContain('did not pass through the session hooks');
+    expect(error!.message).not.toContain('import SessionModule');
+  });
+});
+
+/** The cookie interface, opening and saving on a later tick as a store would. */
+class SlowCookieInterface extends SessionInterface {
+  private readonly cookies = new SecureCookieSessionInterface();
+  async openSession(config: SessionConfig, request: SessionRequest) {
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    return this.cookies.openSession(config, request);
+  }
+  async saveSession(config: SessionConfig, session: SecureCookieSession, response: SessionResponse) {
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    this.cookies.saveSession(config, session, response);
+  }
+}
+
+describe.each(PLATFORMS)('an interface that saves asynchronously, on every path, on %s', (platform) => {
+  let app: INestApplication;
+  beforeAll(async () => {
+    app = await createApp({ SECRET_KEY, sessionInterface: SlowCookieInterface }, { controllers: [pathsController(platform)] }, undefined, platform);
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it.each([
+    ['/returned', 200, { path: 'returned' }],
+    ['/async', 200, { path: 'async' }],
+    ['/observable', 200, { path: 'observable' }],
+    ['/redirect', 302, { path: 'redirect' }],
+    ['/passthrough', 201, { path: 'passthrough' }],
+    ['/manual', 200, { path: 'manual' }],
+    ['/manual-later', 200, { path: 'manual-later' }],
+    ['/file', 200, { path: 'file' }],
+    ['/http-error', 400, { path: 'http-error' }],
+    ['/crash', 500, { path: 'crash' }],
+    ['/filtered', 418, { path: 'filtered', filtered: true }],
+    ['/guarded', 403, { next: '/guarded' }],
+  ])('%s (%i)', async (path, status, data) => {
+    const res = await request(app.getHttpServer()).get(path);
+    expect(res.status).toBe(status);
+    expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY })).toEqual(data);
+  });
+
+  it('an unknown route refreshes a permanent session', async () => {
+    const cookie = createSessionCookie({ _permanent: true, p: 2 }, { SECRET_KEY });
+    const res = await request(app.getHttpServer()).get('/no-such-route').set('Cookie', cookie);
+    expect(res.status).toBe(404);
+    expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY })).toEqual({ _permanent: true, p: 2 });
+  });
+});
+
+describe('testing helpers', () => {
+  it('readSessionCookie tells a deletion from no cookie', () => {
     expect(readSessionCookie(undefined, { SECRET_KEY })).toBeNull();
     expect(readSessionCookie(['other=1'], { SECRET_KEY })).toBeNull();
     expect(readSessionCookie(['session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/'], { SECRET_KEY })).toEqual({});
   });
 });
 
-describe('configuration', () => {
+describe.each(PLATFORMS)('configuration on %s', (platform) => {
   let app: INestApplication | undefined;
   afterEach(async () => {
     await app?.close();
@@ -257,7 +468,12 @@ describe('configuration', () => {
   };
 
   it('a .env-style ConfigService drives every option', async () => {
-    app = await createApp({}, { imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => env] })], controllers: [ConfigController] });
+    app = await createApp(
+      {},
+      { imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => env] })], controllers: [ConfigController] },
+      undefined,
+      platform,
+    );
     const config = (await request(app.getHttpServer()).get('/config')).body as SessionConfig;
     expect(config).toMatchObject({
       SECRET_KEY: 'from-env',
@@ -279,7 +495,15 @@ describe('configuration', () => {
   });
 
   it('a JSON list of fallback keys from the environment', async () => {
-    app = await createApp({}, { imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ SECRET_KEY: 'k', SECRET_KEY_FALLBACKS: '["a","b,c"]' })] })], controllers: [ConfigController] });
+    app = await createApp(
+      {},
+      {
+        imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ SECRET_KEY: 'k', SECRET_KEY_FALLBACKS: '["a","b,c"]' })] })],
+        controllers: [ConfigController],
+      },
+      undefined,
+      platform,
+    );
     expect((await request(app.getHttpServer()).get('/config')).body.SECRET_KEY_FALLBACKS).toEqual(['a', 'b,c']);
   });
 
@@ -287,6 +511,8 @@ describe('configuration', () => {
     app = await createApp(
       { SESSION_COOKIE_NAME: 'explicit', PERMANENT_SESSION_LIFETIME: 60 },
       { imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => env] })], controllers: [ConfigController] },
+      undefined,
+      platform,
     );
     const config = (await request(app.getHttpServer()).get('/config')).body as SessionConfig;
     expect(config.SESSION_COOKIE_NAME).toBe('explicit');
@@ -306,8 +532,7 @@ describe('configuration', () => {
       ],
       controllers: [ConfigController],
     }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    await app.init();
+    app = await createPlatformApp(moduleRef, platform);
     const header = setCookies((await request(app.getHttpServer()).get('/set')).headers)[0]!;
     expect(readSessionCookie([header], { SECRET_KEY: 'async-secret', SESSION_COOKIE_NAME: 'async' })).toEqual({ a: 1, _permanent: true });
   });
@@ -327,17 +552,20 @@ describe('configuration', () => {
     [{ SESSION_COOKIE_SECURE: 'maybe' as unknown as boolean }, 'SESSION_COOKIE_SECURE must be true or false'],
     [{ SESSION_COOKIE_SIZE_POLICY: 'panic' as 'warn' }, 'SESSION_COOKIE_SIZE_POLICY'],
   ])('start-up validation: %j', async (options, message) => {
-    await expect(createApp({ SECRET_KEY, ...options }, { controllers: [ConfigController] })).rejects.toThrow(message);
+    await expect(createApp({ SECRET_KEY, ...options }, { controllers: [ConfigController] }, undefined, platform)).rejects.toThrow(message);
   });
 
   it('no SECRET_KEY is not an error: one start-up warning, a null session', async () => {
     const { Logger } = await import('@nestjs/common');
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => {});
     const moduleRef = await Test.createTestingModule({ imports: [SessionModule.forRoot()], controllers: [ConfigController] }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    await app.init();
-    const warnings = warn.mock.calls.map((call) => String(call[0])).filter((line) => line.includes('SECRET_KEY'));
-    warn.mockRestore();
+    let warnings: string[];
+    try {
+      app = await createPlatformApp(moduleRef, platform);
+      warnings = warn.mock.calls.map((call) => String(call[0])).filter((line) => line.includes('SECRET_KEY'));
+    } finally {
+      warn.mockRestore();
+    }
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('No SECRET_KEY is set');
     const res = await request(app.getHttpServer()).get('/config');
@@ -345,7 +573,7 @@ describe('configuration', () => {
   });
 });
 
-describe('custom SessionInterface', () => {
+describe.each(PLATFORMS)('custom SessionInterface on %s', (platform) => {
   let app: INestApplication | undefined;
   afterEach(async () => {
     await app?.close();
@@ -397,8 +625,7 @@ describe('custom SessionInterface', () => {
       ],
       controllers: [CounterController],
     }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    await app.init();
+    app = await createPlatformApp(moduleRef, platform);
     const agent = request.agent(app.getHttpServer());
     expect((await agent.get('/count')).text).toBe('1');
     expect((await agent.get('/count')).text).toBe('2');
@@ -409,8 +636,11 @@ describe('custom SessionInterface', () => {
 
   it('by overrideProvider(SessionInterface)', async () => {
     const audit = new AuditLog();
-    app = await createApp({ SECRET_KEY }, { controllers: [CounterController] }, (builder) =>
-      builder.overrideProvider(SessionInterface).useValue(new MemorySessionInterface(audit)),
+    app = await createApp(
+      { SECRET_KEY },
+      { controllers: [CounterController] },
+      (builder) => builder.overrideProvider(SessionInterface).useValue(new MemorySessionInterface(audit)),
+      platform,
     );
     const agent = request.agent(app.getHttpServer());
     expect((await agent.get('/count')).text).toBe('1');
@@ -425,9 +655,8 @@ describe('custom SessionInterface', () => {
         throw new SessionStoreUnavailableError('redis: connect ECONNREFUSED 127.0.0.1:1');
       }
     }
-    app = await createApp({ SECRET_KEY, sessionInterface: DownInterface }, { controllers: [CounterController] });
-    const errors: string[] = [];
-    app.useLogger({ log() {}, warn() {}, error: (m: unknown) => errors.push(String(m)) });
+    app = await createApp({ SECRET_KEY, sessionInterface: DownInterface }, { controllers: [CounterController] }, undefined, platform);
+    const errors = collectErrors(app);
     const res = await request(app.getHttpServer()).get('/count');
     expect(res.status).toBe(503);
     expect(res.body.message).toContain('session store is unavailable');
@@ -440,9 +669,8 @@ describe('custom SessionInterface', () => {
         throw new Error('disk full');
       }
     }
-    app = await createApp({ SECRET_KEY, sessionInterface: BrokenSave }, { controllers: [CounterController, PathsController] });
-    const errors: string[] = [];
-    app.useLogger({ log() {}, warn() {}, error: (m: unknown) => errors.push(String(m)) });
+    app = await createApp({ SECRET_KEY, sessionInterface: BrokenSave }, { controllers: [CounterController, pathsController(platform)] }, undefined, platform);
+    const errors = collectErrors(app);
     for (const path of ['/count', '/manual', '/http-error']) {
       const res = await request(app.getHttpServer()).get(path);
       expect(res.status).toBe(500);
@@ -452,24 +680,38 @@ describe('custom SessionInterface', () => {
   });
 });
 
-describe('sharing and rotation over HTTP', () => {
+describe.each(PLATFORMS)('sharing and rotation over HTTP on %s', (platform) => {
   const apps: INestApplication[] = [];
+  const start = async (options: Parameters<typeof createApp>[0], on: Platform = platform) => {
+    const app = await createApp(options, { controllers: [pathsController(on)] }, undefined, on);
+    apps.push(app);
+    return app;
+  };
   afterAll(async () => {
     await Promise.all(apps.map((app) => app.close()));
   });
 
   it('two apps with the same SECRET_KEY share sessions', async () => {
-    const one = await createApp({ SECRET_KEY }, { controllers: [PathsController] });
-    const two = await createApp({ SECRET_KEY }, { controllers: [PathsController] });
-    apps.push(one, two);
+    const one = await start({ SECRET_KEY });
+    const two = await start({ SECRET_KEY });
     const cookie = `session=${sessionCookieValue((await request(one.getHttpServer()).get('/login')).headers)}`;
     expect((await request(two.getHttpServer()).get('/read').set('Cookie', cookie)).body).toEqual({ userId: 7 });
   });
 
+  it('an app on the other platform with the same SECRET_KEY shares sessions both ways', async () => {
+    const other: Platform = platform === 'express' ? 'fastify' : 'express';
+    const here = await start({ SECRET_KEY });
+    const there = await start({ SECRET_KEY }, other);
+    const cookie = `session=${sessionCookieValue((await request(here.getHttpServer()).get('/login')).headers)}`;
+    const changed = await request(there.getHttpServer()).get('/returned').set('Cookie', cookie);
+    expect(readSessionCookie(changed.headers['set-cookie'], { SECRET_KEY })).toEqual({ userId: 7, path: 'returned' });
+    const back = `session=${sessionCookieValue(changed.headers)}`;
+    expect((await request(here.getHttpServer()).get('/read').set('Cookie', back)).body).toEqual({ userId: 7, path: 'returned' });
+  });
+
   it('SECRET_KEY_FALLBACKS: an old-key cookie opens and is re-signed with the new key when saved', async () => {
-    const old = await createApp({ SECRET_KEY: 'old key' }, { controllers: [PathsController] });
-    const rotated = await createApp({ SECRET_KEY: 'new key', SECRET_KEY_FALLBACKS: ['old key'] }, { controllers: [PathsController] });
-    apps.push(old, rotated);
+    const old = await start({ SECRET_KEY: 'old key' });
+    const rotated = await start({ SECRET_KEY: 'new key', SECRET_KEY_FALLBACKS: ['old key'] });
     const oldCookie = `session=${sessionCookieValue((await request(old.getHttpServer()).get('/login')).headers)}`;
     const res = await request(rotated.getHttpServer()).get('/returned').set('Cookie', oldCookie);
     expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY: 'new key' })).toEqual({ userId: 7, path: 'returned' });
@@ -486,7 +728,7 @@ describe('non-HTTP contexts', () => {
   });
 });
 
-describe('interceptor: false', () => {
+describe.each(PLATFORMS)('interceptor: false on %s', (platform) => {
   it('lets users bind SessionInterceptor themselves', async () => {
     @Controller()
     class Bound {
@@ -497,16 +739,13 @@ describe('interceptor: false', () => {
         return 'ok';
       }
     }
-    const { UseInterceptors } = await import('@nestjs/common');
     UseInterceptors(SessionInterceptor)(Bound.prototype, 'bound', Object.getOwnPropertyDescriptor(Bound.prototype, 'bound')!);
-    const app = await createApp({ SECRET_KEY, interceptor: false }, { controllers: [Bound] });
+    const app = await createApp({ SECRET_KEY, interceptor: false }, { controllers: [Bound] }, undefined, platform);
     const res = await request(app.getHttpServer()).get('/bound');
     expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY })).toEqual({ bound: true });
     await app.close();
   });
-});
 
-describe('interceptor: false registers no interceptor at all', () => {
   /** Opens on a later tick, as a store would. */
   class SlowOpeningInterface extends SessionInterface {
     private readonly cookies = new SecureCookieSessionInterface();
@@ -531,6 +770,12 @@ describe('interceptor: false registers no interceptor at all', () => {
     n(@Session('n') n?: number) {
       return String(n ?? 'none');
     }
+    @Get('/manual')
+    manual(@Session() session: SecureCookieSession<{ n?: number }>, @Res() res: Reply) {
+      session.set('n', 100);
+      if (isFastifyReply(res)) void res.send('manual');
+      else res.send('manual');
+    }
   }
 
   const interceptorsOf = (app: INestApplication): number =>
@@ -540,8 +785,13 @@ describe('interceptor: false registers no interceptor at all', () => {
   it.each([
     ['a synchronous interface (cookies)', undefined],
     ['an asynchronous interface', SlowOpeningInterface],
-  ])('@Session() opens the session by itself with %s', async (_name, sessionInterface) => {
-    const app = await createApp({ SECRET_KEY, interceptor: false, ...(sessionInterface ? { sessionInterface } : {}) }, { controllers: [Plain] });
+  ])('registers no interceptor; @Session() opens the session by itself with %s', async (_name, sessionInterface) => {
+    const app = await createApp(
+      { SECRET_KEY, interceptor: false, ...(sessionInterface ? { sessionInterface } : {}) },
+      { controllers: [Plain] },
+      undefined,
+      platform,
+    );
     expect(interceptorsOf(app)).toBe(0);
     const agent = request.agent(app.getHttpServer());
     expect((await agent.get('/n')).text).toBe('none');
@@ -550,19 +800,21 @@ describe('interceptor: false registers no interceptor at all', () => {
     const read = await agent.get('/n');
     expect(read.text).toBe('2');
     expect(read.headers['vary']).toBe('Cookie');
+    const manual = await agent.get('/manual');
+    expect(manual.text).toBe('manual');
+    expect(readSessionCookie(manual.headers['set-cookie'], { SECRET_KEY })).toEqual({ n: 100 });
     await app.close();
   });
 
   it('the default registers the interceptor, and forRootAsync takes interceptor: false beside the factory', async () => {
-    const withInterceptor = await createApp({ SECRET_KEY }, { controllers: [Plain] });
+    const withInterceptor = await createApp({ SECRET_KEY }, { controllers: [Plain] }, undefined, platform);
     expect(interceptorsOf(withInterceptor)).toBe(1);
     await withInterceptor.close();
     const moduleRef = await Test.createTestingModule({
       imports: [SessionModule.forRootAsync({ useFactory: () => ({ SECRET_KEY }), interceptor: false })],
       controllers: [Plain],
     }).compile();
-    const app = moduleRef.createNestApplication({ logger: false });
-    await app.init();
+    const app = await createPlatformApp(moduleRef, platform);
     expect(interceptorsOf(app)).toBe(0);
     const agent = request.agent(app.getHttpServer());
     expect((await agent.get('/count')).text).toBe('1');
@@ -571,13 +823,13 @@ describe('interceptor: false registers no interceptor at all', () => {
   });
 });
 
-describe('the session middleware on Express', () => {
-  it('runs before the middleware of other modules, which can use the session', async () => {
+describe.each(PLATFORMS)('Nest middleware on %s', (platform) => {
+  it('the middleware of other modules can use the session (getSession(req))', async () => {
     @Injectable()
     class RememberPath {
-      async use(req: { originalUrl: string }, _res: unknown, next: () => void) {
+      async use(req: { originalUrl?: string; url: string }, _res: unknown, next: () => void) {
         const session = await getSession(req);
-        session.set('lastPath', req.originalUrl);
+        session.set('lastPath', req.originalUrl ?? req.url);
         next();
       }
     }
@@ -594,10 +846,16 @@ describe('the session middleware on Express', () => {
         consumer.apply(RememberPath).forRoutes('{*path}');
       }
     }
-    const app = await createApp({ SECRET_KEY }, { imports: [PathsModule] });
-    const agent = request.agent(app.getHttpServer());
-    expect((await agent.get('/where?x=1')).text).toBe('/where?x=1');
-    expect(readSessionCookie((await agent.get('/where')).headers['set-cookie'], { SECRET_KEY })).toEqual({ lastPath: '/where' });
-    await app.close();
+    const app = await createApp({ SECRET_KEY }, { imports: [PathsModule] }, undefined, platform);
+    const errors = collectErrors(app);
+    try {
+      const agent = request.agent(app.getHttpServer());
+      const first = await agent.get('/where?x=1');
+      expect(errors).toEqual([]);
+      expect(first.text).toBe('/where?x=1');
+      expect(readSessionCookie((await agent.get('/where')).headers['set-cookie'], { SECRET_KEY })).toEqual({ lastPath: '/where' });
+    } finally {
+      await app.close();
+    }
   });
 });
