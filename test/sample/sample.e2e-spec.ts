@@ -2,23 +2,26 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LoggerService } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { INestApplication } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { Markup, Tuple, sessionJsonSerializer } from 'nest-flask-session';
 import { createSessionCookie, readSessionCookie } from 'nest-flask-session/testing';
-import { createSampleApp, type SampleAppOptions } from '../../sample/src/app.factory.js';
+import { createSampleApp, samplePlatform, type SampleAppOptions } from '../../sample/src/app.factory.js';
+import { PLATFORMS } from '../e2e/create-app.js';
 
 const SECRET_KEY = 'sample-e2e-secret';
 const LIFETIME = 7 * 24 * 60 * 60;
 const session = { SECRET_KEY, PERMANENT_SESSION_LIFETIME: LIFETIME };
 
 /** Every app a test starts, closed after it. */
-const apps: NestExpressApplication[] = [];
+const apps: INestApplication[] = [];
 
-async function startApp(options: SampleAppOptions = {}): Promise<NestExpressApplication> {
+async function startApp(options: SampleAppOptions = {}): Promise<INestApplication> {
   const app = await createSampleApp({ session, envFile: false, logger: false, ...options });
   apps.push(app);
   await app.init();
+  if (options.platform === 'fastify') await (app as NestFastifyApplication).getHttpAdapter().getInstance().ready();
   return app;
 }
 
@@ -52,9 +55,10 @@ function logIn(agent: request.Agent, username: string, password: string, remembe
 
 const visitsOf = (text: string): number => Number(/id="visits">(\d+)</.exec(text)?.[1]);
 
-describe('sample app (e2e)', () => {
+describe.each(PLATFORMS)('sample app (e2e) on %s', (platform) => {
+  const start = (options: SampleAppOptions = {}) => startApp({ platform, ...options });
   it('counts visits in the session cookie, a browser-session cookie with the sample attributes', async () => {
-    const app = await startApp();
+    const app = await start();
     const agent = request.agent(app.getHttpServer());
     const first = await agent.get('/').expect(200).expect('Content-Type', /text\/html/);
     expect(visitsOf(first.text)).toBe(1);
@@ -69,7 +73,7 @@ describe('sample app (e2e)', () => {
   });
 
   it('rejects a wrong password with a flash message shown once', async () => {
-    const app = await startApp();
+    const app = await start();
     const agent = request.agent(app.getHttpServer());
     await logIn(agent, 'alice', 'queen-of-hearts').expect(303).expect('Location', '/login');
     const page = await agent.get('/login').expect(200);
@@ -79,7 +83,7 @@ describe('sample app (e2e)', () => {
   });
 
   it('logs in: the session holds the user id, and the welcome flash is a Flask tuple shown once', async () => {
-    const app = await startApp();
+    const app = await start();
     const agent = request.agent(app.getHttpServer());
     const login = await logIn(agent, 'alice', 'wonderland').expect(303).expect('Location', '/');
     const data = sessionData(login)!;
@@ -103,7 +107,7 @@ describe('sample app (e2e)', () => {
   });
 
   it('keeps a cart of nested data, saved because the handler sets session.modified', async () => {
-    const app = await startApp();
+    const app = await start();
     const agent = request.agent(app.getHttpServer());
     const firstAdd = await agent.post('/cart/add').type('form').send({ product: 'teapot' }).expect(303).expect('Location', '/cart');
     expect(sessionData(firstAdd)?.cart).toEqual({ teapot: 1 });
@@ -132,7 +136,7 @@ describe('sample app (e2e)', () => {
   });
 
   it('guards /account: remembers the wanted page, sends to /login, and comes back after login', async () => {
-    const app = await startApp();
+    const app = await start();
     const agent = request.agent(app.getHttpServer());
     const denied = await agent.get('/account?tab=orders').expect(302).expect('Location', '/login');
     // The guard's session write is saved although the request ended in an exception.
@@ -150,7 +154,7 @@ describe('sample app (e2e)', () => {
   });
 
   it('does not follow a next URL that leaves the site', async () => {
-    const app = await startApp();
+    const app = await start();
     for (const next of ['//evil.example/', 'https://evil.example/', '/\\evil.example']) {
       const cookie = createSessionCookie({ next }, session);
       const response = await request(app.getHttpServer())
@@ -164,7 +168,7 @@ describe('sample app (e2e)', () => {
   });
 
   it('logs out: the session is cleared and the cookie deleted', async () => {
-    const app = await startApp();
+    const app = await start();
     const agent = request.agent(app.getHttpServer());
     await logIn(agent, 'alice', 'wonderland').expect(303);
     await agent.get('/account').expect(200);
@@ -181,7 +185,7 @@ describe('sample app (e2e)', () => {
   });
 
   it('"remember me" makes the session permanent: Expires = now + lifetime, refreshed on every request', async () => {
-    const app = await startApp();
+    const app = await start();
     const agent = request.agent(app.getHttpServer());
     const before = Date.now();
     const login = await logIn(agent, 'alice', 'wonderland', true).expect(303);
@@ -208,7 +212,7 @@ describe('sample app (e2e)', () => {
   });
 
   it('treats a tampered cookie as no session: a logged-out page, not an error', async () => {
-    const app = await startApp();
+    const app = await start();
     const agent = request.agent(app.getHttpServer());
     const login = await logIn(agent, 'alice', 'wonderland').expect(303);
     const value = sessionCookie(login)!.split(';')[0]!.slice('session='.length);
@@ -221,7 +225,7 @@ describe('sample app (e2e)', () => {
   });
 
   it('shows flashes written by a Flask app on the same domain: strings escaped, Markup as HTML', async () => {
-    const app = await startApp();
+    const app = await start();
     const cookie = createSessionCookie(
       {
         _flashes: [Tuple.of('message', '<i>plain text</i>'), Tuple.of<string | Markup>('warning', new Markup('<strong>Flask</strong> says hi'))],
@@ -246,7 +250,7 @@ describe('sample app (e2e)', () => {
       process.env.SESSION_COOKIE_NAME = 'sample_session';
       process.env.SESSION_COOKIE_SAMESITE = 'Strict';
       process.env.SESSION_COOKIE_SECURE = 'true';
-      const app = await startApp();
+      const app = await start();
       const response = await request(app.getHttpServer()).get('/').expect(200);
       expect(sessionCookie(response, 'sample_session')).toMatch(/; Secure; HttpOnly; Path=\/; SameSite=Strict$/);
     });
@@ -256,7 +260,7 @@ describe('sample app (e2e)', () => {
       const dir = mkdtempSync(join(tmpdir(), 'sample-env-'));
       try {
         writeFileSync(join(dir, '.env'), 'SECRET_KEY=from-the-env-file\nSESSION_COOKIE_SAMESITE=None\nSESSION_COOKIE_SECURE=true\n');
-        const app = await startApp({ session: {}, envFile: join(dir, '.env') });
+        const app = await start({ session: {}, envFile: join(dir, '.env') });
         const response = await request(app.getHttpServer()).get('/').expect(200);
         expect(sessionCookie(response)).toMatch(/; Secure; HttpOnly; Path=\/; SameSite=None$/);
         expect(readSessionCookie(setCookies(response), { SECRET_KEY: 'from-the-env-file' })).toEqual({ visits: 1 });
@@ -269,7 +273,7 @@ describe('sample app (e2e)', () => {
       delete process.env.SECRET_KEY;
       const warnings: string[] = [];
       const logger: LoggerService = { log() {}, error() {}, warn: (message: unknown) => void warnings.push(String(message)) };
-      const app = await startApp({ session: {}, logger });
+      const app = await start({ session: {}, logger });
       const response = await request(app.getHttpServer()).get('/').expect(200);
       expect(sessionCookie(response)).toMatch(/^session=[^;]+\./); // signed with some key...
       expect(() => sessionData(response)).toThrow(/Signature .* does not match/); // ...but not the test key
@@ -281,5 +285,26 @@ describe('sample app (e2e)', () => {
       process.env.NODE_ENV = 'production';
       await expect(createSampleApp({ session: {}, envFile: false, logger: false })).rejects.toThrow(/SECRET_KEY is not set/);
     });
+  });
+});
+
+describe('SAMPLE_PLATFORM picks the platform', () => {
+  it('express by default, fastify on request, anything else is an error', () => {
+    expect(samplePlatform(undefined)).toBe('express');
+    expect(samplePlatform('')).toBe('express');
+    expect(samplePlatform('fastify')).toBe('fastify');
+    expect(() => samplePlatform('koa')).toThrow("SAMPLE_PLATFORM must be 'express' or 'fastify'");
+  });
+
+  it.each(PLATFORMS)('SAMPLE_PLATFORM=%s builds the app on that platform', async (platform) => {
+    const previous = process.env.SAMPLE_PLATFORM;
+    process.env.SAMPLE_PLATFORM = platform;
+    try {
+      const app = await startApp();
+      expect(app.getHttpAdapter().getType()).toBe(platform);
+    } finally {
+      if (previous === undefined) delete process.env.SAMPLE_PLATFORM;
+      else process.env.SAMPLE_PLATFORM = previous;
+    }
   });
 });

@@ -7,6 +7,7 @@ import { html } from '../common/html.js';
 import { PagesService } from '../common/pages.service.js';
 import type { SampleSession } from '../common/sample-session.js';
 import { sessionCard } from '../common/session-summary.js';
+import { HtmlPage } from '../common/html-page.decorator.js';
 
 /** A page only logged-in users see: the guard sends everyone else to /login and back here. */
 @Controller('account')
@@ -20,6 +21,7 @@ export class AccountController {
   ) {}
 
   @Get()
+  @HtmlPage()
   account(@Session() session: SampleSession, @Session('user_id') userId: string): string {
     // The guard has checked that this user exists.
     const user = this.users.findById(userId)!;

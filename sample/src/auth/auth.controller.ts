@@ -7,6 +7,7 @@ import type { SampleSession } from '../common/sample-session.js';
 import { describeSeconds } from '../common/session-summary.js';
 import { safeNextUrl } from './login-required.guard.js';
 import { DEMO_CREDENTIALS, UsersService } from './users.service.js';
+import { HtmlPage } from '../common/html-page.decorator.js';
 
 /** The login form's fields (`application/x-www-form-urlencoded`). */
 interface LoginForm {
@@ -30,6 +31,7 @@ export class AuthController {
   ) {}
 
   @Get('login')
+  @HtmlPage()
   loginForm(@Session() session: SampleSession): string {
     const user = this.users.findById(session.get('user_id'));
     const next = session.get('next');

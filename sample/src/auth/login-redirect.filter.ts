@@ -1,11 +1,13 @@
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { Response } from 'express';
+import { HttpAdapterHost } from '@nestjs/core';
 import { LoginRequiredException } from './login-required.guard.js';
 
-/** Answers {@link LoginRequiredException} with a redirect to the login page. */
+/** Answers {@link LoginRequiredException} with a redirect to the login page, on Express or Fastify. */
 @Catch(LoginRequiredException)
 export class LoginRedirectFilter implements ExceptionFilter<LoginRequiredException> {
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
   catch(exception: LoginRequiredException, host: ArgumentsHost): void {
-    host.switchToHttp().getResponse<Response>().redirect(302, exception.loginUrl);
+    this.adapterHost.httpAdapter.redirect(host.switchToHttp().getResponse(), 302, exception.loginUrl);
   }
 }

@@ -1,5 +1,4 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import type { Request } from 'express';
 import { getSession } from 'nest-flask-session';
 import { flash } from '../common/flash.js';
 import type { SampleSessionData } from '../common/sample-session.js';
@@ -26,7 +25,8 @@ export class LoginRequiredGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const session = await getSession<SampleSessionData>(context);
     if (this.users.findById(session.get('user_id'))) return true;
-    const request = context.switchToHttp().getRequest<Request>();
+    // Express's and Fastify's requests both have `method` and `originalUrl` (path and query as sent).
+    const request = context.switchToHttp().getRequest<{ method: string; originalUrl: string }>();
     // Only pages can be come back to: a POST cannot be replayed by a redirect.
     if (request.method === 'GET' || request.method === 'HEAD') session.set('next', request.originalUrl);
     flash(session, 'Please log in to see that page.', 'info');

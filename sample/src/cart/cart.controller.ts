@@ -5,6 +5,7 @@ import { html } from '../common/html.js';
 import { PagesService } from '../common/pages.service.js';
 import type { SampleSession } from '../common/sample-session.js';
 import { PRODUCTS, findProduct, formatPrice } from './catalog.js';
+import { HtmlPage } from '../common/html-page.decorator.js';
 
 interface ProductForm {
   product?: unknown;
@@ -19,6 +20,7 @@ export class CartController {
   constructor(private readonly pages: PagesService) {}
 
   @Get()
+  @HtmlPage()
   show(@Session() session: SampleSession): string {
     const cart = session.get('cart') ?? {};
     const lines = Object.entries(cart).flatMap(([id, quantity]) => {

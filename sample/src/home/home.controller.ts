@@ -5,6 +5,7 @@ import { PagesService } from '../common/pages.service.js';
 import type { SampleSession } from '../common/sample-session.js';
 import { sessionCard } from '../common/session-summary.js';
 import { UsersService } from '../auth/users.service.js';
+import { HtmlPage } from '../common/html-page.decorator.js';
 
 @Controller()
 export class HomeController {
@@ -16,6 +17,7 @@ export class HomeController {
 
   /** The visit counter: a top-level write, so the session is saved without further ado. */
   @Get()
+  @HtmlPage()
   home(@Session() session: SampleSession): string {
     const visits = session.get('visits', 0) + 1;
     session.set('visits', visits);
@@ -41,6 +43,7 @@ ${sessionCard(session, this.config.PERMANENT_SESSION_LIFETIME)}`,
 
   /** Where logging out lands. It writes nothing, so the deleted cookie stays deleted. */
   @Get('logged-out')
+  @HtmlPage()
   loggedOut(@Session() session: SampleSession): string {
     return this.pages.render(session, {
       title: 'Logged out',
