@@ -1,5 +1,6 @@
 import { BadSignature, Signer, type DigestMethod, type KeyDerivation } from '../../lib/signing/index.js';
 import { catchError } from '../support/catch-error.js';
+import { testAbstractAlgorithm, testSigner } from '../support/itsdangerous-suites.js';
 
 /**
  * Produced by itsdangerous 2.1.2 (Debian python3-itsdangerous, /usr/bin/python3):
@@ -155,3 +156,11 @@ describe('Signer: unsign, validate and verifySignature', () => {
   });
 });
 
+
+describe('itsdangerous 2.2 tests/test_itsdangerous/test_signer.py', () => {
+  describe('TestSigner', () => {
+    testSigner(Signer);
+  });
+
+  testAbstractAlgorithm();
+});

@@ -10,9 +10,11 @@ import {
   TimestampSigner,
   URLSafeTimedSerializer,
   type TextSerializer,
+  type URLSafeTimedSerializerOptions,
 } from '../../lib/signing/index.js';
 import { passThroughSerializer } from '../support/flask-vectors.js';
 import { catchError } from '../support/catch-error.js';
+import { freezeTime, testSerializer, testTimedSerializer, type SerializerSuiteParams } from '../support/itsdangerous-suites.js';
 
 const SEED = 20261122;
 const T0 = 1700000000;
@@ -254,5 +256,20 @@ describe('properties (fast-check, fixed seed)', () => {
       }),
       { seed: SEED, numRuns: 1000 },
     );
+  });
+});
+
+describe('itsdangerous 2.2 tests/test_itsdangerous/test_url_safe.py', () => {
+  describe('TestURLSafeTimedSerializer (TestURLSafeSerializer and TestTimedSerializer rerun)', () => {
+    const clock = freezeTime();
+    const params: SerializerSuiteParams<URLSafeTimedSerializer> = {
+      factories: [['URLSafeTimedSerializer', (options) => new URLSafeTimedSerializer('secret-key', options as URLSafeTimedSerializerOptions)]],
+      values: [
+        ['value', { id: 42 }],
+        ['zlib', 'a'.repeat(1000)],
+      ],
+    };
+    testSerializer(params);
+    testTimedSerializer(params, clock);
   });
 });
