@@ -15,6 +15,9 @@ export { SecureCookieSessionInterface } from './interfaces/secure-cookie-session
 export { SessionStoreUnavailableError } from './interfaces/session-store-unavailable.error.js';
 export { SecureCookieSession, NullSession, KeyError, SessionUnavailableError, type SessionData } from './sessions/index.js';
 
+// Flask's message flashing, stored under `_flashes` as Flask stores it
+export * from './flash/index.js';
+
 // HTTP seam
 export type { CookieOptions, SessionLogger, SessionRequest, SessionResponse } from './http/index.js';
 export { NodeSessionRequest, NodeSessionResponse, OversizeCookieError, serializeSetCookie, serializeDeleteCookie } from './http/index.js';

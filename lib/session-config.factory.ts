@@ -119,8 +119,9 @@ export function validateSessionConfig(config: SessionConfig): void {
   const prefixProblem = cookiePrefixProblem(name, { secure, domain, path });
   if (prefixProblem) throw new SessionConfigError('SESSION_COOKIE_NAME', prefixProblem);
   const lifetime = config.PERMANENT_SESSION_LIFETIME;
-  if (typeof lifetime !== 'number' || !Number.isFinite(lifetime) || lifetime <= 0) {
-    throw new SessionConfigError('PERMANENT_SESSION_LIFETIME', `must be a positive number of seconds, got ${String(lifetime)}`);
+  // 0 is allowed, as in Flask: cookies that expire at once.
+  if (typeof lifetime !== 'number' || !Number.isFinite(lifetime) || lifetime < 0) {
+    throw new SessionConfigError('PERMANENT_SESSION_LIFETIME', `must be zero or a positive number of seconds, got ${String(lifetime)}`);
   }
   const idle = config.SESSION_IDLE_TIMEOUT;
   if (typeof idle !== 'number' || !Number.isFinite(idle) || idle <= 0) {

@@ -1,7 +1,7 @@
 import type { SessionRequest, SessionResponse } from '../http/session-http.js';
 import { TaggedJSONSerializer } from '../json/index.js';
 import { SecureCookieSession, type SessionData } from '../sessions/secure-cookie-session.js';
-import { BadSignature, URLSafeTimedSerializer, type DigestMethod, type KeyDerivation, type Serializer } from '../signing/index.js';
+import { BadSignature, URLSafeTimedSerializer, type DigestMethod, type KeyDerivation, type TextSerializer } from '../signing/index.js';
 import { describeDecodeError } from './describe-decode-error.js';
 import { assertNoEmptyFallbackKeys } from './secret-keys.js';
 import type { SessionConfig } from './session-config.js';
@@ -33,7 +33,7 @@ export class SecureCookieSessionInterface extends SessionInterface<SecureCookieS
   salt = 'cookie-session';
   digestMethod: DigestMethod = 'sha1';
   keyDerivation: KeyDerivation = 'hmac';
-  serializer: Serializer = sessionJsonSerializer;
+  serializer: TextSerializer = sessionJsonSerializer;
   sessionClass: new (initial?: Iterable<readonly [string, unknown]>) => SecureCookieSession<SessionData> =
     SecureCookieSession;
 

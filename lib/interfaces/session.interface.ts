@@ -31,6 +31,12 @@ export type NullSessionClass = new () => NullSession<SessionData>;
 export abstract class SessionInterface<S extends SecureCookieSession<SessionData> = SecureCookieSession<SessionData>> {
   nullSessionClass: NullSessionClass = NullSession;
 
+  /**
+   * Flask's `pickle_based`: whether sessions are pickled, which Flask-era extensions check
+   * before trusting one. Never true here: every interface stores JSON.
+   */
+  pickleBased = false;
+
   /** Where warnings go (undecodable cookies, oversize cookies). The module sets Nest's `Logger`. */
   logger: SessionLogger = console;
 
@@ -75,13 +81,13 @@ export abstract class SessionInterface<S extends SecureCookieSession<SessionData
 
   /** Now plus `PERMANENT_SESSION_LIFETIME` for a permanent session, else null (browser-session cookie). */
   getExpirationTime(config: SessionConfig, session: S): Date | null {
-    if (!session.permanent) return null;
+    if (!session.permanent) return null; // truthiness, as Flask
     return new Date(Date.now() + config.PERMANENT_SESSION_LIFETIME * 1000);
   }
 
   /** Modified sessions are saved; permanent ones also on every request when refreshing is on. */
   shouldSetCookie(config: SessionConfig, session: S): boolean {
-    return session.modified || (session.permanent && config.SESSION_REFRESH_EACH_REQUEST);
+    return session.modified || (Boolean(session.permanent) && config.SESSION_REFRESH_EACH_REQUEST);
   }
 
   /** Calls every cookie getter once, in Flask's order, for a save. */

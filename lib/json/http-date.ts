@@ -20,8 +20,9 @@ export function parseHttpDate(text: unknown): Date | null {
   const month = MONTHS.indexOf(monthName!.toLowerCase());
   if (month < 0) return null;
   let year = Number(yearText);
-  // RFC 2822 two-digit years, as Python's email.utils.
-  if (yearText!.length === 2) year += year < 50 ? 2000 : 1900;
+  // Python's email.utils (under werkzeug's parse_date) reads any year below 100, "60" and
+  // "0099" alike, as 2000-2068 or 1969-1999.
+  if (year < 100) year += year > 68 ? 1900 : 2000;
   const time = new Date(0);
   time.setUTCFullYear(year, month, Number(day));
   time.setUTCHours(Number(hours), Number(minutes), Number(seconds ?? 0), 0);

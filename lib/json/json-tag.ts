@@ -1,9 +1,7 @@
+import { NotImplementedError } from '../common/not-implemented.error.js';
 import type { TaggedJSONSerializer } from './tagged-json.serializer.js';
 
-/** A tag method a subclass must provide (Python's `NotImplementedError`). */
-export class NotImplementedError extends Error {
-  override readonly name = 'NotImplementedError';
-}
+export { NotImplementedError };
 
 /**
  * One type known to {@link TaggedJSONSerializer} (Flask's `JSONTag`). A tagged value is written

@@ -10,7 +10,7 @@ import {
   pythonJsonLoads,
   sortKeysByCodePoint,
 } from './python-json.js';
-import { PassDict, PassList, setOwn, TagBytes, TagDateTime, TagDict, TagMarkup, TagTuple, TagUUID } from './tags.js';
+import { hasHtml, PassDict, PassList, setOwn, TagBytes, TagDateTime, TagDict, TagMarkup, TagTuple, TagUUID } from './tags.js';
 import { Tuple } from './tuple.js';
 
 export interface RegisterTagOptions {
@@ -123,7 +123,7 @@ export class TaggedJSONSerializer {
           const list = encodePythonArray(value, this.encodeItem);
           return value instanceof Tuple ? `{" t":${list}}` : list;
         }
-        if (!isPlainObject(value)) break;
+        if (!isPlainObject(value) || hasHtml(value)) break; // Markup even as an object literal
         const keys = Object.keys(value);
         if (keys.length === 1 && this.tags.has(keys[0]!)) break; // TagDict's escaping
         return encodePythonObject(value, sortKeysByCodePoint(keys), this.encodeItem);

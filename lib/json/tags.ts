@@ -11,6 +11,14 @@ export function setOwn(target: Record<string, unknown>, key: string, value: unkn
   else target[key] = value;
 }
 
+/**
+ * Whether `value` has an `__html__()` method, which makes it Markup (tag `' m'`) even when it is
+ * a plain object literal: a Python dict cannot have one, so only TagMarkup claims it.
+ */
+export function hasHtml(value: object): boolean {
+  return typeof (value as { __html__?: unknown }).__html__ === 'function';
+}
+
 function onlyKey(value: Record<string, unknown>): string | undefined {
   let found: string | undefined;
   for (const key in value) {
@@ -25,7 +33,7 @@ export class TagDict extends JSONTag {
   override readonly key: string = ' di';
 
   override check(value: unknown): boolean {
-    if (!isPlainObject(value)) return false;
+    if (!isPlainObject(value) || hasHtml(value)) return false;
     const key = onlyKey(value);
     return key !== undefined && this.owner.tags.has(key);
   }
@@ -50,7 +58,7 @@ export class TagDict extends JSONTag {
 /** Any other dict: its values are tagged, the dict itself is not wrapped. */
 export class PassDict extends JSONTag {
   override check(value: unknown): boolean {
-    return isPlainObject(value);
+    return isPlainObject(value) && !hasHtml(value);
   }
 
   override toJson(value: Record<string, unknown>): unknown {
@@ -101,7 +109,35 @@ export class PassList extends JSONTag {
   }
 }
 
-const BASE64_JUNK = /[^A-Za-z0-9+/=]/g;
+const CANONICAL_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const BASE64_DIGIT = /[A-Za-z0-9+/]/;
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * Python's `base64.b64decode(text)` (binascii's lenient mode): characters outside the alphabet
+ * are skipped, a complete `=` padding ends the data, and data that stops inside a quad without
+ * its padding is refused ("Incorrect padding"), as Flask refuses it.
+ */
+function decodeBase64AsPython(text: string): Buffer {
+  if (CANONICAL_BASE64.test(text)) return Buffer.from(text, 'base64');
+  if (NON_ASCII.test(text)) throw new TypeError('string argument should contain only ASCII characters');
+  let digits = '';
+  let quadPos = 0;
+  let pads = 0;
+  for (const char of text) {
+    if (char === '=') {
+      if (quadPos >= 2 && quadPos + ++pads >= 4) return Buffer.from(digits, 'base64');
+      continue;
+    }
+    if (!BASE64_DIGIT.test(char)) continue;
+    pads = 0;
+    digits += char;
+    quadPos = (quadPos + 1) % 4;
+  }
+  if (quadPos === 1) throw new TypeError(`Invalid base64-encoded string: number of data characters (${digits.length}) cannot be 1 more than a multiple of 4`);
+  if (quadPos !== 0) throw new TypeError('Incorrect padding');
+  return Buffer.from(digits, 'base64');
+}
 
 /** bytes: standard base64 with padding (not the cookie's URL-safe alphabet). */
 export class TagBytes extends JSONTag {
@@ -117,10 +153,7 @@ export class TagBytes extends JSONTag {
 
   override toPython(value: unknown): unknown {
     if (typeof value !== 'string') throw new TypeError("the ' b' tag needs a base64 string");
-    // Python's b64decode (validate=False) skips characters outside the alphabet.
-    const clean = value.replace(BASE64_JUNK, '');
-    if (clean.replace(/=+$/, '').length % 4 === 1) throw new TypeError('Invalid base64-encoded string');
-    return Buffer.from(clean, 'base64');
+    return decodeBase64AsPython(value);
   }
 }
 

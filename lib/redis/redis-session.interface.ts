@@ -135,6 +135,13 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
     if (session.modified && this.isStored(session) && this.watchedKeyChanged(session)) await session.regenerate();
     const key = this.prefixInUse + session.id;
     const ttl = Math.ceil(session.permanent ? config.PERMANENT_SESSION_LIFETIME : (this.options.idleTimeout ?? config.SESSION_IDLE_TIMEOUT));
+    if (ttl <= 0) {
+      // PERMANENT_SESSION_LIFETIME 0: the session expires at once, as its cookie would (Redis refuses EX 0).
+      if (this.isStored(session)) await this.command('deleting', () => client.del(key));
+      response.deleteCookie(name, attributes);
+      response.addVary('Cookie');
+      return;
+    }
     if (!this.isStored(session)) {
       // A new id (a new session, or after regenerate() or destroy()): nobody else knows it yet.
       const value = sessionJsonSerializer.dumps(session.toJSON());

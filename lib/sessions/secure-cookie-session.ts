@@ -8,6 +8,9 @@ type Source<T> = Partial<T> | Iterable<readonly [string, unknown]> | SecureCooki
 
 const PERMANENT_KEY = '_permanent';
 
+/** What `permanent` reads: the declared type of `_permanent` (or anything, untyped), else a boolean. */
+export type PermanentValue<T> = typeof PERMANENT_KEY extends keyof T ? Exclude<T[typeof PERMANENT_KEY], undefined> | false : boolean;
+
 function entriesOf(source: Source<SessionData>): Iterable<readonly [string, unknown]> {
   if (source == null) return [];
   if (source instanceof SecureCookieSession) return source.entries();
@@ -42,12 +45,15 @@ export class SecureCookieSession<T extends SessionData = SessionData> implements
     return this.data.size;
   }
 
-  /** Whether the cookie outlives the browser session (`_permanent` in the payload). */
-  get permanent(): boolean {
-    return Boolean(this.data.get(PERMANENT_KEY) ?? false);
+  /**
+   * Whether the cookie outlives the browser session: the stored `_permanent` value as it is
+   * (Flask returns it unconverted, so a cookie holding `'yes'` reads `'yes'`), `false` when absent.
+   */
+  get permanent(): PermanentValue<T> {
+    return (this.data.has(PERMANENT_KEY) ? this.data.get(PERMANENT_KEY) : false) as PermanentValue<T>;
   }
 
-  /** Always writes `_permanent`, even `false`, exactly as Flask's setter does. */
+  /** Always writes `_permanent` as a boolean, even `false`, exactly as Flask's setter does. */
   set permanent(value: boolean) {
     this.set(PERMANENT_KEY as Key<T>, Boolean(value) as T[Key<T>]);
   }

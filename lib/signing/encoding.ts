@@ -31,14 +31,29 @@ function sextet(code: number): number {
   return 62; // -
 }
 
-/** Big-endian bytes with leading zero bytes stripped (`0` is empty), as itsdangerous' `int_to_bytes`. */
-export function intToBytes(value: number): Buffer {
-  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`cannot encode ${value} as a timestamp`);
+const MAX_UINT64 = 2n ** 64n - 1n;
+
+/**
+ * Big-endian bytes with leading zero bytes stripped (`0` is empty), as itsdangerous' `int_to_bytes`:
+ * any integer from 0 to 2^64 − 1 (a `bigint` past 2^53 − 1).
+ */
+export function intToBytes(value: number | bigint): Buffer {
+  if (typeof value === 'bigint') return bigIntToBytes(value);
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`cannot encode ${value} as an unsigned 64-bit integer`);
   let length = 0;
   for (let rest = value; rest > 0; rest = Math.floor(rest / 256)) length += 1;
   const bytes = Buffer.allocUnsafe(length);
   for (let i = length - 1, rest = value; i >= 0; i -= 1, rest = Math.floor(rest / 256)) bytes[i] = rest % 256;
   return bytes;
+}
+
+function bigIntToBytes(value: bigint): Buffer {
+  if (value < 0n || value > MAX_UINT64) throw new RangeError(`cannot encode ${value} as an unsigned 64-bit integer`);
+  const bytes = Buffer.alloc(8);
+  bytes.writeBigUInt64BE(value);
+  let start = 0;
+  while (start < 8 && bytes[start] === 0) start += 1;
+  return bytes.subarray(start);
 }
 
 /** The inverse of {@link intToBytes}; more than 8 bytes is an error, past 2^53 a `bigint`. */

@@ -1,20 +1,32 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { base64UrlDecode, base64UrlEncode } from './encoding.js';
 import { BadSignature } from './errors.js';
 import { assertDigestMethod, deriveKey, type DigestMethod, type KeyDerivation, type SecretKey } from './key-derivation.js';
+import { HMACAlgorithm, type SigningAlgorithm } from './signing-algorithm.js';
 
 export interface SignerOptions {
-  /** Namespaces the signature: values signed with another salt never verify. @default 'itsdangerous.Signer' */
-  salt?: string | Buffer;
-  /** Must not occur in base64url (`A-Za-z0-9-_`) nor be `=`. @default '.' */
+  /**
+   * Namespaces the signature: values signed with another salt never verify. `null` is the
+   * default too, as in itsdangerous. @default 'itsdangerous.Signer'
+   */
+  salt?: string | Buffer | null;
+  /** Must not be a substring of the base64url alphabet and `=` (itsdangerous' rule). @default '.' */
   sep?: string;
-  /** @default 'django-concat' (itsdangerous' default; Flask's sessions use 'hmac') */
-  keyDerivation?: KeyDerivation;
-  /** @default 'sha1' */
-  digestMethod?: DigestMethod;
+  /** @default the class's `defaultKeyDerivation`: 'django-concat' (Flask's sessions use 'hmac') */
+  keyDerivation?: KeyDerivation | null;
+  /** @default the class's `defaultDigestMethod`: 'sha1' */
+  digestMethod?: DigestMethod | null;
+  /** Signs instead of `new HMACAlgorithm(digestMethod)`. */
+  algorithm?: SigningAlgorithm | null;
 }
 
-const BASE64_ALPHABET = /[A-Za-z0-9_\-=]/;
+/** A `Signer` class, as serializers take it (itsdangerous' `signer` argument). */
+export type SignerClass<S extends Signer = Signer, O extends SignerOptions = SignerOptions> = new (
+  secretKeys: SecretKey | readonly SecretKey[],
+  options?: O,
+) => S;
+
+/** itsdangerous' `_base64_alphabet`: a separator that is a substring of it is refused. */
+const BASE64_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=';
 
 function toText(value: string | Buffer): string {
   return typeof value === 'string' ? value : value.toString('utf8');
@@ -25,10 +37,16 @@ function toText(value: string | Buffer): string {
  * last one signs and every one verifies, newest first, which is how keys are rotated.
  */
 export class Signer {
+  /** Used when no `digestMethod` is given; subclasses may change it. */
+  static defaultDigestMethod: DigestMethod = 'sha1';
+  /** Used when no `keyDerivation` is given; subclasses may change it. */
+  static defaultKeyDerivation: KeyDerivation = 'django-concat';
+
   readonly sep: string;
   readonly salt: Buffer;
   readonly keyDerivation: KeyDerivation;
   readonly digestMethod: DigestMethod;
+  readonly algorithm: SigningAlgorithm;
   readonly secretKeys: readonly SecretKey[];
   // Derived once here: deriving per call would double the HMAC work of every request.
   // Newest (last) key first, the order verification tries them in; [0] signs.
@@ -39,21 +57,34 @@ export class Signer {
     if (keys.length === 0) throw new TypeError('Signer needs at least one secret key');
     this.secretKeys = [...keys];
     this.sep = options.sep ?? '.';
-    if (this.sep.length === 0 || BASE64_ALPHABET.test(this.sep)) {
+    // Substring, not character, as itsdangerous: "x|" is fine, "ab" and "" are not.
+    if (BASE64_ALPHABET.includes(this.sep)) {
       throw new TypeError(
         'The given separator cannot be used because it may be contained in the signature itself. ASCII letters, digits, and "-_=" must not be used.',
       );
     }
     this.salt = Buffer.from(options.salt ?? 'itsdangerous.Signer');
-    this.keyDerivation = options.keyDerivation ?? 'django-concat';
-    this.digestMethod = options.digestMethod ?? 'sha1';
+    const defaults = this.constructor as typeof Signer;
+    this.keyDerivation = options.keyDerivation ?? defaults.defaultKeyDerivation;
+    this.digestMethod = options.digestMethod ?? defaults.defaultDigestMethod;
     assertDigestMethod(this.digestMethod);
-    this.derivedKeys = [...this.secretKeys].reverse().map((key) => deriveKey(key, this.salt, this.keyDerivation, this.digestMethod));
+    this.algorithm = options.algorithm ?? new HMACAlgorithm(this.digestMethod);
+    this.derivedKeys = [...this.secretKeys].reverse().map((key) => this.deriveKey(key));
+  }
+
+  /** The newest (last) key, the one that signs. */
+  get secretKey(): SecretKey {
+    return this.secretKeys[this.secretKeys.length - 1]!;
+  }
+
+  /** The HMAC key for `secretKey` (default: the newest) with this salt and derivation. */
+  deriveKey(secretKey: SecretKey = this.secretKey): Buffer {
+    return deriveKey(secretKey, this.salt, this.keyDerivation, this.digestMethod);
   }
 
   /** The base64url signature of `value` made with the signing (last) key. */
   getSignature(value: string | Buffer): string {
-    return base64UrlEncode(this.mac(this.derivedKeys[0]!, value));
+    return base64UrlEncode(this.algorithm.getSignature(this.derivedKeys[0]!, value));
   }
 
   /** `value + sep + signature`. */
@@ -76,8 +107,7 @@ export class Signer {
       return false;
     }
     for (const key of this.derivedKeys) {
-      const expected = this.mac(key, value);
-      if (expected.length === provided.length && timingSafeEqual(expected, provided)) return true;
+      if (this.algorithm.verifySignature(key, value, provided)) return true;
     }
     return false;
   }
@@ -102,9 +132,5 @@ export class Signer {
       if (error instanceof BadSignature) return false;
       throw error;
     }
-  }
-
-  private mac(key: Buffer, value: string | Buffer): Buffer {
-    return createHmac(this.digestMethod, key).update(value).digest();
   }
 }

@@ -226,7 +226,9 @@ describe('properties (fast-check, fixed seed)', () => {
     fc.uint8Array({ maxLength: 20 }).map((bytes) => Buffer.from(bytes)),
     fc.string().map((html) => new Markup(html)),
     fc.uuid().map((text) => new UUID(text)),
-    fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }).map((d) => new Date(Math.floor(d.getTime() / 1000) * 1000)),
+    // From year 100: Flask reads years below 100 as 1969-2068 (werkzeug's parse_date), so an
+    // earlier date does not round-trip there either (test/json/flask-parity.spec.ts).
+    fc.date({ min: new Date('0100-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }).map((d) => new Date(Math.floor(d.getTime() / 1000) * 1000)),
   );
   const value = fc.letrec((tie) => ({
     node: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, tie('list'), tie('tuple'), tie('dict')),

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { BadData, base64UrlDecode, base64UrlEncode, bytesToInt, intToBytes } from '../../lib/signing/index.js';
+import { BadData, base64UrlDecode, base64UrlEncode, bytesToInt, intToBytes, Signer } from '../../lib/signing/index.js';
 
 const SEED = 20261122;
 
@@ -100,5 +100,34 @@ describe('intToBytes / bytesToInt (itsdangerous int_to_bytes / bytes_to_int)', (
       }),
       { seed: SEED, numRuns: 1000 },
     );
+  });
+});
+
+describe('itsdangerous 2.2 tests/test_itsdangerous/test_encoding.py', () => {
+  // want_bytes is Python's str-to-bytes step; every API here takes text as its UTF-8 bytes.
+  it.each(['mañana', Buffer.from('tomorrow')])('test_want_bytes[%s]', (value) => {
+    const bytes = Buffer.from(value);
+    expect(base64UrlDecode(base64UrlEncode(value)).equals(bytes)).toBe(true);
+    expect(new Signer('k').sign(value)).toBe(new Signer('k').sign(bytes));
+  });
+
+  it.each(['無限', Buffer.from('infinite')])('test_base64[%s]', (value) => {
+    const encoded = base64UrlEncode(value);
+    expect(typeof encoded).toBe('string');
+    expect(base64UrlDecode(encoded).equals(Buffer.from(value))).toBe(true);
+  });
+
+  it('test_base64_bad', () => {
+    expect(() => base64UrlDecode('12345')).toThrow(BadData);
+  });
+
+  it.each([
+    [0, ''],
+    [192, 'c0'],
+    [18446744073709551615n, 'ffffffffffffffff'],
+  ])('test_int_bytes[%s]', (value, expectHex) => {
+    const encoded = intToBytes(value);
+    expect(encoded.toString('hex')).toBe(expectHex);
+    expect(bytesToInt(encoded)).toBe(value);
   });
 });

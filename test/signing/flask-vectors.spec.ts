@@ -10,14 +10,14 @@ import {
   BadTimeSignature,
   SignatureExpired,
   URLSafeTimedSerializer,
-  type Serializer,
+  type TextSerializer,
 } from '../../lib/signing/index.js';
 import { flaskVectors, passThroughSerializer, type FlaskVector } from '../support/flask-vectors.js';
 
 const FLASK_MAX_AGE = 2678400; // PERMANENT_SESSION_LIFETIME, 31 days
 
 /** Pass-through that, like any JSON serializer, refuses text that is not JSON. */
-const jsonCheckingPassThrough: Serializer = {
+const jsonCheckingPassThrough: TextSerializer = {
   dumps: (value) => value as string,
   loads: (text) => {
     JSON.parse(text);
@@ -25,7 +25,7 @@ const jsonCheckingPassThrough: Serializer = {
   },
 };
 
-function serializerFor(vector: FlaskVector, now: number, serializer: Serializer): URLSafeTimedSerializer {
+function serializerFor(vector: FlaskVector, now: number, serializer: TextSerializer): URLSafeTimedSerializer {
   return new URLSafeTimedSerializer(vector.secret_keys, {
     salt: vector.salt,
     digestMethod: vector.digest,
@@ -105,7 +105,7 @@ describe('open vectors', () => {
   it('open/bad-payload-bad-tag: verified here, rejected by the tag decoder, which makes it BadPayload', () => {
     const vector = flaskVectors.find((v) => v.name === 'open/bad-payload-bad-tag')!;
     expect(vector.expect).toBe('BadPayload');
-    const open = (serializer: Serializer) => serializerFor(vector, vector.now!, serializer).loads(vector.cookie, { maxAge: vector.max_age! });
+    const open = (serializer: TextSerializer) => serializerFor(vector, vector.now!, serializer).loads(vector.cookie, { maxAge: vector.max_age! });
     expect(open(jsonCheckingPassThrough)).toBe('{"id":{" u":"not-a-uuid"}}');
     const tagDecoderFailure = new Error('badly formed hexadecimal UUID string');
     const error = outcome(() => open({ dumps: String, loads: () => { throw tagDecoderFailure; } }));

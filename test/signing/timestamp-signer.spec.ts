@@ -8,6 +8,7 @@ import {
   TimestampSigner,
 } from '../../lib/signing/index.js';
 import { catchError } from '../support/catch-error.js';
+import { freezeTime, testSigner, testTimestampSigner } from '../support/itsdangerous-suites.js';
 
 const T0 = 1700000000; // base64url(6553f100) = 'ZVPxAA'
 const options = { salt: 's', keyDerivation: 'hmac' } as const;
@@ -156,5 +157,13 @@ describe('TimestampSigner.unsign: maxAge (step 11)', () => {
     expect(at(T0 + 60).validate(signed, { maxAge: 60 })).toBe(true);
     expect(at(T0 + 61).validate(signed, { maxAge: 60 })).toBe(false);
     expect(at(T0 + 61).validate('garbage', { maxAge: 60 })).toBe(false);
+  });
+});
+
+describe('itsdangerous 2.2 tests/test_itsdangerous/test_timed.py', () => {
+  describe('TestTimestampSigner (TestSigner rerun, then its own tests)', () => {
+    const clock = freezeTime();
+    testSigner(TimestampSigner);
+    testTimestampSigner(clock);
   });
 });

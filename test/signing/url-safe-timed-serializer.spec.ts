@@ -9,10 +9,12 @@ import {
   SignatureExpired,
   TimestampSigner,
   URLSafeTimedSerializer,
-  type Serializer,
+  type TextSerializer,
+  type URLSafeTimedSerializerOptions,
 } from '../../lib/signing/index.js';
 import { passThroughSerializer } from '../support/flask-vectors.js';
 import { catchError } from '../support/catch-error.js';
+import { freezeTime, testSerializer, testTimedSerializer, type SerializerSuiteParams } from '../support/itsdangerous-suites.js';
 
 const SEED = 20261122;
 const T0 = 1700000000;
@@ -86,12 +88,16 @@ describe('dumps', () => {
     expect(s.dumpPayload(`{"a":"${'x'.repeat(100)}"}`).startsWith('.eJ')).toBe(true);
   });
 
-  it('builds its TimestampSigner once and reuses it', () => {
-    const signer = s.signer;
+  it('builds its TimestampSigner for its own salt once and reuses it; a per-call salt gets its own', () => {
+    const signer = s.makeSigner();
     expect(signer).toBeInstanceOf(TimestampSigner);
+    expect(s.signer).toBe(TimestampSigner);
     s.dumps('{}');
     s.loads(s.dumps('{}'));
-    expect(s.signer).toBe(signer);
+    expect(s.makeSigner()).toBe(signer);
+    expect(s.makeSigner(null)).toBe(signer);
+    expect(s.makeSigner('other')).not.toBe(signer);
+    expect([...s.iterUnsigners()]).toEqual([signer]);
   });
 });
 
@@ -121,7 +127,7 @@ describe('loads: BadPayload under a valid signature', () => {
 
   it('keeps the serializer\'s own exception as originalError', () => {
     const failure = new Error('bad tag');
-    const throwing: Serializer = { dumps: String, loads: () => { throw failure; } };
+    const throwing: TextSerializer = { dumps: String, loads: () => { throw failure; } };
     const strict = new URLSafeTimedSerializer('k', { ...flaskOptions, serializer: throwing, now: () => T0 });
     expect(payloadError('e30', strict).originalError).toBe(failure);
   });
@@ -250,5 +256,20 @@ describe('properties (fast-check, fixed seed)', () => {
       }),
       { seed: SEED, numRuns: 1000 },
     );
+  });
+});
+
+describe('itsdangerous 2.2 tests/test_itsdangerous/test_url_safe.py', () => {
+  describe('TestURLSafeTimedSerializer (TestURLSafeSerializer and TestTimedSerializer rerun)', () => {
+    const clock = freezeTime();
+    const params: SerializerSuiteParams<URLSafeTimedSerializer> = {
+      factories: [['URLSafeTimedSerializer', (options) => new URLSafeTimedSerializer('secret-key', options as URLSafeTimedSerializerOptions)]],
+      values: [
+        ['value', { id: 42 }],
+        ['zlib', 'a'.repeat(1000)],
+      ],
+    };
+    testSerializer(params);
+    testTimedSerializer(params, clock);
   });
 });

@@ -12,6 +12,7 @@ export class MemoryRedis implements RedisClientLike {
   set(key: string, value: string, mode: 'EX', seconds: number): Promise<unknown>;
   set(key: string, value: string, mode: 'EX', seconds: number, condition: 'XX'): Promise<'OK' | null>;
   async set(key: string, value: string, _mode: 'EX', seconds: number, condition?: 'XX'): Promise<'OK' | null> {
+    if (!(seconds > 0)) throw new Error("ERR invalid expire time in 'set' command");
     if (condition === 'XX' && !this.values.has(key)) return null;
     this.values.set(key, value);
     this.ttls.set(key, seconds);

@@ -1,6 +1,5 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { getSession } from 'nest-flask-session';
-import { flash } from '../common/flash.js';
+import { flash, getSession } from 'nest-flask-session';
 import type { SampleSessionData } from '../common/sample-session.js';
 import { UsersService } from './users.service.js';
 

@@ -1,6 +1,5 @@
 import { Body, Controller, Get, Post, Redirect } from '@nestjs/common';
-import { Session } from 'nest-flask-session';
-import { flash } from '../common/flash.js';
+import { flash, Session } from 'nest-flask-session';
 import { html } from '../common/html.js';
 import { PagesService } from '../common/pages.service.js';
 import type { SampleSession } from '../common/sample-session.js';

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Markup } from 'nest-flask-session';
+import { getFlashedMessages, Markup } from 'nest-flask-session';
 import { UsersService } from '../auth/users.service.js';
 import { cartQuantity } from '../cart/catalog.js';
-import { getFlashedMessages } from './flash.js';
 import { html } from './html.js';
 import type { SampleSession } from './sample-session.js';
 

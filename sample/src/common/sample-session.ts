@@ -1,5 +1,4 @@
-import type { SecureCookieSession } from 'nest-flask-session';
-import type { FlashMessage } from './flash.js';
+import type { FlashTuple, SecureCookieSession } from 'nest-flask-session';
 
 /**
  * Everything this app keeps in the session cookie. Keys are snake_case because a Flask app
@@ -15,7 +14,7 @@ export type SampleSessionData = {
   /** Where the login guard was going to send the user after logging in. */
   next?: string;
   /** Flask's flash messages: a list of `(category, message)` tuples. */
-  _flashes?: FlashMessage[];
+  _flashes?: FlashTuple[];
   /** Flask's permanent flag (set through `session.permanent`). */
   _permanent?: boolean;
 };

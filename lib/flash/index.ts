@@ -1,0 +1,1 @@
+export { flash, getFlashedMessages, type FlashingSession, type FlashMessage, type FlashTuple, type GetFlashedMessagesOptions } from './flash.js';
