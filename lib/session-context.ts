@@ -56,9 +56,27 @@ export class SessionContext {
 
   constructor(
     readonly runtime: SessionRuntime,
-    readonly request: SessionRequest,
-    readonly response: SessionResponse,
+    private requestSeam: SessionRequest,
+    private responseSeam: SessionResponse,
   ) {}
+
+  get request(): SessionRequest {
+    return this.requestSeam;
+  }
+
+  get response(): SessionResponse {
+    return this.responseSeam;
+  }
+
+  /**
+   * Moves a context created early (from a raw request, before the platform's own objects
+   * existed) onto the platform's seam. Only before saving: the session itself is kept.
+   */
+  rebind(request: SessionRequest, response: SessionResponse): void {
+    if (this.saveStarted) throw new Error('A session context cannot be rebound once saving started.');
+    this.requestSeam = request;
+    this.responseSeam = response;
+  }
 
   static of(req: object): SessionContext | undefined {
     return (req as WithContext)[CONTEXT];

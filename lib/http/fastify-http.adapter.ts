@@ -34,6 +34,10 @@ export class FastifySessionRequest implements SessionRequest {
     return this.raw.url;
   }
 
+  get trustProxyHint(): string {
+    return 'tell Fastify to trust it: new FastifyAdapter({ trustProxy: true })';
+  }
+
   /** Fastify's `request.protocol`, which honours `trustProxy`. */
   get secure(): boolean {
     return this.raw.protocol === 'https';

@@ -20,6 +20,10 @@ export class NodeSessionRequest implements SessionRequest {
     return this.raw.originalUrl ?? this.raw.url ?? '/';
   }
 
+  get trustProxyHint(): string {
+    return "tell Express to trust it: app.set('trust proxy', 1) (app.getHttpAdapter().getInstance().set('trust proxy', 1) in Nest)";
+  }
+
   get secure(): boolean {
     if (typeof this.raw.secure === 'boolean') return this.raw.secure;
     return Boolean((this.raw.socket as { encrypted?: boolean } | undefined)?.encrypted);

@@ -6,8 +6,10 @@ export interface SessionRequest {
   getCookie(name: string): string | undefined;
   /** The request target as sent (path and query). */
   readonly url: string;
-  /** Whether the request came over HTTPS (Express honours `trust proxy` here). */
+  /** Whether the request came over HTTPS (Express honours `trust proxy` here, Fastify `trustProxy`). */
   readonly secure: boolean;
+  /** How to make {@link secure} believe a TLS-terminating proxy on this platform, for warnings. */
+  readonly trustProxyHint?: string;
   /** The framework's own request object, for custom interfaces that need more. */
   readonly raw: unknown;
 }

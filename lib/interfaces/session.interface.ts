@@ -130,8 +130,8 @@ export abstract class SessionInterface<S extends SecureCookieSession<SessionData
       this.warnedInsecure = true;
       this.logger.warn(
         `The '${name}' cookie is Secure but this request came over plain HTTP, so browsers will not store it. ` +
-          "Behind a TLS-terminating proxy, tell Express to trust it: app.set('trust proxy', 1) " +
-          "(app.getHttpAdapter().getInstance().set('trust proxy', 1) in Nest). This warning is logged once.",
+          `Behind a TLS-terminating proxy, ${response.request.trustProxyHint ?? "tell the HTTP platform to trust the proxy's X-Forwarded-Proto"}. ` +
+          'This warning is logged once.',
       );
     }
     response.appendSetCookie(header);

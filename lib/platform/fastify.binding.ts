@@ -5,13 +5,17 @@ import {
   type FastifyReplyLike,
   type FastifyRequestLike,
 } from '../http/fastify-http.adapter.js';
-import { isPromise, SessionContext, type SessionRuntime } from '../session-context.js';
+import { NodeSessionRequest } from '../http/node-http.adapter.js';
+import type { SessionResponse } from '../http/session-http.js';
+import { isPromise, registerContextFactory, SessionContext, type SessionRuntime } from '../session-context.js';
 
 type Done = (error?: Error | null) => void;
 type SendDone = (error: Error | null, payload?: unknown) => void;
 
 /** The part of a Fastify instance the binding uses: its hooks (Fastify itself is not imported). */
 export interface FastifyInstanceLike {
+  /** The Node server Fastify created; raw requests are traced back to their runtime through it. */
+  readonly server?: object;
   addHook(name: 'onRequest', hook: (request: FastifyRequestLike, reply: FastifyReplyLike, done: Done) => void): unknown;
   addHook(name: 'onSend', hook: (request: FastifyRequestLike, reply: FastifyReplyLike, payload: unknown, done: SendDone) => void): unknown;
   addHook(name: 'onResponse', hook: (request: FastifyRequestLike, reply: FastifyReplyLike, done: Done) => void): unknown;
@@ -28,11 +32,17 @@ export interface FastifyInstanceLike {
  *   `reply.raw` directly, which Fastify's hooks never see.
  */
 export function bindFastify(instance: FastifyInstanceLike, runtime: SessionRuntime): void {
+  if (instance.server) runtimes.set(instance.server, runtime);
+  registerContextFactory(rawRequestContext);
   instance.addHook('onRequest', (request, reply, done) => {
     const sessionRequest = new FastifySessionRequest(request);
-    const context = new SessionContext(runtime, sessionRequest, new FastifySessionResponse(reply, sessionRequest));
+    const sessionResponse = new FastifySessionResponse(reply, sessionRequest);
+    // Nest middleware (middie) runs in an onRequest hook added before ours and may have opened it already.
+    const early = SessionContext.of(request.raw);
+    const context = early ?? new SessionContext(runtime, sessionRequest, sessionResponse);
+    if (early) early.rebind(sessionRequest, sessionResponse);
+    else context.attach(request.raw as IncomingMessage);
     context.attach(request);
-    context.attach(request.raw as IncomingMessage);
     done();
   });
 
@@ -69,4 +79,51 @@ export function bindFastify(instance: FastifyInstanceLike, runtime: SessionRunti
     }
     done();
   });
+}
+
+/** The runtime bound to each Fastify server, for raw requests that reach us before our hook. */
+const runtimes = new WeakMap<object, SessionRuntime>();
+
+/**
+ * A context for a raw request that Nest middleware hands to `getSession()` before the
+ * `onRequest` hook above ran (Nest registers middie, and its hook, first). It can open the
+ * session; the hook then moves it onto the Fastify request and reply, before anything is saved.
+ */
+function rawRequestContext(request: object): SessionContext | undefined {
+  const raw = request as IncomingMessage;
+  const server = (raw.socket as { server?: object } | undefined)?.server;
+  const runtime = server ? runtimes.get(server) : undefined;
+  if (!runtime || typeof raw.headers !== 'object') return undefined;
+  const sessionRequest = new NodeSessionRequest(raw);
+  const context = new SessionContext(runtime, sessionRequest, new UnboundResponse(sessionRequest));
+  context.attach(raw);
+  return context;
+}
+
+/** Stands in for the reply until Fastify's `onRequest` hook binds the context to it. */
+class UnboundResponse implements SessionResponse {
+  readonly raw = undefined;
+  readonly headersSent = false;
+
+  constructor(readonly request: NodeSessionRequest) {}
+
+  private fail(): never {
+    throw new Error('The session cannot be written before Fastify has created the reply (in an onRequest hook that runs before the session hook).');
+  }
+
+  setCookie(): void {
+    this.fail();
+  }
+
+  appendSetCookie(): void {
+    this.fail();
+  }
+
+  deleteCookie(): void {
+    this.fail();
+  }
+
+  addVary(): void {
+    this.fail();
+  }
 }
