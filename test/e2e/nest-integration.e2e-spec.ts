@@ -27,6 +27,7 @@ import {
   type NestModule,
 } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
+import { APP_FILTER } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { jest } from '@jest/globals';
 import type { Response } from 'express';
@@ -677,6 +678,46 @@ describe.each(PLATFORMS)('custom SessionInterface on %s', (platform) => {
       expect(setCookies(res.headers)).toEqual([]);
     }
     expect(errors.filter((line) => line.includes('disk full'))).toHaveLength(3);
+  });
+});
+
+describe.each(PLATFORMS)('save errors and the app\'s exception filters on %s', (platform) => {
+  /** The app's own catch-all filter: renders every exception as a 418 with its message. */
+  @Catch()
+  class CatchAllFilter implements ExceptionFilter {
+    catch(error: Error, host: ArgumentsHost): void {
+      const reply = host.switchToHttp().getResponse<Reply>();
+      const body = { caughtBy: 'app filter', message: error.message };
+      if (isFastifyReply(reply)) void reply.code(418).send(body);
+      else reply.status(418).json(body);
+    }
+  }
+  class BrokenSave extends SecureCookieSessionInterface {
+    override saveSession(): never {
+      throw new Error('disk full');
+    }
+  }
+
+  let app: INestApplication;
+  beforeAll(async () => {
+    app = await createApp(
+      { SECRET_KEY, sessionInterface: BrokenSave },
+      { controllers: [pathsController(platform)], providers: [{ provide: APP_FILTER, useClass: CatchAllFilter }] },
+      undefined,
+      platform,
+    );
+    collectErrors(app);
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  // The interceptor saves these in the request's own promise chain, so the app's filters render a save error.
+  it.each(['/returned', '/async', '/redirect', '/passthrough', '/file'])('%s', async (path) => {
+    const res = await request(app.getHttpServer()).get(path);
+    expect(res.status).toBe(418);
+    expect(res.body.caughtBy).toBe('app filter');
+    expect(setCookies(res.headers)).toEqual([]);
   });
 });
 
