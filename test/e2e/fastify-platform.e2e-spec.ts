@@ -9,7 +9,7 @@ import { jest } from '@jest/globals';
 import fastifyCookie from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import request from 'supertest';
-import { SecureCookieSession, Session, SessionInterface, SessionModule, type SessionModuleOptions } from 'nest-flask-session';
+import { getSession, SecureCookieSession, Session, SessionInterface, SessionModule, type SessionModuleOptions } from 'nest-flask-session';
 import { createSessionCookie, readSessionCookie } from 'nest-flask-session/testing';
 import { setCookies } from './create-app.js';
 
@@ -34,6 +34,13 @@ class PluginController {
   @Get('/cookies')
   cookies(@Session() session: SecureCookieSession<Data>, @Req() req: FastifyRequest) {
     return { plugin: req.cookies, session: session.toJSON() };
+  }
+
+  @Get('/hijack')
+  hijack(@Session() session: SecureCookieSession<Data>, @Res() reply: FastifyReply) {
+    session.set('hijacked', true);
+    reply.hijack();
+    reply.raw.end('hijacked');
   }
 
   @Get('/secure')
@@ -67,6 +74,12 @@ describe('beside @fastify/cookie and other plugins on fastify', () => {
         reply.header('x-plugin', 'on');
         return payload;
       });
+      // A route of a plugin, outside Nest's router: Fastify's request works with getSession().
+      nest.getHttpAdapter().getInstance().get('/plugin-route', async (req) => {
+        const session = await getSession<Data>(req);
+        session.set('plugin', ((session.get('plugin') as number | undefined) ?? 0) + 1);
+        return { plugin: session.get('plugin') };
+      });
     });
   });
   afterAll(async () => {
@@ -85,6 +98,27 @@ describe('beside @fastify/cookie and other plugins on fastify', () => {
     expect(readSessionCookie(cookies, { SECRET_KEY })).toEqual(data);
     expect(res.headers['x-plugin']).toBe('on');
     expect(res.headers.vary).toBe('Cookie');
+  });
+
+  it('a route a plugin registers on the Fastify instance has the session too', async () => {
+    const res = await request(app.getHttpServer()).get('/plugin-route').set('Cookie', createSessionCookie({ plugin: 4 }, { SECRET_KEY }));
+    expect(res.body).toEqual({ plugin: 5 });
+    expect(readSessionCookie(setCookies(res.headers), { SECRET_KEY })).toEqual({ plugin: 5 });
+  });
+
+  it('reply.hijack() then reply.raw: the session cannot be saved, and the log says so', async () => {
+    const errors: string[] = [];
+    app.useLogger({ log() {}, warn() {}, error: (message: unknown) => errors.push(String(message)) });
+    const res = await request(app.getHttpServer()).get('/hijack');
+    expect(res.text).toBe('hijacked');
+    const saved = readSessionCookie(setCookies(res.headers), { SECRET_KEY });
+    if (saved !== null) {
+      expect(saved).toEqual({ hijacked: true });
+      return;
+    }
+    const deadline = Date.now() + 2000;
+    while (!errors.some((line) => line.includes('/hijack')) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(errors.join('\n')).toMatch(/session changed during \/hijack but was not saved/);
   });
 
   it("@fastify/cookie parses the request's cookies and the session opens from the same header", async () => {

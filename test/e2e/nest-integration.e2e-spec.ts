@@ -721,6 +721,30 @@ describe.each(PLATFORMS)('save errors and the app\'s exception filters on %s', (
   });
 });
 
+describe("beside Express's own res.cookie() on express", () => {
+  @Controller()
+  class ExpressCookies {
+    @Get('/both')
+    both(@Session() session: SecureCookieSession<Data>, @Res({ passthrough: true }) res: Response) {
+      res.cookie('other', 'x');
+      session.set('mine', 1);
+      return 'both';
+    }
+  }
+
+  it('res.cookie() and the session both reach the client', async () => {
+    const app = await createApp({ SECRET_KEY }, { controllers: [ExpressCookies] }, undefined, 'express');
+    try {
+      const cookies = setCookies((await request(app.getHttpServer()).get('/both')).headers);
+      expect(cookies).toHaveLength(2);
+      expect(cookies).toContain('other=x; Path=/');
+      expect(readSessionCookie(cookies, { SECRET_KEY })).toEqual({ mine: 1 });
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe.each(PLATFORMS)('sharing and rotation over HTTP on %s', (platform) => {
   const apps: INestApplication[] = [];
   const start = async (options: Parameters<typeof createApp>[0], on: Platform = platform) => {
