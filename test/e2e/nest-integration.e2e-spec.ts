@@ -422,7 +422,7 @@ describe.each(PLATFORMS)('an interface that saves asynchronously, on every path,
   });
 });
 
-describe('testing helpers', () => {
+describe('testing helpers (pure functions, no HTTP platform involved)', () => {
   it('readSessionCookie tells a deletion from no cookie', () => {
     expect(readSessionCookie(undefined, { SECRET_KEY })).toBeNull();
     expect(readSessionCookie(['other=1'], { SECRET_KEY })).toBeNull();
@@ -784,7 +784,7 @@ describe.each(PLATFORMS)('sharing and rotation over HTTP on %s', (platform) => {
   });
 });
 
-describe('non-HTTP contexts', () => {
+describe('non-HTTP contexts (no HTTP platform involved)', () => {
   it('the interceptor passes them through untouched', async () => {
     const interceptor = new SessionInterceptor({ get: () => true } as never);
     const context = { getType: () => 'rpc', switchToHttp: () => { throw new Error('not http'); } } as unknown as ExecutionContext;
