@@ -13,8 +13,8 @@ export interface CodecResult {
   largeOps: number | null;
 }
 
-/** ~120 bytes of JSON: what a logged-in user's session usually holds. */
-export const SMALL_SESSION = { _fresh: true, _user_id: '4217', csrf_token: 'f2b6a1c9d03e4e7b9a55c8d1e7f04a3b', cart: [3, 17], theme: 'dark' };
+/** A session shaped like a real login, as the HTTP benchmark stores it (the Flask cookie is compressed, about 190 bytes). */
+export const SMALL_SESSION = { uid: 4242, user: 'alice@example.com', roles: ['admin', 'editor'], csrf: 'f2b6a1c9d03e4e7b9a55c8d1e7f04a3b', n: 17 };
 /** ~2 KB that compresses: a cart. */
 export const LARGE_SESSION = {
   cart: Array.from({ length: 30 }, (_, i) => ({ sku: `SKU-${10000 + i}`, name: `item ${i}`, qty: (i % 4) + 1, price: 9.99 + i })),

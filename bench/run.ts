@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { RedisServer, redisInstalled } from '../test/redis/redis-server.js';
 import { runCodecBenchmark, type CodecResult } from './codec.js';
-import { SERVER_KINDS, type ServerKind } from './server.js';
+import { ceilingOf, SERVER_KINDS, type ServerKind } from './server.js';
 
 const TINY = process.env.BENCH_TINY === '1';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (TINY ? 1 : 5));
@@ -102,6 +102,20 @@ const median = (values: number[]): number => {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 
+/** Per round, `value(app) / value(other)` for the same route; the median over rounds. */
+function medianRatio(measurements: Measurement[], kind: ServerKind, other: ServerKind, route: string, value: (m: Measurement) => number): number {
+  const mine = measurements.filter((m) => m.kind === kind && m.route === route);
+  const ratios = mine.flatMap((m) => {
+    const base = measurements.find((c) => c.kind === other && c.route === route && c.round === m.round);
+    return base ? [value(m) / value(base)] : [];
+  });
+  return ratios.length ? median(ratios) : Number.NaN;
+}
+
+const rpsOf = (m: Measurement): number => m.rps;
+/** Inverse CPU per request, so that a ratio above 1 means cheaper, like a throughput ratio. */
+const cpuSpeedOf = (m: Measurement): number => 1 / m.cpuUsPerRequest;
+
 function httpTable(measurements: Measurement[], kinds: ServerKind[]): string {
   const lines = [
     '| app | route | req/s | ratio to ceiling | p99 ms | CPU µs/request | CPU ratio to ceiling | errors |',
@@ -110,14 +124,69 @@ function httpTable(measurements: Measurement[], kinds: ServerKind[]): string {
   for (const route of ROUTES) {
     for (const kind of kinds) {
       const mine = measurements.filter((m) => m.kind === kind && m.route === route);
-      // Ratios per round against the ceiling of the same round, then the median over rounds.
-      const ratios = mine.map((m) => m.rps / measurements.find((c) => c.kind === 'nest-bare' && c.route === route && c.round === m.round)!.rps);
-      const cpuRatios = mine.map((m) => measurements.find((c) => c.kind === 'nest-bare' && c.route === route && c.round === m.round)!.cpuUsPerRequest / m.cpuUsPerRequest);
+      // Ratios per round against the ceiling of the same platform and round, then the median over rounds.
+      const ceiling = ceilingOf(kind);
       lines.push(
-        `| ${kind} | ${route} | ${Math.round(median(mine.map((m) => m.rps)))} | ${median(ratios).toFixed(2)} | ${median(mine.map((m) => m.p99)).toFixed(1)} | ${median(mine.map((m) => m.cpuUsPerRequest)).toFixed(1)} | ${median(cpuRatios).toFixed(2)} | ${mine.reduce((sum, m) => sum + m.non2xx, 0)} |`,
+        `| ${kind} | ${route} | ${Math.round(median(mine.map((m) => m.rps)))} | ${medianRatio(measurements, kind, ceiling, route, rpsOf).toFixed(2)} | ${median(mine.map((m) => m.p99)).toFixed(1)} | ${median(mine.map((m) => m.cpuUsPerRequest)).toFixed(1)} | ${medianRatio(measurements, kind, ceiling, route, cpuSpeedOf).toFixed(2)} | ${mine.reduce((sum, m) => sum + m.non2xx, 0)} |`,
       );
     }
   }
+  return lines.join('\n');
+}
+
+interface Target {
+  issue: string;
+  what: string;
+  measured: number;
+  goal: number;
+}
+
+/** The speed targets of the request-path (#13) and Fastify (#12) issues, measured in this run. */
+function targets(measurements: Measurement[], kinds: ServerKind[], codec: CodecResult[]): Target[] {
+  const has = (...needed: ServerKind[]) => needed.every((kind) => kinds.includes(kind));
+  const list: Target[] = [];
+  const cpu = (kind: ServerKind, other: ServerKind, route: string) => medianRatio(measurements, kind, other, route, cpuSpeedOf);
+  const rps = (kind: ServerKind, other: ServerKind, route: string) => medianRatio(measurements, kind, other, route, rpsOf);
+  if (has('nest-flask-session-cookie')) {
+    list.push({ issue: '#13', what: 'default, /read, CPU ratio to bare Nest (Express)', measured: cpu('nest-flask-session-cookie', 'nest-bare', '/read'), goal: 0.75 });
+    list.push({ issue: '#13', what: 'default, /hit, CPU ratio to bare Nest (Express)', measured: cpu('nest-flask-session-cookie', 'nest-bare', '/hit'), goal: 0.65 });
+  }
+  if (has('nest-flask-session-cookie-no-interceptor')) {
+    list.push({ issue: '#13', what: 'interceptor: false, /read, CPU ratio to bare Nest', measured: cpu('nest-flask-session-cookie-no-interceptor', 'nest-bare', '/read'), goal: 0.82 });
+    list.push({ issue: '#13', what: 'interceptor: false, /hit, CPU ratio to bare Nest', measured: cpu('nest-flask-session-cookie-no-interceptor', 'nest-bare', '/hit'), goal: 0.72 });
+  }
+  for (const route of ROUTES) {
+    if (has('nest-flask-session-cookie', 'nest-cookie-session')) {
+      list.push({ issue: '#13', what: `default vs Nest + cookie-session, ${route}, CPU ratio (>1: ahead)`, measured: cpu('nest-flask-session-cookie', 'nest-cookie-session', route), goal: 1 });
+    }
+    if (has('nest-flask-session-redis', 'nest-express-session-redis')) {
+      list.push({ issue: '#13', what: `Redis vs Nest + express-session + connect-redis, ${route}, CPU ratio`, measured: cpu('nest-flask-session-redis', 'nest-express-session-redis', route), goal: 1 });
+    }
+  }
+  if (has('nest-flask-session-cookie', 'nest-express-session')) {
+    list.push({ issue: '#13', what: 'default vs Nest + express-session, /read, CPU ratio', measured: cpu('nest-flask-session-cookie', 'nest-express-session', '/read'), goal: 1 });
+  }
+  const ours = codec.find((r) => r.name.startsWith('nest-flask-session'));
+  const flask = codec.find((r) => r.name.startsWith("Flask's"));
+  if (ours?.smallOps && flask?.smallOps) list.push({ issue: '#13', what: "codec, login session, dumps + loads vs Flask's", measured: ours.smallOps / flask.smallOps, goal: 2 });
+  const fastifyGoals: Array<[ServerKind, string, number]> = [
+    ['fastify-nest-flask-session-cookie', '/read', 0.8],
+    ['fastify-nest-flask-session-cookie', '/hit', 0.75],
+    ['fastify-nest-flask-session-cookie-no-interceptor', '/read', 0.95],
+    ['fastify-nest-flask-session-cookie-no-interceptor', '/hit', 0.85],
+  ];
+  for (const [kind, route, goal] of fastifyGoals) {
+    if (has(kind, 'fastify-nest-secure-session')) {
+      const label = kind.endsWith('-no-interceptor') ? 'interceptor: false' : 'default';
+      list.push({ issue: '#12', what: `Fastify, ${label}, ${route}, req/s ratio to Nest + @fastify/secure-session`, measured: rps(kind, 'fastify-nest-secure-session', route), goal });
+    }
+  }
+  return list;
+}
+
+function targetTable(list: Target[]): string {
+  const lines = ['| issue | target | measured | goal | met |', '| --- | --- | ---: | ---: | --- |'];
+  for (const t of list) lines.push(`| ${t.issue} | ${t.what} | ${t.measured.toFixed(2)} | ≥ ${t.goal.toFixed(2)} | ${t.measured >= t.goal ? 'met' : 'missed'} |`);
   return lines.join('\n');
 }
 
@@ -125,7 +194,7 @@ function codecTable(results: CodecResult[]): string {
   const flask = results.find((r) => r.name.startsWith("Flask's"));
   const fmt = (ops: number | null) => (ops === null ? '–' : Math.round(ops).toLocaleString('en-US'));
   const ratio = (ops: number | null, base: number | null | undefined) => (ops && base ? (ops / base).toFixed(1) : '–');
-  const lines = ['| codec (dumps + loads) | ops/s, ~120 B session | ratio to Flask | ops/s, ~2 KB session | ratio to Flask |', '| --- | ---: | ---: | ---: | ---: |'];
+  const lines = ['| codec (dumps + loads) | ops/s, login session | ratio to Flask | ops/s, ~2 KB session | ratio to Flask |', '| --- | ---: | ---: | ---: | ---: |'];
   for (const r of results) lines.push(`| ${r.name} | ${fmt(r.smallOps)} | ${ratio(r.smallOps, flask?.smallOps)} | ${fmt(r.largeOps)} | ${ratio(r.largeOps, flask?.largeOps)} |`);
   return lines.join('\n');
 }
@@ -133,9 +202,10 @@ function codecTable(results: CodecResult[]): string {
 async function main(): Promise<void> {
   const started = Date.now();
   let redis: RedisServer | undefined;
-  // BENCH_APPS=a,b measures only those apps (the ceiling, nest-bare, is always measured).
+  // BENCH_APPS=a,b measures only those apps (and their platform's ceiling).
   const only = process.env.BENCH_APPS?.split(',').map((app) => app.trim());
-  const kinds: ServerKind[] = SERVER_KINDS.filter((kind) => !only || kind === 'nest-bare' || only.includes(kind));
+  const wanted = (kind: ServerKind) => !only || only.includes(kind) || only.some((app) => ceilingOf(app as ServerKind) === kind);
+  const kinds: ServerKind[] = SERVER_KINDS.filter(wanted);
   const notes: string[] = [];
   if (redisInstalled) redis = await RedisServer.start();
   else {
@@ -163,11 +233,15 @@ async function main(): Promise<void> {
 
     const header = `Benchmark run ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}; ${ROUNDS} interleaved round(s) of ${SECONDS} s per app and route, ${CONNECTIONS} connections; servers pinned to core 1, load generator to core 0: ${HAS_TASKSET ? 'yes' : 'no'}.`;
     const report = [
-      '## HTTP (median over rounds; ratios are against bare Nest measured in the same round)',
+      '## HTTP (median over rounds; ratios are against bare Nest on the same platform, measured in the same round)',
       '',
       header,
       '',
       httpTable(measurements, kinds),
+      '',
+      '## Targets',
+      '',
+      targetTable(targets(measurements, kinds, codec.results)),
       '',
       '## Codec',
       '',

@@ -1,21 +1,45 @@
 /**
  * One benchmark server per process: `node .bench-dist/bench/server.js <kind> <port> [redisUrl]`.
- * Every kind serves `GET /hit` (read the counter, increment it, return it: the session is saved
- * and its cookie re-sent) and `GET /read` (read one value: no Set-Cookie). The parent asks for
- * `{ cpu, requests }` over IPC to compute CPU time per request inside the server.
+ * Every kind serves `GET /hit` (the first call logs in: it stores a login-shaped session; every
+ * call increments `n`, so the session is saved and its cookie re-sent) and `GET /read` (reads one
+ * value: no Set-Cookie). The parent asks for `{ cpu, requests }` over IPC to compute CPU time per
+ * request inside the server.
  */
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
-import { Controller, Get, Module, Req } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { Controller, Get, Injectable, Module, Req, type CallHandler, type NestInterceptor, type Type } from '@nestjs/common';
+import { APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Redis } from 'ioredis';
-import { RedisSessionInterface, SecureCookieSession, Session, SessionModule } from '../lib/index.js';
+import { RedisSessionInterface, SecureCookieSession, Session, SessionModule, type SessionModuleOptions } from '../lib/index.js';
 
-export const SERVER_KINDS = ['nest-bare', 'nest-flask-session-cookie', 'nest-flask-session-cookie-no-interceptor', 'nest-flask-session-redis', 'nest-express-session', 'nest-express-session-redis', 'express-cookie-session'] as const;
+/** Express apps: ratios against `nest-bare`. Fastify apps (`fastify-…`): against `fastify-nest-bare`. */
+export const SERVER_KINDS = [
+  'nest-bare',
+  'nest-bare-interceptor',
+  'nest-flask-session-cookie',
+  'nest-flask-session-cookie-no-interceptor',
+  'nest-flask-session-redis',
+  'nest-cookie-session',
+  'nest-express-session',
+  'nest-express-session-redis',
+  'fastify-nest-bare',
+  'fastify-nest-bare-interceptor',
+  'fastify-nest-flask-session-cookie',
+  'fastify-nest-flask-session-cookie-no-interceptor',
+  'fastify-nest-flask-session-redis',
+  'fastify-nest-secure-session',
+] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
+
+export const ceilingOf = (kind: ServerKind): ServerKind => (kind.startsWith('fastify-') ? 'fastify-nest-bare' : 'nest-bare');
+
 const SECRET = 'benchmark secret key, 32 bytes long!';
 
-type Counter = { n?: number; user?: string };
+/** A session shaped like a real login (its Flask cookie is compressed, about 190 bytes). */
+type Login = { uid?: number; user?: string; roles?: string[]; csrf?: string; n?: number };
+const login = (): Required<Omit<Login, 'n'>> => ({ uid: 4242, user: 'alice@example.com', roles: ['admin', 'editor'], csrf: randomBytes(16).toString('hex') });
 
 @Controller()
 class BareController {
@@ -27,14 +51,15 @@ class BareController {
   }
   @Get('/read')
   read() {
-    return 'alice';
+    return 'alice@example.com';
   }
 }
 
 @Controller()
 class FlaskSessionController {
   @Get('/hit')
-  hit(@Session() session: SecureCookieSession<Counter>) {
+  hit(@Session() session: SecureCookieSession<Login>) {
+    if (!session.has('uid')) session.update(login());
     const n = (session.get('n') ?? 0) + 1;
     session.set('n', n);
     return String(n);
@@ -45,41 +70,63 @@ class FlaskSessionController {
   }
 }
 
+/** express-session, cookie-session and @fastify/secure-session all hang a session object on the request. */
 @Controller()
-class ExpressSessionController {
+class RequestSessionController {
   @Get('/hit')
-  hit(@Req() req: { session: Counter }) {
-    req.session.n = (req.session.n ?? 0) + 1;
-    return String(req.session.n);
+  hit(@Req() req: { session: Login & { get?: (key: string) => unknown; set?: (key: string, value: unknown) => void } }) {
+    const session = req.session;
+    if (session.get && session.set) {
+      // @fastify/secure-session's API
+      if (session.get('uid') === undefined) for (const [key, value] of Object.entries(login())) session.set(key, value);
+      const n = ((session.get('n') as number | undefined) ?? 0) + 1;
+      session.set('n', n);
+      return String(n);
+    }
+    if (session.uid === undefined) Object.assign(session, login());
+    session.n = (session.n ?? 0) + 1;
+    return String(session.n);
   }
   @Get('/read')
-  read(@Req() req: { session: Counter }) {
-    return req.session.user ?? '';
+  read(@Req() req: { session: Login & { get?: (key: string) => unknown } }) {
+    return String((req.session.get ? req.session.get('user') : req.session.user) ?? '');
   }
 }
 
-async function nestApp(kind: ServerKind, redisUrl: string | undefined): Promise<Server> {
-  let module: new () => object;
-  if (kind === 'nest-bare') {
-    @Module({ controllers: [BareController] })
-    class Bare {}
-    module = Bare;
-  } else if (kind.startsWith('nest-flask-session')) {
-    const redis = kind === 'nest-flask-session-redis';
-    // The -no-interceptor app shows what Nest's interceptor pipeline costs: @Session() opens the session itself.
-    const interceptor = kind !== 'nest-flask-session-cookie-no-interceptor';
-    @Module({
-      imports: [SessionModule.forRoot({ SECRET_KEY: SECRET, interceptor, ...(redis ? { SESSION_REDIS_URL: redisUrl!, sessionInterface: RedisSessionInterface } : {}) })],
-      controllers: [FlaskSessionController],
-    })
-    class Flask {}
-    module = Flask;
-  } else {
-    @Module({ controllers: [ExpressSessionController] })
-    class WithExpressSession {}
-    module = WithExpressSession;
+/** Does nothing: shows what Nest's interceptor pipeline costs by itself. */
+@Injectable()
+class NoopInterceptor implements NestInterceptor {
+  intercept(_context: unknown, next: CallHandler) {
+    return next.handle();
   }
-  const app = await NestFactory.create(module, { logger: false });
+}
+
+function moduleFor(kind: ServerKind, redisUrl: string | undefined): Type {
+  const bare = kind.endsWith('nest-bare') || kind.endsWith('nest-bare-interceptor');
+  if (bare) {
+    const providers = kind.endsWith('-interceptor') ? [{ provide: APP_INTERCEPTOR, useClass: NoopInterceptor }] : [];
+    @Module({ controllers: [BareController], providers })
+    class Bare {}
+    return Bare;
+  }
+  if (kind.includes('flask-session')) {
+    const options: SessionModuleOptions = {
+      SECRET_KEY: SECRET,
+      // The -no-interceptor apps: @Session() opens the session itself, no Nest interceptor pipeline.
+      interceptor: !kind.endsWith('-no-interceptor'),
+      ...(kind.endsWith('-redis') ? { SESSION_REDIS_URL: redisUrl!, sessionInterface: RedisSessionInterface } : {}),
+    };
+    @Module({ imports: [SessionModule.forRoot(options)], controllers: [FlaskSessionController] })
+    class Flask {}
+    return Flask;
+  }
+  @Module({ controllers: [RequestSessionController] })
+  class WithRequestSession {}
+  return WithRequestSession;
+}
+
+async function expressApp(kind: ServerKind, redisUrl: string | undefined): Promise<Server> {
+  const app = await NestFactory.create(moduleFor(kind, redisUrl), { logger: false });
   if (kind === 'nest-express-session' || kind === 'nest-express-session-redis') {
     const { default: session } = await import('express-session');
     let store;
@@ -90,31 +137,31 @@ async function nestApp(kind: ServerKind, redisUrl: string | undefined): Promise<
     // The configuration Nest's documentation shows.
     app.use(session({ secret: SECRET, resave: false, saveUninitialized: false, store }));
   }
+  if (kind === 'nest-cookie-session') {
+    // Nest's documentation recipe for cookie sessions, as middleware inside Nest.
+    const { default: cookieSession } = await import('cookie-session');
+    app.use(cookieSession({ name: 'session', keys: [SECRET] }));
+  }
   await app.init();
   return app.getHttpServer() as Server;
 }
 
-async function expressCookieSession(): Promise<Server> {
-  const { default: express } = await import('express');
-  const { default: cookieSession } = await import('cookie-session');
-  const app = express();
-  app.use(cookieSession({ name: 'session', keys: [SECRET] }));
-  app.get('/hit', (req, res) => {
-    const session = req.session as Counter;
-    session.n = (session.n ?? 0) + 1;
-    res.send(String(session.n));
-  });
-  app.get('/read', (req, res) => {
-    res.send((req.session as Counter).user ?? '');
-  });
-  const { createServer } = await import('node:http');
-  return createServer(app);
+async function fastifyApp(kind: ServerKind, redisUrl: string | undefined): Promise<Server> {
+  const app = await NestFactory.create<NestFastifyApplication>(moduleFor(kind, redisUrl), new FastifyAdapter(), { logger: false });
+  if (kind === 'fastify-nest-secure-session') {
+    // What a Nest-on-Fastify user picks today (Nest's documentation recipe).
+    const { default: secureSession } = await import('@fastify/secure-session');
+    await app.register(secureSession, { key: Buffer.from(SECRET.padEnd(32, '!').slice(0, 32)), cookie: { path: '/', httpOnly: true } });
+  }
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return app.getHttpServer() as Server;
 }
 
 async function main(): Promise<void> {
   const [kind, portText, redisUrl] = process.argv.slice(2) as [ServerKind, string, string | undefined];
   if (!SERVER_KINDS.includes(kind)) throw new Error(`unknown server kind ${kind}`);
-  const server = kind === 'express-cookie-session' ? await expressCookieSession() : await nestApp(kind, redisUrl);
+  const server = kind.startsWith('fastify-') ? await fastifyApp(kind, redisUrl) : await expressApp(kind, redisUrl);
   let requests = 0;
   server.on('request', () => {
     requests += 1;

@@ -6,6 +6,7 @@ import { SESSION_PARAM_METADATA } from './session.constants.js';
 
 // Nest's metadata keys and parameter types (`@nestjs/common` constants, stable across 11 and 12).
 const ROUTE_ARGS_METADATA = '__routeArguments__';
+const RESPONSE_PASSTHROUGH_METADATA = '__responsePassthrough__';
 const SSE_METADATA = '__sse__';
 const RESPONSE_PARAM = 1;
 const NEXT_PARAM = 2;
@@ -22,7 +23,7 @@ interface HandlerPlan {
   save: boolean;
 }
 
-type RouteArgs = Record<string, { index: number; data?: unknown }>;
+type RouteArgs = Record<string, unknown>;
 
 /**
  * Opens the session before a handler that takes `@Session()` and saves it as the handler's value
@@ -73,11 +74,10 @@ function writesItsOwnResponse(context: ExecutionContext): boolean {
   const handler = context.getHandler();
   if (Reflect.getMetadata(SSE_METADATA, handler)) return true;
   const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), handler.name) ?? {}) as RouteArgs;
-  return Object.entries(args).some(([key, arg]) => {
+  const passthrough = Reflect.getMetadata(RESPONSE_PASSTHROUGH_METADATA, context.getClass(), handler.name) === true;
+  return Object.keys(args).some((key) => {
     const type = Number(key.split(':')[0]);
-    if (type === NEXT_PARAM) return true;
-    const options = arg.data as { passthrough?: boolean } | undefined;
-    return type === RESPONSE_PARAM && options?.passthrough !== true;
+    return type === NEXT_PARAM || (type === RESPONSE_PARAM && !passthrough);
   });
 }
 
