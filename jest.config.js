@@ -4,6 +4,8 @@ export default {
   rootDir: '.',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
+  // The consumer-app templates are tested from the packed tarball by `npm run test:package`.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/consumers/templates/'],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     // Tests and the sample import the package by name; map it to the TypeScript source.
