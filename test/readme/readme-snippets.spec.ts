@@ -2,8 +2,9 @@
  * README's TypeScript blocks must compile against the real package. Each block becomes a file
  * (blocks starting with `// name.ts` or `// dir/name.ts` keep that path, so their relative
  * imports resolve); names a block uses without importing get an import or a stub declaration from
- * the prelude below. The files `nest new` generates that blocks import but do not show
- * (`src/app.controller.ts`, `src/app.service.ts`) are written as generated.
+ * the prelude below. Files that blocks import but do not show are written from SCAFFOLD: those
+ * `nest new` generates (`src/app.controller.ts`, `src/app.service.ts`) as generated, and the
+ * reader's own modules the examples assume (an audit service, a Redis client provider).
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -34,15 +35,32 @@ const PRELUDE: Record<string, string> = {
   RedisSessionInterface: "import { RedisSessionInterface } from 'nest-flask-session';",
   Redis: "import type { Redis } from 'ioredis';",
   request: "import request from 'supertest';",
-  AuditService: 'declare class AuditService { record(event: string): void; }',
-  AuditModule: 'declare class AuditModule {}',
-  RedisModule: 'declare class RedisModule {}',
-  REDIS: "declare const REDIS: 'REDIS';",
   app: "declare const app: import('@nestjs/common').INestApplication;",
   SECRET_KEY: 'declare const SECRET_KEY: string;',
 };
 
 const SCAFFOLD: Record<string, string> = {
+  // The reader's own modules that blocks import, as small as they can be.
+  'audit.module.ts': `import { Injectable, Module } from '@nestjs/common';
+
+@Injectable()
+export class AuditService {
+  record(event: string): void {
+    console.log(event);
+  }
+}
+
+@Module({ providers: [AuditService], exports: [AuditService] })
+export class AuditModule {}
+`,
+  'redis.module.ts': `import { Module } from '@nestjs/common';
+import { Redis } from 'ioredis';
+
+export const REDIS = 'REDIS';
+
+@Module({ providers: [{ provide: REDIS, useFactory: () => new Redis() }], exports: [REDIS] })
+export class RedisModule {}
+`,
   'src/app.service.ts': `import { Injectable } from '@nestjs/common';
 
 @Injectable()
