@@ -46,7 +46,9 @@ await app.listen(Number(process.env.PORT), '127.0.0.1');
 
 export interface CommandResult {
   code: number;
+  /** stdout and stderr as they came, without colours. */
   output: string;
+  stdout: string;
 }
 
 export class ConsumerApp {
@@ -77,9 +79,13 @@ export class ConsumerApp {
     return new Promise((resolve) => {
       const child = spawn(command, args, { cwd: this.dir, env: userEnv({ CI: 'true', ...env }) });
       let output = '';
-      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        stdout += chunk.toString();
+      });
       child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.on('close', (code) => resolve({ code: code ?? 1, output: output.replace(ANSI_ESCAPES, '') }));
+      child.on('close', (code) => resolve({ code: code ?? 1, output: output.replace(ANSI_ESCAPES, ''), stdout }));
     });
   }
 

@@ -14,11 +14,13 @@ export interface ConsumerSpec {
   moduleSystem: 'commonjs' | 'esm';
   /** Words in the e2e run's output proving both test files ran under the intended runner. */
   e2eMarker: RegExp;
+  /** Another module resolution the app's code and tests must type-check under (tsc flags). */
+  otherResolution: string[];
 }
 
 const passed = (result: CommandResult) => ({ code: result.code, output: result.code === 0 ? '' : result.output });
 
-export function describeConsumer({ template, nestMajor, moduleSystem, e2eMarker }: ConsumerSpec): void {
+export function describeConsumer({ template, nestMajor, moduleSystem, e2eMarker, otherResolution }: ConsumerSpec): void {
   describe(`${template}: Nest ${nestMajor}, ${moduleSystem}, from npm pack`, () => {
     let app: ConsumerApp;
 
@@ -30,7 +32,7 @@ export function describeConsumer({ template, nestMajor, moduleSystem, e2eMarker 
 
     it(`installed @nestjs/core ${nestMajor} and the tarball`, async () => {
       const list = await app.exec('npm', ['ls', '@nestjs/core', 'nest-flask-session', '--json']);
-      const deps = (JSON.parse(list.output) as { dependencies: Record<string, { version: string; resolved?: string }> }).dependencies;
+      const deps = (JSON.parse(list.stdout) as { dependencies: Record<string, { version: string; resolved?: string }> }).dependencies;
       expect(deps['@nestjs/core']!.version).toMatch(new RegExp(`^${nestMajor}\\.`));
       expect(deps['nest-flask-session']!.resolved).toMatch(/^file:.*nest-flask-session-.*\.tgz$/);
     });
@@ -39,6 +41,11 @@ export function describeConsumer({ template, nestMajor, moduleSystem, e2eMarker 
       expect(passed(await app.exec('npx', ['tsc', '-p', 'tsconfig.build.json']))).toEqual({ code: 0, output: '' });
       expect(app.built()).toEqual(expect.arrayContaining(['main.js', 'app.module.js', 'cart.controller.js']));
       expect(passed(await app.exec('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']))).toEqual({ code: 0, output: '' });
+    }, STEP_TIMEOUT);
+
+    it(`type-checks with ${otherResolution.join(' ')} too`, async () => {
+      const result = await app.exec('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit', ...otherResolution]);
+      expect(passed(result)).toEqual({ code: 0, output: '' });
     }, STEP_TIMEOUT);
 
     it('passes its generated unit test (npm test)', async () => {
