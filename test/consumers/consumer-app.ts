@@ -28,9 +28,16 @@ export function readmeFile(path: string): string {
 /** What README tells a CommonJS app to change: relative imports without the `.js` extension. */
 const withoutJsExtensions = (code: string) => code.replace(/(from '\.{1,2}\/[^']*)\.js'/g, "$1'");
 
-/** The environment of a user's shell: none of the npm_* variables of the `npm test` running us. */
+/**
+ * The variables npm sets for the `npm test` running us (the repository as prefix, its package and
+ * script), which would point the apps' npm at the repository. The user's own npm settings
+ * (registry, cache, proxy) stay.
+ */
+const NPM_SCRIPT_ENV = /^(npm_(lifecycle_|package_|command$|execpath$|node_execpath$|config_(local_prefix|prefix|global_prefix|user_agent|npm_version)$)|INIT_CWD$)/i;
+
+/** The environment of a user's shell, plus `extra`. */
 function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) && key !== 'INIT_CWD'));
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !NPM_SCRIPT_ENV.test(key)));
   return { ...env, ...extra };
 }
 
