@@ -26,8 +26,15 @@ export function createSessionCookie(data: SessionData, config: Partial<SessionCo
 }
 
 /**
- * The session data a response sets, from its `Set-Cookie` header(s): an object, `{}` when the
- * response deletes the session cookie, or null when it does not touch it.
+ * The session data a response sets, from its `Set-Cookie` header(s) (the last one naming the
+ * session cookie): an object, `{}` when the response deletes the session cookie, or null when it
+ * does not touch it.
+ *
+ * A cookie that does not verify throws instead of giving null, so a test reading with the wrong
+ * key fails rather than passing as "untouched": `BadTimeSignature` (wrong key, tampered value;
+ * `BadSignature` when not signed at all), `SignatureExpired` (older than
+ * `PERMANENT_SESSION_LIFETIME`), `BadPayload` (signed but undecodable). Without a `SECRET_KEY`
+ * in `config`, an `Error`.
  */
 export function readSessionCookie(
   setCookie: string | string[] | undefined,

@@ -1,0 +1,9 @@
+import { describeConsumer } from './consumer-suite.js';
+
+describeConsumer({
+  template: 'nest11-cjs-jest',
+  nestMajor: 11,
+  moduleSystem: 'commonjs',
+  e2eMarker: /Tests:\s+4 passed, 4 total/,
+  otherResolution: ['--module', 'commonjs', '--moduleResolution', 'node10', '--resolvePackageJsonExports', 'false'],
+});

@@ -1,0 +1,9 @@
+import { describeConsumer } from './consumer-suite.js';
+
+describeConsumer({
+  template: 'nest12-esm-vitest',
+  nestMajor: 12,
+  moduleSystem: 'esm',
+  e2eMarker: /Tests\s+4 passed \(4\)/,
+  otherResolution: ['--module', 'esnext', '--moduleResolution', 'bundler'],
+});
