@@ -57,7 +57,7 @@ it('throws SignatureExpired for a cookie older than PERMANENT_SESSION_LIFETIME',
 
 it('throws BadPayload for a validly signed payload that does not decode', () => {
   const cookies = new SecureCookieSessionInterface().getSigningSerializer(createSessionConfig({ SECRET_KEY }))!;
-  const value = cookies.signer.sign('bm90IEpTT04'); // base64 of "not JSON"
+  const value = cookies.makeSigner().sign('bm90IEpTT04'); // base64 of "not JSON"
   expect(() => readSessionCookie(setCookie(value), { SECRET_KEY })).toThrow(BadPayload);
 });
 
