@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import {
   BadRequestException,
+  Body,
   Catch,
   CanActivate,
   Controller,
@@ -10,6 +11,7 @@ import {
   Inject,
   Injectable,
   Module,
+  Post,
   Redirect,
   Req,
   Res,
@@ -221,6 +223,12 @@ function pathsController(platform: Platform) {
       return { same: session === raw, data: raw.toJSON() };
     }
 
+    @Post('/json')
+    json(@Session() session: SecureCookieSession<Data>, @Body() body: Data) {
+      session.set('posted', body);
+      return body;
+    }
+
     @Get('/permanent')
     permanent(@Session() session: SecureCookieSession<Data>) {
       session.permanent = true;
@@ -345,6 +353,16 @@ describe.each(PLATFORMS)('every way a response leaves saves the session on %s', 
     const res = await request(app.getHttpServer()).get('/no-such-route').set('Cookie', cookie);
     expect(res.status).toBe(404);
     expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY })).toEqual({ _permanent: true, p: 1 });
+  });
+
+  it.each([
+    ['malformed JSON', '{bad', 400],
+    ['a body over the limit', JSON.stringify({ x: 'a'.repeat(2_000_000) }), 413],
+  ])("a request the platform's body parser rejects (%s) still refreshes a permanent session", async (_name, body, status) => {
+    const cookie = createSessionCookie({ _permanent: true, p: 3 }, { SECRET_KEY });
+    const res = await request(app.getHttpServer()).post('/json').set('Cookie', cookie).set('Content-Type', 'application/json').send(body);
+    expect(res.status).toBe(status);
+    expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY })).toEqual({ _permanent: true, p: 3 });
   });
 
   it('an unknown route without a session cookie sends no cookie', async () => {
