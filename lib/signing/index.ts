@@ -10,4 +10,4 @@ export { TimedSerializer, type TimedLoadOptions, type TimedSerializerOptions } f
 export { URLSafeSerializer, type URLSafeSerializerOptions } from './url-safe-serializer.js';
 export { URLSafeTimedSerializer, type URLSafeTimedSerializerOptions } from './url-safe-timed-serializer.js';
 export type { URLSafePayloadOptions } from './url-safe-payload.js';
-export { deflate, inflate, InflateLimitExceeded } from './compression.js';
+export { deflate, inflate, InflateError, InflateLimitExceeded } from './compression.js';

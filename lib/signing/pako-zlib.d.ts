@@ -7,7 +7,33 @@ declare module 'pako/lib/zlib/zstream.js' {
     output: Uint8Array | null;
     next_out: number;
     avail_out: number;
+    msg: string;
+    total_in: number;
+    total_out: number;
+    adler: number;
     state: DeflateState | null;
+  }
+  /** The fields of pako's inflate state that a reset touches (zlib's inflateResetKeep). */
+  export interface InflateState {
+    mode: number;
+    wrap: number;
+    wsize: number;
+    whave: number;
+    wnext: number;
+    total: number;
+    last: number;
+    havedict: number;
+    flags: number;
+    dmax: number;
+    head: unknown;
+    hold: number;
+    bits: number;
+    lencode: Int32Array | null;
+    lendyn: Int32Array | null;
+    distcode: Int32Array | null;
+    distdyn: Int32Array | null;
+    sane: number;
+    back: number;
   }
   /** The fields of pako's deflate state that a reset touches (zlib's lm_init). */
   export interface DeflateState {
@@ -49,4 +75,14 @@ declare module 'pako/lib/zlib/deflate.js' {
     deflate(strm: ZStream, flush: number): number;
   };
   export default zlibDeflate;
+}
+
+declare module 'pako/lib/zlib/inflate.js' {
+  import type ZStream from 'pako/lib/zlib/zstream.js';
+  const zlibInflate: {
+    inflateInit2(strm: ZStream, windowBits: number): number;
+    inflateReset(strm: ZStream): number;
+    inflate(strm: ZStream, flush: number): number;
+  };
+  export default zlibInflate;
 }

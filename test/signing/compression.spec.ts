@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import pako from 'pako';
-import { base64UrlDecode, deflate, inflate, InflateLimitExceeded } from '../../lib/signing/index.js';
+import { base64UrlDecode, deflate, inflate, InflateError, InflateLimitExceeded } from '../../lib/signing/index.js';
 import { flaskVectors } from '../support/flask-vectors.js';
 
 const compressedMints = flaskVectors.filter((v) => v.mode === 'mint' && v.compressed);
@@ -100,8 +101,28 @@ describe('inflate: capped', () => {
     } catch (error) {
       caught = error;
     }
-    // node:zlib's errors come from Node's realm, not Jest's, so check the code rather than the class.
-    expect((caught as { code?: unknown } | null)?.code).toMatch(/^Z_(DATA|BUF)_ERROR$/);
+    expect(caught).toBeInstanceOf(InflateError);
+    expect((caught as InflateError).code).toMatch(/^Z_(DATA|BUF)_ERROR$/);
     expect(caught).not.toBeInstanceOf(RangeError);
+  });
+});
+
+describe('inflate: one reused stream', () => {
+  it('inflates call after call, whatever the previous call did (a good stream, an error, a bomb)', () => {
+    const samples = [Buffer.from('{"a":1}'), Buffer.from(JSON.stringify({ cart: Array.from({ length: 300 }, (_, i) => ({ sku: i })) })), randomBytes(40_000)];
+    const bomb = deflateSync(Buffer.alloc(1024 * 1024));
+    for (let round = 0; round < 3; round += 1) {
+      for (const sample of samples) {
+        expect(inflate(deflate(sample), 1 << 20).equals(sample)).toBe(true);
+        expect(() => inflate(deflate(sample).subarray(0, -3), 1 << 20)).toThrow(InflateError);
+        expect(() => inflate(bomb, 64 * 1024)).toThrow(InflateLimitExceeded);
+      }
+    }
+  });
+
+  it('output larger than its 16 KB chunk is returned whole, up to the cap', () => {
+    const data = randomBytes(50_000);
+    expect(inflate(deflateSync(data), 50_000).equals(data)).toBe(true);
+    expect(() => inflate(deflateSync(data), 49_999)).toThrow(InflateLimitExceeded);
   });
 });
