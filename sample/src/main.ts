@@ -13,7 +13,8 @@ async function main(): Promise<void> {
   const everywhere = host === '0.0.0.0' || host === '::';
   const shown = everywhere ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   const scope = everywhere ? `, on every network interface (HOST=${host})` : '';
-  new Logger('Sample').log(`nest-flask-session sample listening on http://${shown}:${port}/${scope} (Ctrl+C to stop)`);
+  const platform = app.getHttpAdapter().getType();
+  new Logger('Sample').log(`nest-flask-session sample listening on http://${shown}:${port}/${scope} on ${platform} (Ctrl+C to stop)`);
 }
 
 main().catch((error: unknown) => {
