@@ -1,4 +1,5 @@
 import type { ExecutionContext } from '@nestjs/common';
+import { handlerPlanOf } from './handler-plan.js';
 import { missingContextMessage } from './platform/session-binding.js';
 import { findSessionContext, type SessionContext } from './session-context.js';
 import type { SecureCookieSession, SessionData } from './sessions/secure-cookie-session.js';
@@ -23,10 +24,13 @@ export function sessionContextOf(request: object): SessionContext {
 export async function getSession<T extends SessionData = SessionData>(
   contextOrRequest: ExecutionContext | object,
 ): Promise<SecureCookieSession<T>> {
-  const request: object = isExecutionContext(contextOrRequest)
-    ? contextOrRequest.switchToHttp().getRequest<object>()
-    : contextOrRequest;
-  const session = await sessionContextOf(request).openForHandler();
+  const executionContext = isExecutionContext(contextOrRequest) ? contextOrRequest : null;
+  const context = sessionContextOf(executionContext ? executionContext.switchToHttp().getRequest<object>() : contextOrRequest);
+  // A plain request may come from code that answers by itself (middleware, a handler's @Req()).
+  if (!executionContext || (executionContext.getType() === 'http' && handlerPlanOf(executionContext).writesOwnResponse)) {
+    context.expectOwnResponse();
+  }
+  const session = await context.openForHandler();
   session.accessed = true;
   return session as unknown as SecureCookieSession<T>;
 }

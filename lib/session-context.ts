@@ -40,6 +40,12 @@ export interface SessionRuntime {
   readonly config: SessionConfig;
   readonly sessionInterface: SessionInterface<AnySession>;
   readonly logger: LoggerService;
+  /**
+   * Called once for a request whose code writes the response itself (`@Res()`), where the
+   * platform cannot see the headers go out (Fastify's `reply.raw`): it watches that response.
+   * Returns false when it cannot watch yet (no reply bound to the context).
+   */
+  watchOwnResponse?(context: SessionContext): boolean;
 }
 
 /**
@@ -53,6 +59,7 @@ export class SessionContext {
   private saveResult?: void | Promise<void>;
   private saveStarted = false;
   private saveSettled = false;
+  private watched = false;
 
   constructor(
     readonly runtime: SessionRuntime,
@@ -106,6 +113,15 @@ export class SessionContext {
   /** True once saving finished, successfully or not. */
   get settled(): boolean {
     return this.saveSettled;
+  }
+
+  /**
+   * Says the request's code writes the response itself (`@Res()`, or a raw request handed to
+   * `getSession()`), so the platform binding watches it once if it has to.
+   */
+  expectOwnResponse(): void {
+    if (this.watched) return;
+    this.watched = this.runtime.watchOwnResponse?.(this) ?? true;
   }
 
   /** True when the request opened a session that a save would write (modified, or to refresh). */

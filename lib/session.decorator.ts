@@ -1,5 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { sessionContextOf } from './get-session.js';
+import { handlerPlanOf } from './handler-plan.js';
 import { isPromise } from './session-context.js';
 import type { SecureCookieSession, SessionData } from './sessions/secure-cookie-session.js';
 import { SESSION_PARAM_METADATA } from './session.constants.js';
@@ -12,7 +13,9 @@ function select(session: SecureCookieSession<SessionData>, key: string | undefin
 const sessionParam = createParamDecorator((key: string | undefined, context: ExecutionContext): unknown => {
   // Usually the interceptor opened it already; without the interceptor it opens here. Nest awaits
   // a promise returned for a custom parameter, which covers asynchronous interfaces.
-  const session = sessionContextOf(context.switchToHttp().getRequest<object>()).openForHandler();
+  const sessionContext = sessionContextOf(context.switchToHttp().getRequest<object>());
+  if (handlerPlanOf(context).writesOwnResponse) sessionContext.expectOwnResponse();
+  const session = sessionContext.openForHandler();
   return isPromise(session) ? session.then((opened) => select(opened, key)) : select(session, key);
 });
 

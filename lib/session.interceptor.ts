@@ -1,29 +1,17 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Observable } from 'rxjs';
+import { handlerPlanOf, type HandlerPlan } from './handler-plan.js';
 import { findSessionContext, isPromise, type SessionContext } from './session-context.js';
 import { SESSION_PARAM_METADATA } from './session.constants.js';
 
-// Nest's metadata keys and parameter types (`@nestjs/common` constants, stable across 11 and 12).
-const ROUTE_ARGS_METADATA = '__routeArguments__';
-const RESPONSE_PASSTHROUGH_METADATA = '__responsePassthrough__';
-const SSE_METADATA = '__sse__';
-const RESPONSE_PARAM = 1;
-const NEXT_PARAM = 2;
-
 /** What the interceptor does around one handler, worked out once per handler. */
-interface HandlerPlan {
+interface InterceptPlan {
   /** The handler takes `@Session()`: open before it runs (an async interface cannot open inside the parameter). */
   open: boolean;
-  /**
-   * Nest writes the response after the handler's value: save then. False for handlers that
-   * write it themselves (`@Res()`/`@Next()` without passthrough) or stream it (`@Sse()`); the
-   * platform binding saves those when their headers go out.
-   */
+  /** Nest writes the handler's value: save as it passes (see {@link HandlerPlan.writesOwnResponse}). */
   save: boolean;
 }
-
-type RouteArgs = Record<string, unknown>;
 
 /**
  * Opens the session before a handler that takes `@Session()` and saves it as the handler's value
@@ -35,7 +23,7 @@ type RouteArgs = Record<string, unknown>;
  */
 @Injectable()
 export class SessionInterceptor implements NestInterceptor {
-  private readonly plans = new WeakMap<object, HandlerPlan>();
+  private readonly plans = new WeakMap<object, InterceptPlan>();
 
   constructor(private readonly reflector: Reflector) {}
 
@@ -44,6 +32,7 @@ export class SessionInterceptor implements NestInterceptor {
     const session = findSessionContext(context.switchToHttp().getRequest<object>());
     if (!session) return next.handle();
     const plan = this.planFor(context);
+    if (!plan.save) session.expectOwnResponse();
     if (!plan.open) return plan.save ? saveAfter(session, next.handle()) : next.handle();
     const opened = this.openSession(session);
     if (!isPromise(opened)) return plan.save ? saveAfter(session, next.handle()) : next.handle();
@@ -59,26 +48,15 @@ export class SessionInterceptor implements NestInterceptor {
     return session.openForHandler();
   }
 
-  private planFor(context: ExecutionContext): HandlerPlan {
+  private planFor(context: ExecutionContext): InterceptPlan {
     const handler = context.getHandler();
     let plan = this.plans.get(handler);
     if (!plan) {
-      plan = { open: this.needsSession(context), save: !writesItsOwnResponse(context) };
+      plan = { open: this.needsSession(context), save: !handlerPlanOf(context).writesOwnResponse };
       this.plans.set(handler, plan);
     }
     return plan;
   }
-}
-
-function writesItsOwnResponse(context: ExecutionContext): boolean {
-  const handler = context.getHandler();
-  if (Reflect.getMetadata(SSE_METADATA, handler)) return true;
-  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), handler.name) ?? {}) as RouteArgs;
-  const passthrough = Reflect.getMetadata(RESPONSE_PASSTHROUGH_METADATA, context.getClass(), handler.name) === true;
-  return Object.keys(args).some((key) => {
-    const type = Number(key.split(':')[0]);
-    return type === NEXT_PARAM || (type === RESPONSE_PARAM && !passthrough);
-  });
 }
 
 /**

@@ -18,7 +18,6 @@ export interface FastifyInstanceLike {
   readonly server?: object;
   addHook(name: 'onRequest', hook: (request: FastifyRequestLike, reply: FastifyReplyLike, done: Done) => void): unknown;
   addHook(name: 'onSend', hook: (request: FastifyRequestLike, reply: FastifyReplyLike, payload: unknown, done: SendDone) => void): unknown;
-  addHook(name: 'onResponse', hook: (request: FastifyRequestLike, reply: FastifyReplyLike, done: Done) => void): unknown;
 }
 
 /**
@@ -28,10 +27,13 @@ export interface FastifyInstanceLike {
  * - `onSend`, which every `reply.send()` passes through (returned values, redirects, streams,
  *   exception filters, the 404 handler), saves it unless the interceptor already did, through
  *   `reply.header()` so `@fastify/cookie` and other plugins' headers are kept;
- * - `onResponse` logs a clear error if a handler changed the session and then wrote to
- *   `reply.raw` directly, which Fastify's hooks never see.
+ * - a handler that writes the response itself (`@Res()` without passthrough) gets its reply
+ *   watched: if it changed the session and wrote to `reply.raw` directly, which Fastify's hooks
+ *   never see, a clear error is logged. (An `onResponse` hook would do the same for every
+ *   request, at the price of response listeners Fastify then adds to every request.)
  */
-export function bindFastify(instance: FastifyInstanceLike, runtime: SessionRuntime): void {
+export function bindFastify(instance: FastifyInstanceLike, sharedRuntime: SessionRuntime): void {
+  const runtime: SessionRuntime = { ...sharedRuntime, watchOwnResponse };
   if (instance.server) runtimes.set(instance.server, runtime);
   registerContextFactory(rawRequestContext);
   instance.addHook('onRequest', (request, reply, done) => {
@@ -69,16 +71,21 @@ export function bindFastify(instance: FastifyInstanceLike, runtime: SessionRunti
     );
   });
 
-  instance.addHook('onResponse', (request, _reply, done) => {
-    const context = SessionContext.of(request);
-    if (context?.hasUnsavedChanges) {
-      context.logger.error(
-        `The session changed during ${request.url} but was not saved: the response was written to reply.raw directly, ` +
-          'which bypasses Fastify hooks. Send it with reply.send() (or return it from the handler) to save the session.',
-      );
-    }
-    done();
+}
+
+/** Logs, once the response is finished, a session change that no hook could save. */
+function watchOwnResponse(context: SessionContext): boolean {
+  const reply = context.response.raw as FastifyReplyLike | undefined;
+  const request = context.request.raw as FastifyRequestLike | undefined;
+  if (!reply) return false;
+  reply.raw.once('finish', () => {
+    if (!context.hasUnsavedChanges) return;
+    context.logger.error(
+      `The session changed during ${request?.url ?? 'a request'} but was not saved: the response was written to reply.raw directly, ` +
+        'which bypasses Fastify hooks. Send it with reply.send() (or return it from the handler) to save the session.',
+    );
   });
+  return true;
 }
 
 /** The runtime bound to each Fastify server, for raw requests that reach us before our hook. */
