@@ -57,7 +57,10 @@ function toWire(value: unknown, json: boolean): unknown {
       return value;
     case 'number':
       // msgspec writes nan and infinities as JSON null.
-      return json && !Number.isFinite(value) ? null : value;
+      if (json) return Number.isFinite(value) ? value : null;
+      // msgpackr writes whole numbers beyond 32 bits as float64, which Python reads as a float
+      // (Date.now() would arrive as 1.7e12): as a 64-bit integer they arrive as an int.
+      return Number.isSafeInteger(value) && (value > 0xffffffff || value < -0x80000000) ? BigInt(value) : value;
     case 'bigint':
       if (value < INT64_MIN || value > UINT64_MAX) throw new TypeError('Flask-Session cannot store an integer outside the 64-bit range');
       if (!json) return value;
