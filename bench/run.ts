@@ -162,6 +162,13 @@ function targets(measurements: Measurement[], kinds: ServerKind[], codec: CodecR
     if (has('nest-flask-session-redis', 'nest-express-session-redis')) {
       list.push({ issue: '#13', what: `Redis vs Nest + express-session + connect-redis, ${route}, CPU ratio`, measured: cpu('nest-flask-session-redis', 'nest-express-session-redis', route), goal: 1 });
     }
+    if (has('nest-flask-session-flask-redis', 'nest-express-session-redis')) {
+      list.push({ issue: '#18', what: `Flask-Session Redis vs Nest + express-session + connect-redis, ${route}, CPU ratio`, measured: cpu('nest-flask-session-flask-redis', 'nest-express-session-redis', route), goal: 1 });
+    }
+    if (has('nest-flask-session-flask-redis', 'nest-flask-session-redis')) {
+      // Flask-Session rewrites or refreshes the entry on every request (SESSION_REFRESH_EACH_REQUEST, permanent by default).
+      list.push({ issue: '#18', what: `Flask-Session Redis vs our Redis interface, ${route}, CPU ratio`, measured: cpu('nest-flask-session-flask-redis', 'nest-flask-session-redis', route), goal: 0.9 });
+    }
   }
   if (has('nest-flask-session-cookie', 'nest-express-session')) {
     list.push({ issue: '#13', what: 'default vs Nest + express-session, /read, CPU ratio', measured: cpu('nest-flask-session-cookie', 'nest-express-session', '/read'), goal: 1 });
