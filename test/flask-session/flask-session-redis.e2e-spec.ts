@@ -14,13 +14,13 @@ import {
   Session,
   SessionInterface,
   SessionModule,
-  type FlaskSessionRedisClientLike,
   type FlaskSessionRedisInterfaceOptions,
   type RedisSession,
   type SessionModuleOptions,
 } from 'nest-flask-session';
 import { Test } from '@nestjs/testing';
 import { createApp, createPlatformApp, PLATFORMS, sessionCookieValue, setCookies, type Platform } from '../e2e/create-app.js';
+import { countingClient } from '../redis/counting-client.js';
 import { redisInstalled, RedisServer } from '../redis/redis-server.js';
 import { describeWithProgram } from '../support/external-program.js';
 import { Gate } from '../support/gate.js';
@@ -92,22 +92,6 @@ class FlaskSessionController {
     session.update({ owner, writer: Number(writer), n });
     return { n };
   }
-}
-
-/** Counts the commands an interface sends. */
-function countingClient(client: Redis): FlaskSessionRedisClientLike & { calls: string[] } {
-  const calls: string[] = [];
-  return {
-    calls,
-    get: (key) => (calls.push('GET'), client.get(key)),
-    getBuffer: (key) => (calls.push('GET'), client.getBuffer(key)),
-    set: ((key: string, value: Buffer, mode: 'EX', seconds: number, condition?: 'XX') =>
-      (calls.push(condition ? `SET ${condition}` : 'SET'),
-      condition ? client.set(key, value, mode, seconds, condition) : client.set(key, value, mode, seconds))) as FlaskSessionRedisClientLike['set'],
-    expire: (key, seconds) => (calls.push('EXPIRE'), client.expire(key, seconds)),
-    del: (key) => (calls.push('DEL'), client.del(key)),
-    quit: () => Promise.resolve('OK'),
-  };
 }
 
 describeWithProgram('FlaskSessionRedisInterface against a real redis-server', redisInstalled, 'apt-get install -y redis-server', () => {
