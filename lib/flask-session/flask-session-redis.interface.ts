@@ -62,6 +62,10 @@ export class FlaskSessionRedisInterface extends RedisSessionInterface {
   }
 
   /** Without `SESSION_USE_SIGNER` no key is involved, as in Flask-Session. */
+  override requiresSecretKey(config: SessionConfig): boolean {
+    return config.SESSION_USE_SIGNER;
+  }
+
   protected override sessionsEnabled(config: SessionConfig): boolean {
     return !config.SESSION_USE_SIGNER || super.sessionsEnabled(config);
   }

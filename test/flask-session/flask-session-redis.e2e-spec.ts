@@ -11,6 +11,7 @@ import request from 'supertest';
 import {
   FlaskSessionRedisInterface,
   MsgspecSerializer,
+  createSessionConfig,
   Session,
   SessionInterface,
   SessionModule,
@@ -247,6 +248,17 @@ describeWithProgram('FlaskSessionRedisInterface against a real redis-server', re
           const res = await request(app.getHttpServer()).get('/read').set('Cookie', `session=${bad}`);
           expect(res.body.new).toBe(true);
         }
+      });
+
+      it('unsigned ids need no SECRET_KEY (as in Flask-Session); signed ones do, and get a null session without it', async () => {
+        const unsigned = await startApp({ SECRET_KEY: null });
+        const id = sessionCookieValue((await request(unsigned.getHttpServer()).get('/set/x/1')).headers)!;
+        expect((await request(unsigned.getHttpServer()).get('/read').set('Cookie', `session=${id}`)).body.data).toEqual({ _permanent: true, x: '1' });
+        expect((unsigned.get(SessionInterface) as FlaskSessionRedisInterface).requiresSecretKey(createSessionConfig())).toBe(false);
+        const signed = await startApp({ SECRET_KEY: null, SESSION_USE_SIGNER: true });
+        const res = await request(signed.getHttpServer()).get('/set/x/1');
+        expect(res.status).toBe(500);
+        expect(setCookies(res.headers)).toEqual([]);
       });
 
       it('start-up refuses a SESSION_ID_LENGTH under 16 bytes and an unknown SESSION_SERIALIZATION_FORMAT, naming the key', async () => {
