@@ -107,6 +107,10 @@ export class FlaskSessionRedisInterface extends RedisSessionInterface {
     return this.getSerializer().encode(session.toJSON());
   }
 
+  protected override comparableForm(value: unknown): string {
+    return this.getSerializer().encode({ value }).toString('base64');
+  }
+
   /** Flask-Session's `not session`: no data, or only `_permanent`. */
   protected override isEmptySession(session: RedisSession): boolean {
     return session instanceof FlaskSessionRedisSession ? session.isEmpty : session.size === 0;

@@ -79,9 +79,9 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
   private connecting?: Promise<RedisClientLike>;
   private readonly ownsClient: boolean;
   private signers?: IdSigners;
-  protected prefixInUse = 'session:';
+  private prefixInUse = 'session:';
 
-  constructor(protected readonly options: RedisSessionInterfaceOptions = {}) {
+  constructor(private readonly options: RedisSessionInterfaceOptions = {}) {
     super();
     this.client = options.client;
     this.ownsClient = !options.client;
@@ -215,6 +215,11 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
     return sessionJsonSerializer.dumps(session.toJSON());
   }
 
+  /** A value as stored, to tell whether a `regenerateOnChange` key changed. */
+  protected comparableForm(value: unknown): string {
+    return sessionJsonSerializer.dumps(value);
+  }
+
   /** A session with no data is not stored (an emptied one is deleted, with its cookie). */
   protected isEmptySession(session: RedisSession): boolean {
     return session.size === 0;
@@ -253,7 +258,7 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
   }
 
   private watchedValues(session: RedisSession): Array<string | undefined> {
-    return this.options.regenerateOnChange!.map((key) => (session.has(key) ? sessionJsonSerializer.dumps(session.get(key)) : undefined));
+    return this.options.regenerateOnChange!.map((key) => (session.has(key) ? this.comparableForm(session.get(key)) : undefined));
   }
 
   private watchedKeyChanged(session: OpenedSession): boolean {
