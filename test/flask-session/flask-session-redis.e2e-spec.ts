@@ -57,6 +57,11 @@ class FlaskSessionController {
     session.set('user_id', 'victim');
     return '';
   }
+  @Get('/login-big-id')
+  loginBigId(@Session() session: RedisSession<Data>) {
+    session.set('user_id', 2n ** 60n);
+    return '';
+  }
   @Get('/clear')
   clear(@Session() session: RedisSession<Data>) {
     session.clear();
@@ -321,6 +326,14 @@ describeWithProgram('FlaskSessionRedisInterface against a real redis-server', re
         expect(id).not.toBe(planted);
         expect(await redis.exists(`session:${planted}`)).toBe(0);
         expect(await stored(id)).toEqual({ _permanent: true, cart: '4', user_id: 'victim' });
+      });
+
+      it('regenerateOnChange compares values MessagePack carries and JSON does not (a 64-bit user id)', async () => {
+        const app = await startApp({}, { regenerateOnChange: ['user_id'] });
+        const id = sessionCookieValue((await request(app.getHttpServer()).get('/login-big-id')).headers)!;
+        const same = await request(app.getHttpServer()).get('/set/cart/1').set('Cookie', `session=${id}`);
+        expect(sessionCookieValue(same.headers)).toBe(id);
+        expect(await stored(id)).toEqual({ _permanent: true, user_id: 2n ** 60n, cart: '1' });
       });
 
       it('destroy() then a write: stored under a new id, the destroyed one stays gone', async () => {
