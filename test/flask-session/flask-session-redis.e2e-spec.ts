@@ -57,9 +57,9 @@ class FlaskSessionController {
     session.set('user_id', 'victim');
     return '';
   }
-  @Get('/login-big-id')
-  loginBigId(@Session() session: RedisSession<Data>) {
-    session.set('user_id', 2n ** 60n);
+  @Get('/roles/:roles')
+  roles(@Session() session: RedisSession<Data>, @Param('roles') roles: string) {
+    session.set('roles', new Set(roles.split(',')));
     return '';
   }
   @Get('/clear')
@@ -328,12 +328,15 @@ describeWithProgram('FlaskSessionRedisInterface against a real redis-server', re
         expect(await stored(id)).toEqual({ _permanent: true, cart: '4', user_id: 'victim' });
       });
 
-      it('regenerateOnChange compares values MessagePack carries and JSON does not (a 64-bit user id)', async () => {
-        const app = await startApp({}, { regenerateOnChange: ['user_id'] });
-        const id = sessionCookieValue((await request(app.getHttpServer()).get('/login-big-id')).headers)!;
-        const same = await request(app.getHttpServer()).get('/set/cart/1').set('Cookie', `session=${id}`);
+      it('regenerateOnChange compares values as MessagePack stores them (a Set is its array; tagged JSON has no Set)', async () => {
+        const app = await startApp({}, { regenerateOnChange: ['roles'] });
+        const id = sessionCookieValue((await request(app.getHttpServer()).get('/roles/admin,dev')).headers)!;
+        const same = await request(app.getHttpServer()).get('/roles/admin,dev').set('Cookie', `session=${id}`);
+        expect(same.status).toBe(200);
         expect(sessionCookieValue(same.headers)).toBe(id);
-        expect(await stored(id)).toEqual({ _permanent: true, user_id: 2n ** 60n, cart: '1' });
+        const changed = await request(app.getHttpServer()).get('/roles/admin').set('Cookie', `session=${id}`);
+        expect(sessionCookieValue(changed.headers)).not.toBe(id);
+        expect(await redis.exists(`session:${id}`)).toBe(0);
       });
 
       it('destroy() then a write: stored under a new id, the destroyed one stays gone', async () => {
