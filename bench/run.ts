@@ -162,6 +162,15 @@ function targets(measurements: Measurement[], kinds: ServerKind[], codec: CodecR
     if (has('nest-flask-session-redis', 'nest-express-session-redis')) {
       list.push({ issue: '#13', what: `Redis vs Nest + express-session + connect-redis, ${route}, CPU ratio`, measured: cpu('nest-flask-session-redis', 'nest-express-session-redis', route), goal: 1 });
     }
+    if (has('nest-flask-session-flask-redis', 'nest-express-session-redis')) {
+      list.push({ issue: '#18', what: `Flask-Session Redis vs Nest + express-session + connect-redis, ${route}, CPU ratio`, measured: cpu('nest-flask-session-flask-redis', 'nest-express-session-redis', route), goal: 1 });
+    }
+    if (has('nest-flask-session-flask-redis', 'nest-flask-session-redis')) {
+      // Flask-Session sessions are permanent by default, so a read also refreshes the TTL (EXPIRE) and re-sends the
+      // cookie, where the Redis interface's non-permanent session costs one GET: /read does more work by design.
+      const what = route === '/read' ? 'Flask-Session Redis vs our Redis interface, /read (GET + EXPIRE + cookie vs GET), CPU ratio' : `Flask-Session Redis vs our Redis interface, ${route}, CPU ratio`;
+      list.push({ issue: '#18', what, measured: cpu('nest-flask-session-flask-redis', 'nest-flask-session-redis', route), goal: route === '/read' ? 0.7 : 0.9 });
+    }
   }
   if (has('nest-flask-session-cookie', 'nest-express-session')) {
     list.push({ issue: '#13', what: 'default vs Nest + express-session, /read, CPU ratio', measured: cpu('nest-flask-session-cookie', 'nest-express-session', '/read'), goal: 1 });

@@ -12,7 +12,7 @@ import { Controller, Get, Injectable, Module, Req, type CallHandler, type NestIn
 import { APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Redis } from 'ioredis';
-import { RedisSessionInterface, SecureCookieSession, Session, SessionModule, type SessionModuleOptions } from '../lib/index.js';
+import { FlaskSessionRedisInterface, RedisSessionInterface, SecureCookieSession, Session, SessionModule, type SessionModuleOptions } from '../lib/index.js';
 
 /** Express apps: ratios against `nest-bare`. Fastify apps (`fastify-…`): against `fastify-nest-bare`. */
 export const SERVER_KINDS = [
@@ -21,6 +21,7 @@ export const SERVER_KINDS = [
   'nest-flask-session-cookie',
   'nest-flask-session-cookie-no-interceptor',
   'nest-flask-session-redis',
+  'nest-flask-session-flask-redis',
   'nest-cookie-session',
   'nest-express-session',
   'nest-express-session-redis',
@@ -29,6 +30,7 @@ export const SERVER_KINDS = [
   'fastify-nest-flask-session-cookie',
   'fastify-nest-flask-session-cookie-no-interceptor',
   'fastify-nest-flask-session-redis',
+  'fastify-nest-flask-session-flask-redis',
   'fastify-nest-secure-session',
 ] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
@@ -115,6 +117,8 @@ function moduleFor(kind: ServerKind, redisUrl: string | undefined): Type {
       // The -no-interceptor apps: @Session() opens the session itself, no Nest interceptor pipeline.
       interceptor: !kind.endsWith('-no-interceptor'),
       ...(kind.endsWith('-redis') ? { SESSION_REDIS_URL: redisUrl!, sessionInterface: RedisSessionInterface } : {}),
+      // The -flask-redis apps: Flask-Session's Redis sessions (MessagePack, Flask-Session's defaults).
+      ...(kind.endsWith('-flask-redis') ? { sessionInterface: FlaskSessionRedisInterface } : {}),
     };
     @Module({ imports: [SessionModule.forRoot(options)], controllers: [FlaskSessionController] })
     class Flask {}

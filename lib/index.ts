@@ -28,3 +28,6 @@ export * from './json/index.js';
 
 // Server-side sessions (ioredis is an optional peer, loaded only when a client is created from a URL)
 export * from './redis/index.js';
+
+// Flask-Session's Redis sessions, shared with a Flask app (msgpackr is an optional peer, loaded on first use)
+export * from './flask-session/index.js';

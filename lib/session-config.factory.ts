@@ -3,6 +3,7 @@ import { normalizeDomain, normalizeSameSite } from './http/set-cookie.js';
 import { assertNoEmptyFallbackKeys } from './interfaces/secret-keys.js';
 import { createSessionConfig, type SessionConfig } from './interfaces/session-config.js';
 import { SessionConfigError } from './interfaces/session-config.error.js';
+import { validateFlaskSessionConfig } from './flask-session/flask-session-config.js';
 
 export { SessionConfigError };
 
@@ -29,6 +30,10 @@ const KEY_KINDS: Record<keyof SessionConfig, Kind> = {
   SESSION_REDIS_URL: 'nullableString',
   SESSION_KEY_PREFIX: 'string',
   SESSION_IDLE_TIMEOUT: 'number',
+  SESSION_PERMANENT: 'boolean',
+  SESSION_ID_LENGTH: 'number',
+  SESSION_SERIALIZATION_FORMAT: 'string',
+  SESSION_USE_SIGNER: 'boolean',
 };
 
 /** The Flask config keys the module reads from `ConfigService`. */
@@ -127,6 +132,7 @@ export function validateSessionConfig(config: SessionConfig): void {
   if (typeof idle !== 'number' || !Number.isFinite(idle) || idle <= 0) {
     throw new SessionConfigError('SESSION_IDLE_TIMEOUT', `must be a positive number of seconds, got ${String(idle)}`);
   }
+  validateFlaskSessionConfig(config);
   const size = config.MAX_COOKIE_SIZE;
   if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) {
     throw new SessionConfigError('MAX_COOKIE_SIZE', `must be a whole number of bytes (0 disables the check), got ${String(size)}`);

@@ -80,7 +80,7 @@ export class SessionModule extends ConfigurableSessionModule implements NestModu
     const read = await findConfigReader(this.moduleRef);
     Object.assign(this.config, resolveSessionConfig(this.options, read));
     const logger = new Logger('Session');
-    if (!this.config.SECRET_KEY) {
+    if (!this.config.SECRET_KEY && this.sessionInterface.requiresSecretKey(this.config)) {
       logger.warn(
         'No SECRET_KEY is set: sessions are read-only and every write fails. Set SECRET_KEY in the environment or .env, or pass it to SessionModule.forRoot().',
       );

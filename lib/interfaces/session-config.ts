@@ -41,6 +41,14 @@ export interface SessionConfig {
   SESSION_KEY_PREFIX: string;
   /** Server-side sessions: seconds a non-permanent session lives without requests. @default 86400 */
   SESSION_IDLE_TIMEOUT: number;
+  /** Flask-Session: whether new sessions are permanent (`_permanent` in the data). @default true */
+  SESSION_PERMANENT: boolean;
+  /** Flask-Session: random bytes in a new session id (`secrets.token_urlsafe`), 16 or more. @default 32 */
+  SESSION_ID_LENGTH: number;
+  /** Flask-Session: how session data is written; both are read. @default 'msgpack' */
+  SESSION_SERIALIZATION_FORMAT: 'msgpack' | 'json';
+  /** Flask-Session (deprecated there): sign the id cookie with `SECRET_KEY`. @default false */
+  SESSION_USE_SIGNER: boolean;
 }
 
 /** Flask's defaults (`flask.app.Flask.default_config`) for the keys above. */
@@ -62,6 +70,10 @@ export const DEFAULT_SESSION_CONFIG: Readonly<SessionConfig> = Object.freeze({
   SESSION_REDIS_URL: null,
   SESSION_KEY_PREFIX: 'session:',
   SESSION_IDLE_TIMEOUT: 24 * 60 * 60,
+  SESSION_PERMANENT: true,
+  SESSION_ID_LENGTH: 32,
+  SESSION_SERIALIZATION_FORMAT: 'msgpack',
+  SESSION_USE_SIGNER: false,
 });
 
 /** Builds a full config from Flask's defaults and the given overrides. */

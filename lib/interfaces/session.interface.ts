@@ -137,6 +137,11 @@ export abstract class SessionInterface<S extends SecureCookieSession<SessionData
     response.appendSetCookie(header);
   }
 
+  /** Whether sessions need `SECRET_KEY` (the module warns at start-up when it is missing). */
+  requiresSecretKey(_config: SessionConfig): boolean {
+    return true;
+  }
+
   /** Returns the request's session, or null to give the request a null session. */
   abstract openSession(config: SessionConfig, request: SessionRequest): S | null | Promise<S | null>;
 

@@ -1,3 +1,3 @@
-export { RedisSessionInterface, type RedisSessionInterfaceOptions } from './redis-session.interface.js';
+export { RedisSessionInterface, type CookieId, type RedisSessionInterfaceOptions } from './redis-session.interface.js';
 export { RedisSession, type RedisSessionStore } from './redis-session.js';
 export { connectRedis, type RedisClientLike, type RedisConnectionOptions } from './redis-client.js';

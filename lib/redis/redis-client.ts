@@ -5,9 +5,9 @@
 export interface RedisClientLike {
   get(key: string): Promise<string | null>;
   /** `SET key value EX seconds`: stores a session under a new id. */
-  set(key: string, value: string, mode: 'EX', seconds: number): Promise<unknown>;
+  set(key: string, value: string | Buffer, mode: 'EX', seconds: number): Promise<unknown>;
   /** `SET key value EX seconds XX`: rewrites a session only if it still exists; null when it does not. */
-  set(key: string, value: string, mode: 'EX', seconds: number, condition: 'XX'): Promise<'OK' | null>;
+  set(key: string, value: string | Buffer, mode: 'EX', seconds: number, condition: 'XX'): Promise<'OK' | null>;
   /** 1 when the key exists (its TTL is set), 0 when it does not. */
   expire(key: string, seconds: number): Promise<number>;
   del(key: string): Promise<unknown>;

@@ -6,10 +6,11 @@ import { SessionInterface } from '../interfaces/session.interface.js';
 import { describeDecodeError } from '../interfaces/describe-decode-error.js';
 import { assertNoEmptyFallbackKeys } from '../interfaces/secret-keys.js';
 import { sessionJsonSerializer } from '../json/tagged-json.serializer.js';
+import type { SessionData } from '../sessions/secure-cookie-session.js';
 import { isPlainObject } from '../json/python-json.js';
 import { BadSignature } from '../signing/errors.js';
 import { Signer } from '../signing/signer.js';
-import type { SecretKey } from '../signing/key-derivation.js';
+import type { DigestMethod, SecretKey } from '../signing/key-derivation.js';
 import { connectRedis, type RedisClientLike } from './redis-client.js';
 import { RedisSession, type RedisSessionStore } from './redis-session.js';
 
@@ -45,6 +46,12 @@ type OpenedSession = RedisSession & {
   [WATCHED_VALUES]?: Array<string | undefined>;
 };
 
+/** An id taken from a cookie, and whether the current key signed it (its cookie can be reused). */
+export interface CookieId {
+  id: string;
+  current: boolean;
+}
+
 interface IdSigners {
   secretKey: SecretKey;
   fallbackKeys: readonly SecretKey[];
@@ -66,6 +73,8 @@ interface IdSigners {
 export class RedisSessionInterface extends SessionInterface<RedisSession> implements RedisSessionStore {
   /** Signs the id cookie; distinct from the cookie-session salt so neither passes for the other. */
   salt = 'redis-session-id';
+  /** The id cookie's HMAC digest. */
+  protected digestMethod: DigestMethod = 'sha256';
   private client?: RedisClientLike;
   private connecting?: Promise<RedisClientLike>;
   private readonly ownsClient: boolean;
@@ -89,22 +98,20 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
   }
 
   async openSession(config: SessionConfig, request: SessionRequest): Promise<RedisSession | null> {
-    const signers = this.getSigners(config);
-    if (!signers) return null;
+    if (!this.sessionsEnabled(config)) return null;
     const client = await this.getClient(config);
     this.prefixInUse = this.options.prefix ?? config.SESSION_KEY_PREFIX;
-    const fresh = () => new RedisSession(null, this.newId(), true, this);
+    const fresh = () => this.createSession(config, null, this.newId(), true);
     const cookie = request.getCookie(this.getCookieName(config, request));
-    const verified = cookie ? this.unsignId(signers, cookie) : null;
+    const verified = cookie ? this.idFromCookie(config, cookie) : null;
     if (!verified) return fresh();
     const { id } = verified;
-    const stored = await this.command('reading', () => client.get(this.prefixInUse + id));
+    const stored = await this.command('reading', () => this.readStored(client, this.prefixInUse + id));
     // Unknown or expired: a new id, never the one the client offered.
     if (stored === null) return fresh();
     try {
-      const data = sessionJsonSerializer.loads(stored);
-      if (!isPlainObject(data)) throw new TypeError('the stored session is not an object');
-      const session: OpenedSession = new RedisSession(Object.entries(data), id, false, this);
+      const data = this.decodeSession(stored);
+      const session: OpenedSession = this.createSession(config, Object.entries(data), id, false);
       if (verified.current) session[CURRENT_COOKIE] = { id, cookie: cookie! };
       if (this.options.regenerateOnChange?.length) session[WATCHED_VALUES] = this.watchedValues(session);
       return session;
@@ -121,7 +128,7 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
 
     if (session.accessed) response.addVary('Cookie');
 
-    if (session.size === 0) {
+    if (this.isEmptySession(session)) {
       if (session.modified || session.destroyed) {
         if (this.isStored(session)) await this.command('deleting', () => client.del(this.prefixInUse + session.id));
         response.deleteCookie(name, attributes);
@@ -130,11 +137,11 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
       return;
     }
 
-    if (!this.shouldSetCookie(config, session)) return;
+    if (!this.shouldSetStorage(config, session)) return;
 
     if (session.modified && this.isStored(session) && this.watchedKeyChanged(session)) await session.regenerate();
     const key = this.prefixInUse + session.id;
-    const ttl = Math.ceil(session.permanent ? config.PERMANENT_SESSION_LIFETIME : (this.options.idleTimeout ?? config.SESSION_IDLE_TIMEOUT));
+    const ttl = this.getStorageTtl(config, session);
     if (ttl <= 0) {
       // PERMANENT_SESSION_LIFETIME 0: the session expires at once, as its cookie would (Redis refuses EX 0).
       if (this.isStored(session)) await this.command('deleting', () => client.del(key));
@@ -144,21 +151,83 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
     }
     if (!this.isStored(session)) {
       // A new id (a new session, or after regenerate() or destroy()): nobody else knows it yet.
-      const value = sessionJsonSerializer.dumps(session.toJSON());
+      const value = this.encodeSession(session);
       await this.command('writing', () => client.set(key, value, 'EX', ttl));
     } else if (session.modified) {
       // Rewrite only what still exists: a logout since this request read the session wins.
-      const value = sessionJsonSerializer.dumps(session.toJSON());
+      const value = this.encodeSession(session);
       if ((await this.command('writing', () => client.set(key, value, 'EX', ttl, 'XX'))) === null) return;
     } else if ((await this.command('refreshing', () => client.expire(key, ttl))) === 0) {
       return;
     }
+    if (!this.shouldSetCookie(config, session)) return;
+    const expires = this.getExpirationTime(config, session);
+    this.setSessionCookie(config, response, name, this.cookieValueFor(config, session), { ...attributes, expires });
+    response.addVary('Cookie');
+  }
+
+  /**
+   * Whether the save writes the session or refreshes its TTL: when the cookie is set (Flask's
+   * rule), as the TTL and the cookie's expiry go together.
+   */
+  protected shouldSetStorage(config: SessionConfig, session: RedisSession): boolean {
+    return this.shouldSetCookie(config, session);
+  }
+
+  /** Whether requests get sessions: signing the id needs a `SECRET_KEY`; without one, a null session. */
+  protected sessionsEnabled(config: SessionConfig): boolean {
+    return this.getSigners(config) !== null;
+  }
+
+  /** The id a cookie names, if its signature checks out and the id is well formed. */
+  protected idFromCookie(config: SessionConfig, cookie: string): CookieId | null {
+    const id = this.unsignId(this.getSigners(config)!, cookie);
+    return id && this.isWellFormedId(id.id) ? id : null;
+  }
+
+  protected isWellFormedId(id: string): boolean {
+    return ID_PATTERN.test(id);
+  }
+
+  /** The cookie for the session's id: the signed id. */
+  protected cookieValueFor(config: SessionConfig, session: RedisSession): string {
     // The id cookie is deterministic: one that came in signed with the current key is reused.
     const current = (session as OpenedSession)[CURRENT_COOKIE];
-    const signed = current?.id === session.id ? current.cookie : this.getSigners(config)!.current.sign(session.id);
-    const expires = this.getExpirationTime(config, session);
-    this.setSessionCookie(config, response, name, signed, { ...attributes, expires });
-    response.addVary('Cookie');
+    return current?.id === session.id ? current.cookie : this.getSigners(config)!.current.sign(session.id);
+  }
+
+  protected createSession(_config: SessionConfig, entries: Iterable<readonly [string, unknown]> | null, id: string, isNew: boolean): RedisSession {
+    return new RedisSession(entries, id, isNew, this);
+  }
+
+  protected readStored(client: RedisClientLike, key: string): Promise<string | Buffer | null> {
+    return client.get(key);
+  }
+
+  /** The stored data of a session, Flask's tagged JSON; throws when it cannot be read. */
+  protected decodeSession(stored: string | Buffer): SessionData {
+    const data = sessionJsonSerializer.loads(typeof stored === 'string' ? stored : stored.toString('utf8'));
+    if (!isPlainObject(data)) throw new TypeError('the stored session is not an object');
+    return data;
+  }
+
+  protected encodeSession(session: RedisSession): string | Buffer {
+    return sessionJsonSerializer.dumps(session.toJSON());
+  }
+
+  /** A value as stored, to tell whether a `regenerateOnChange` key changed. */
+  protected comparableForm(value: unknown): string {
+    return sessionJsonSerializer.dumps(value);
+  }
+
+  /** A session with no data is not stored (an emptied one is deleted, with its cookie). */
+  protected isEmptySession(session: RedisSession): boolean {
+    return session.size === 0;
+  }
+
+  /** Seconds the stored session lives: `PERMANENT_SESSION_LIFETIME` if permanent, else the idle timeout. */
+  protected getStorageTtl(config: SessionConfig, session: RedisSession): number {
+    return Math.ceil(session.permanent ? config.PERMANENT_SESSION_LIFETIME : (this.options.idleTimeout ?? config.SESSION_IDLE_TIMEOUT));
   }
 
   /** Quits a client this interface created; Nest calls it on shutdown (enableShutdownHooks). */
@@ -177,10 +246,10 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
    * The id in a cookie whose signature checks out, and whether the current key signed it. Keys
    * are tried newest first (one HMAC each), as itsdangerous does; null for anything else.
    */
-  private unsignId(signers: IdSigners, cookie: string): { id: string; current: boolean } | null {
+  private unsignId(signers: IdSigners, cookie: string): CookieId | null {
     const current = unsignOrNull(signers.current, cookie);
     const id = current ?? (signers.fallbacks ? unsignOrNull(signers.fallbacks, cookie) : null);
-    return id !== null && ID_PATTERN.test(id) ? { id, current: current !== null } : null;
+    return id !== null ? { id, current: current !== null } : null;
   }
 
   /** True while the session still has the id it was read under (no regenerate() or destroy() since). */
@@ -189,7 +258,7 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
   }
 
   private watchedValues(session: RedisSession): Array<string | undefined> {
-    return this.options.regenerateOnChange!.map((key) => (session.has(key) ? sessionJsonSerializer.dumps(session.get(key)) : undefined));
+    return this.options.regenerateOnChange!.map((key) => (session.has(key) ? this.comparableForm(session.get(key)) : undefined));
   }
 
   private watchedKeyChanged(session: OpenedSession): boolean {
@@ -213,7 +282,7 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
       return cached;
     }
     assertNoEmptyFallbackKeys(config);
-    const options = { salt: this.salt, keyDerivation: 'hmac', digestMethod: 'sha256' } as const;
+    const options = { salt: this.salt, keyDerivation: 'hmac', digestMethod: this.digestMethod } as const;
     this.signers = {
       secretKey,
       fallbackKeys: [...fallbackKeys],
@@ -224,18 +293,18 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
   }
 
 
-  private async getClient(config: SessionConfig): Promise<RedisClientLike> {
+  protected async getClient(config: SessionConfig): Promise<RedisClientLike> {
     if (this.client) return this.client;
     const url = this.options.url ?? config.SESSION_REDIS_URL;
     if (!url) {
-      throw new Error('RedisSessionInterface needs a Redis client or URL: set SESSION_REDIS_URL, or pass { client } or { url }.');
+      throw new Error(`${this.constructor.name} needs a Redis client or URL: set SESSION_REDIS_URL, or pass { client } or { url }.`);
     }
     this.connecting ??= connectRedis(url, { commandTimeout: this.options.commandTimeout ?? 2000 });
     this.client = await this.connecting;
     return this.client;
   }
 
-  private async command<T>(action: string, run: () => Promise<T>): Promise<T> {
+  protected async command<T>(action: string, run: () => Promise<T>): Promise<T> {
     try {
       return await run();
     } catch (error) {

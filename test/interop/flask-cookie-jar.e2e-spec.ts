@@ -3,13 +3,13 @@
  * share one cookie jar as a browser would (cookies ignore ports): a session set by Nest is read
  * and changed by Flask, and Flask's changes, rich types included, are read and changed by Nest.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Controller, Get, type INestApplication } from '@nestjs/common';
 import { SecureCookieSession, Session, TaggedJSONSerializer, Tuple } from 'nest-flask-session';
 import { createApp, PLATFORMS } from '../e2e/create-app.js';
 import { describeWithProgram, programWorks } from '../support/external-program.js';
+import { CookieJar, startPythonServer, stopPythonServer, type PythonServer } from './python-server.js';
 
 const PYTHON = '/usr/bin/python3';
 const FLASK_APP = fileURLToPath(new URL('./flask_app.py', import.meta.url));
@@ -40,85 +40,13 @@ class NestSideController {
   }
 }
 
-/** One cookie jar for every origin on 127.0.0.1, as a browser keeps it (ports do not matter). */
-class CookieJar {
-  private readonly cookies = new Map<string, string>();
-
-  header(): string {
-    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-  }
-
-  store(response: Response): string[] {
-    const lines = response.headers.getSetCookie();
-    for (const line of lines) {
-      const [pair] = line.split(';', 1);
-      const eq = pair!.indexOf('=');
-      const name = pair!.slice(0, eq).trim();
-      const value = pair!.slice(eq + 1);
-      const expired = /;\s*Max-Age=0/i.test(line) || /;\s*Expires=Thu, 01 Jan 1970/i.test(line);
-      if (expired || value === '') this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return lines;
-  }
-
-  async get(base: string, path: string): Promise<{ status: number; text: string; setCookies: string[] }> {
-    const cookie = this.header();
-    const response = await fetch(`${base}${path}`, { headers: cookie ? { cookie } : {}, redirect: 'manual' });
-    const setCookies = this.store(response);
-    return { status: response.status, text: await response.text(), setCookies };
-  }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Starts flask_app.py on a free port; resolves once it prints "ready". */
-async function startFlask(): Promise<{ child: ChildProcess; base: string }> {
-  const port = await freePort();
-  const child = spawn(PYTHON, [FLASK_APP, String(port), SECRET_KEY], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`flask_app.py did not start: ${stderr}`)), 20000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ready')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`flask_app.py exited (${code}): ${stderr}`));
-    });
-  });
-  return { child, base: `http://127.0.0.1:${port}` };
-}
-
-async function stopFlask(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 3000).unref();
-  });
-}
-
 describeWithProgram('one cookie jar shared by Nest and a real Flask app', flaskInstalled, 'apt-get install -y python3-flask', () => {
-  let flask: { child: ChildProcess; base: string };
+  let flask: PythonServer;
   beforeAll(async () => {
-    flask = await startFlask();
+    flask = await startPythonServer(PYTHON, FLASK_APP, [SECRET_KEY]);
   }, 30000);
   afterAll(async () => {
-    if (flask) await stopFlask(flask.child);
+    if (flask) await stopPythonServer(flask);
   });
 
   describe.each(PLATFORMS)('with Nest on %s', (platform) => {

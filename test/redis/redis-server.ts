@@ -1,20 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { programWorks } from '../support/external-program.js';
+import { freePort } from '../support/free-port.js';
 
 export const redisInstalled = programWorks('redis-server', ['--version']);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A throwaway redis-server on 127.0.0.1, no persistence; stopped by its PID. */
 export class RedisServer {

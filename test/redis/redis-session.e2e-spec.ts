@@ -13,25 +13,11 @@ import {
 import { createApp, PLATFORMS, sessionCookieValue, setCookies, type Platform } from '../e2e/create-app.js';
 import { fakeExchange } from '../interfaces/fake-http.js';
 import { describeWithProgram } from '../support/external-program.js';
+import { countingClient } from './counting-client.js';
 import { redisInstalled, RedisServer } from './redis-server.js';
 
 const SECRET_KEY = 'redis key';
 type Data = Record<string, unknown>;
-
-/** Counts the commands an interface sends. */
-function countingClient(client: Redis): RedisClientLike & { calls: string[] } {
-  const calls: string[] = [];
-  return {
-    calls,
-    get: (key) => (calls.push('GET'), client.get(key)),
-    set: ((key: string, value: string, mode: 'EX', seconds: number, condition?: 'XX') =>
-      (calls.push(condition ? `SET ${condition}` : 'SET'),
-      condition ? client.set(key, value, mode, seconds, condition) : client.set(key, value, mode, seconds))) as RedisClientLike['set'],
-    expire: (key, seconds) => (calls.push('EXPIRE'), client.expire(key, seconds)),
-    del: (key) => (calls.push('DEL'), client.del(key)),
-    quit: () => Promise.resolve('OK'),
-  };
-}
 
 @Controller()
 class RedisController {

@@ -9,29 +9,11 @@ import { RedisSession, RedisSessionInterface, Session, SessionInterface, type Se
 import { createSampleApp } from '../../sample/src/app.factory.js';
 import { createApp, PLATFORMS, sessionCookieValue, setCookies, type Platform } from '../e2e/create-app.js';
 import { describeWithProgram } from '../support/external-program.js';
+import { Gate } from '../support/gate.js';
 import { redisInstalled, RedisServer } from '../redis/redis-server.js';
 
 const SECRET_KEY = 'redis security tests: a key of 48 random bytes..';
 type Data = Record<string, unknown>;
-
-/** Lets a test hold a handler after it has read the session, until the test releases it. */
-class Gate {
-  private opened!: () => void;
-  private entered!: () => void;
-  readonly whenEntered: Promise<void>;
-  private readonly whenOpened: Promise<void>;
-  constructor() {
-    this.whenEntered = new Promise((resolve) => (this.entered = resolve));
-    this.whenOpened = new Promise((resolve) => (this.opened = resolve));
-  }
-  async pass(): Promise<void> {
-    this.entered();
-    await this.whenOpened;
-  }
-  open(): void {
-    this.opened();
-  }
-}
 
 let gate = new Gate();
 
