@@ -175,7 +175,7 @@ export class CookieSealer {
     try {
       sealed = base64UrlDecode(value.slice(PREFIX.length));
     } catch (error) {
-      throw new UnsealError('format', 'it is not base64url after its "v1." prefix', { cause: error });
+      throw new UnsealError('encoding', 'it is not base64url after its "v1." prefix (cut or altered)', { cause: error });
     }
     if (sealed.length < NONCE_BYTES + HEADER_BYTES + TAG_BYTES) throw new UnsealError('truncated', 'it is too short to hold a sealed session (truncated)');
     return sealed;

@@ -105,16 +105,19 @@ export class EncryptedCookieSessionInterface extends CookieSessionInterface {
     }
   }
 
-  /** A session from a Flask-signed cookie, marked modified so this response re-writes it encrypted; null when it does not verify. */
+  /**
+   * A session from a Flask-signed cookie, marked modified so this response re-writes it
+   * encrypted; a fresh one (and a warning) when it verifies but does not decode; null when it
+   * does not verify.
+   */
   private openSigned(config: SessionConfig, name: string, value: string): SecureCookieSession<SessionData> | null {
     let session: SecureCookieSession<SessionData>;
     try {
       session = new this.sessionClass(this.toEntries(this.signed.loadCookieValue(config, value)));
     } catch (error) {
-      if (!(error instanceof BadSignature)) {
-        this.logger.warn(`Ignoring the '${name}' cookie: it is correctly signed but cannot be decoded (${describeDecodeError(error)}).`);
-      }
-      return null;
+      if (error instanceof BadSignature) return null;
+      this.logger.warn(`Ignoring the '${name}' cookie: it is correctly signed but cannot be decoded (${describeDecodeError(error)}). A fresh session was started.`);
+      return new this.sessionClass();
     }
     session.modified = true;
     return session;
