@@ -1,11 +1,12 @@
 /**
  * Codec micro-benchmark: sign + verify (dumps + loads) of one realistic session, for our
- * serializer, cookie-session's keygrip signing, @fastify/secure-session and Flask's own.
+ * serializer, cookie-session's keygrip signing, @fastify/secure-session and Flask's own; and seal
+ * + open for the encrypted codecs: ours, @fastify/secure-session's and iron-session's.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import Keygrip from 'keygrip';
-import { TaggedJSONSerializer, URLSafeTimedSerializer } from '../lib/index.js';
+import { createSessionConfig, EncryptedCookieSessionInterface, TaggedJSONSerializer, URLSafeTimedSerializer } from '../lib/index.js';
 
 export interface CodecResult {
   name: string;
@@ -39,6 +40,41 @@ function ours(seconds: number): CodecResult {
   return { name: 'nest-flask-session (URLSafeTimedSerializer + tagged JSON)', smallOps: measure(SMALL_SESSION), largeOps: measure(LARGE_SESSION) };
 }
 
+async function opsPerSecondAsync(seconds: number, run: () => Promise<void>): Promise<number> {
+  for (let i = 0; i < 50; i += 1) await run();
+  let ops = 0;
+  const end = process.hrtime.bigint() + BigInt(Math.round(seconds * 1e9));
+  const started = process.hrtime.bigint();
+  while (process.hrtime.bigint() < end) {
+    for (let i = 0; i < 10; i += 1) await run();
+    ops += 10;
+  }
+  return ops / (Number(process.hrtime.bigint() - started) / 1e9);
+}
+
+/** The encrypted interface's own steps: tagged JSON, (deflate,) AES-256-GCM seal; open, check age, parse. */
+function oursEncrypted(seconds: number): CodecResult {
+  const iface = new EncryptedCookieSessionInterface();
+  const config = createSessionConfig({ SECRET_KEY: 'benchmark secret' });
+  const measure = (value: Record<string, unknown>) =>
+    opsPerSecond(seconds, () => {
+      if (!iface.loadCookieValue(config, iface.dumpCookieValue(config, value)!)) throw new Error('open failed');
+    });
+  return { name: 'nest-flask-session encrypted (EncryptedCookieSessionInterface, AES-256-GCM + tagged JSON)', smallOps: measure(SMALL_SESSION), largeOps: measure(LARGE_SESSION) };
+}
+
+/** iron-session's sealData/unsealData (iron-webcrypto: PBKDF2 key stretching, AES-256-CBC + HMAC-SHA256, async WebCrypto). */
+async function ironSession(seconds: number): Promise<CodecResult> {
+  const { sealData, unsealData } = await import('iron-session');
+  const password = 'benchmark secret, at least 32 characters long';
+  const measure = (value: object) =>
+    opsPerSecondAsync(seconds, async () => {
+      const sealed = await sealData(value, { password, ttl: 2678400 });
+      if (!(await unsealData(sealed, { password, ttl: 2678400 }))) throw new Error('unseal failed');
+    });
+  return { name: 'iron-session (sealData + unsealData)', smallOps: await measure(SMALL_SESSION), largeOps: await measure(LARGE_SESSION) };
+}
+
 function cookieSession(seconds: number): CodecResult {
   // cookie-session's own steps: JSON → base64 value, keygrip HMAC-SHA1 over "name=value"; decode reverses.
   const keys = new Keygrip(['benchmark secret']);
@@ -65,7 +101,8 @@ async function fastifySecureSession(seconds: number): Promise<CodecResult> {
   };
   const measure = (value: object) =>
     opsPerSecond(seconds, () => {
-      const cookie = decorated.encodeSecureSession(decorated.createSecureSession(value));
+      // A copy: the session stores the object it is given and adds its own `__ts` key to it.
+      const cookie = decorated.encodeSecureSession(decorated.createSecureSession({ ...value }));
       if (!decorated.decodeSecureSession(cookie)) throw new Error('decode failed');
     });
   const result = { name: '@fastify/secure-session (libsodium secretbox)', smallOps: measure(SMALL_SESSION), largeOps: measure(LARGE_SESSION) };
@@ -99,7 +136,7 @@ function flask(seconds: number): CodecResult | null {
 }
 
 export async function runCodecBenchmark(seconds: number): Promise<{ results: CodecResult[]; flaskMissing: boolean }> {
-  const results = [ours(seconds), cookieSession(seconds), await fastifySecureSession(seconds)];
+  const results = [ours(seconds), cookieSession(seconds), await fastifySecureSession(seconds), oursEncrypted(seconds), await ironSession(seconds)];
   const flaskResult = flask(seconds);
   if (flaskResult) results.push(flaskResult);
   return { results, flaskMissing: !flaskResult };

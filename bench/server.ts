@@ -12,7 +12,7 @@ import { Controller, Get, Injectable, Module, Req, type CallHandler, type NestIn
 import { APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Redis } from 'ioredis';
-import { RedisSessionInterface, SecureCookieSession, Session, SessionModule, type SessionModuleOptions } from '../lib/index.js';
+import { EncryptedCookieSessionInterface, RedisSessionInterface, SecureCookieSession, Session, SessionModule, type SessionModuleOptions } from '../lib/index.js';
 
 /** Express apps: ratios against `nest-bare`. Fastify apps (`fastify-…`): against `fastify-nest-bare`. */
 export const SERVER_KINDS = [
@@ -20,6 +20,7 @@ export const SERVER_KINDS = [
   'nest-bare-interceptor',
   'nest-flask-session-cookie',
   'nest-flask-session-cookie-no-interceptor',
+  'nest-flask-session-encrypted',
   'nest-flask-session-redis',
   'nest-cookie-session',
   'nest-express-session',
@@ -28,6 +29,7 @@ export const SERVER_KINDS = [
   'fastify-nest-bare-interceptor',
   'fastify-nest-flask-session-cookie',
   'fastify-nest-flask-session-cookie-no-interceptor',
+  'fastify-nest-flask-session-encrypted',
   'fastify-nest-flask-session-redis',
   'fastify-nest-secure-session',
 ] as const;
@@ -115,6 +117,7 @@ function moduleFor(kind: ServerKind, redisUrl: string | undefined): Type {
       // The -no-interceptor apps: @Session() opens the session itself, no Nest interceptor pipeline.
       interceptor: !kind.endsWith('-no-interceptor'),
       ...(kind.endsWith('-redis') ? { SESSION_REDIS_URL: redisUrl!, sessionInterface: RedisSessionInterface } : {}),
+      ...(kind.endsWith('-encrypted') ? { sessionInterface: EncryptedCookieSessionInterface } : {}),
     };
     @Module({ imports: [SessionModule.forRoot(options)], controllers: [FlaskSessionController] })
     class Flask {}

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomFillSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, hkdfSync, randomFillSync, type KeyObject } from 'node:crypto';
 import { deflateRaw, inflateRaw, InflateLimitExceeded } from '../signing/compression.js';
 import { base64UrlDecode } from '../signing/encoding.js';
 import { UnsealError } from './unseal-error.js';
@@ -22,11 +22,15 @@ export interface CookieSealerOptions {
 }
 
 /** The HKDF label of the session cookie keys: never the label of anything else derived from `SECRET_KEY`. */
-export const DEFAULT_SEALING_PURPOSE = 'nest-flask-session encrypted session cookie v1 aes-256-gcm';
+export const DEFAULT_SEALING_PURPOSE = 'nest-flask-session session cookie encryption';
 
-/** The text every version-1 value starts with; also the additional authenticated data. */
+/** The text every version-1 value starts with. */
 const PREFIX = 'v1.';
-const AAD = Buffer.from(PREFIX, 'latin1');
+/**
+ * HKDF's salt names the format version, so every version has keys of its own: a value relabelled
+ * as another version never authenticates (this binds the prefix without additional data).
+ */
+const KEY_SALT = Buffer.from('nest-flask-session sealed cookie v1 aes-256-gcm', 'latin1');
 const CIPHER = 'aes-256-gcm';
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
@@ -76,8 +80,8 @@ function toBytes(key: SealingKey): Buffer {
  * flags      = 0x01 when payload is raw-deflated (RFC 1951), 0x00 otherwise; other bits are 0
  * issued_at  = Unix time in seconds, unsigned 48-bit big-endian
  * payload    = the serialised session (UTF-8 tagged JSON)
- * AAD        = "v1."
- * key        = HKDF-SHA256(ikm = secret key, salt = empty, info = purpose, length = 32)
+ * key        = HKDF-SHA256(ikm = secret key, salt = "nest-flask-session sealed cookie v1 aes-256-gcm",
+ *                          info = purpose, length = 32)
  * ```
  *
  * The first key seals; every key opens (key rotation: the new key first, old ones after).
@@ -85,7 +89,7 @@ function toBytes(key: SealingKey): Buffer {
 export class CookieSealer {
   readonly compressionThreshold: number;
   readonly maxPayloadSize: number;
-  private readonly keys: Buffer[];
+  private readonly keys: KeyObject[];
 
   /** @param secretKeys the sealing key first, then the keys that still open (most recent first). */
   constructor(secretKeys: readonly SealingKey[], options: CookieSealerOptions = {}) {
@@ -94,7 +98,7 @@ export class CookieSealer {
     this.keys = secretKeys.map((key) => {
       const secret = toBytes(key);
       if (secret.length === 0) throw new TypeError('CookieSealer refuses an empty secret key');
-      return Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), purpose, 32));
+      return createSecretKey(Buffer.from(hkdfSync('sha256', secret, KEY_SALT, purpose, 32)));
     });
     this.compressionThreshold = options.compressionThreshold ?? DEFAULT_COMPRESSION_THRESHOLD;
     this.maxPayloadSize = options.maxPayloadSize ?? DEFAULT_MAX_PAYLOAD_SIZE;
@@ -108,26 +112,29 @@ export class CookieSealer {
 
   /** Seals `payload` with the first key, stamped with `issuedAt` (Unix seconds, now by default). */
   seal(payload: string, issuedAt: number = Math.floor(Date.now() / 1000)): string {
-    let body: Buffer = Buffer.from(payload, 'utf8');
     let flags = 0;
-    if (body.length >= this.compressionThreshold) {
-      const deflated = deflateRaw(body);
-      if (deflated.length < body.length) {
-        body = deflated;
-        flags = FLAG_DEFLATED;
-      }
+    let plaintext: Buffer;
+    const length = Buffer.byteLength(payload, 'utf8');
+    const deflated = length >= this.compressionThreshold ? deflateRaw(Buffer.from(payload, 'utf8')) : null;
+    if (deflated && deflated.length < length) {
+      flags = FLAG_DEFLATED;
+      plaintext = Buffer.allocUnsafe(HEADER_BYTES + deflated.length);
+      deflated.copy(plaintext, HEADER_BYTES);
+    } else {
+      plaintext = Buffer.allocUnsafe(HEADER_BYTES + length);
+      plaintext.write(payload, HEADER_BYTES, 'utf8');
     }
-    const header = Buffer.allocUnsafe(HEADER_BYTES);
-    header[0] = flags;
-    header.writeUIntBE(issuedAt, 1, 6);
+    plaintext[0] = flags;
+    plaintext.writeUIntBE(issuedAt, 1, 6);
+    // One buffer for the value: nonce, ciphertext (as long as the plaintext), tag.
+    const sealed = Buffer.allocUnsafe(NONCE_BYTES + plaintext.length + TAG_BYTES);
     const nonce = nonces.take();
+    nonce.copy(sealed, 0);
     const cipher = createCipheriv(CIPHER, this.keys[0]!, nonce, { authTagLength: TAG_BYTES });
-    cipher.setAAD(AAD);
-    const sealedHeader = cipher.update(header);
-    const sealedBody = cipher.update(body);
+    cipher.update(plaintext).copy(sealed, NONCE_BYTES);
     cipher.final();
-    const value = Buffer.concat([nonce, sealedHeader, sealedBody, cipher.getAuthTag()]);
-    return PREFIX + value.toString('base64url');
+    cipher.getAuthTag().copy(sealed, NONCE_BYTES + plaintext.length);
+    return PREFIX + sealed.toString('base64url');
   }
 
   /**
@@ -187,7 +194,6 @@ export class CookieSealer {
     const tag = sealed.subarray(sealed.length - TAG_BYTES);
     for (const key of this.keys) {
       const decipher = createDecipheriv(CIPHER, key, nonce, { authTagLength: TAG_BYTES });
-      decipher.setAAD(AAD);
       decipher.setAuthTag(tag);
       const plaintext = decipher.update(ciphertext);
       try {

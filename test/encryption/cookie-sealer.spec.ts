@@ -15,17 +15,16 @@ const LIFETIME = 31 * 86400;
 
 /** The documented format, written out here with node:crypto alone. */
 const spec = {
-  key: (secret: string, purpose = DEFAULT_SEALING_PURPOSE) => Buffer.from(hkdfSync('sha256', Buffer.from(secret, 'utf8'), Buffer.alloc(0), purpose, 32)),
+  key: (secret: string, purpose = DEFAULT_SEALING_PURPOSE, version = 'v1') =>
+    Buffer.from(hkdfSync('sha256', Buffer.from(secret, 'utf8'), Buffer.from(`nest-flask-session sealed cookie ${version} aes-256-gcm`), purpose, 32)),
   seal(secret: string, plaintext: Buffer, { version = 'v1.', nonce = randomBytes(12) } = {}): string {
-    const cipher = createCipheriv('aes-256-gcm', spec.key(secret), nonce, { authTagLength: 16 });
-    cipher.setAAD(Buffer.from(version));
+    const cipher = createCipheriv('aes-256-gcm', spec.key(secret, DEFAULT_SEALING_PURPOSE, version.slice(0, -1)), nonce, { authTagLength: 16 });
     const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
     return version + Buffer.concat([nonce, ciphertext, cipher.getAuthTag()]).toString('base64url');
   },
   open(secret: string, value: string): { flags: number; issuedAt: number; body: Buffer } {
     const sealed = Buffer.from(value.slice(3), 'base64url');
     const decipher = createDecipheriv('aes-256-gcm', spec.key(secret), sealed.subarray(0, 12), { authTagLength: 16 });
-    decipher.setAAD(Buffer.from('v1.'));
     decipher.setAuthTag(sealed.subarray(-16));
     const plaintext = Buffer.concat([decipher.update(sealed.subarray(12, -16)), decipher.final()]);
     return { flags: plaintext[0]!, issuedAt: plaintext.readUIntBE(1, 6), body: plaintext.subarray(7) };
@@ -68,7 +67,7 @@ describe('CookieSealer format v1', () => {
     Buffer.from('secret one').copy(rawKey);
     const decipher = createDecipheriv('aes-256-gcm', rawKey, Buffer.from(value.slice(3), 'base64url').subarray(0, 12), { authTagLength: 16 });
     decipher.setAuthTag(Buffer.from(value.slice(3), 'base64url').subarray(-16));
-    decipher.setAAD(Buffer.from('v1.'));
+    decipher.update(Buffer.from(value.slice(3), 'base64url').subarray(12, -16));
     expect(() => decipher.final()).toThrow();
   });
 
@@ -133,7 +132,7 @@ describe('CookieSealer format v1', () => {
     expect(failure(() => sealer.open(`v1.${randomBytes(34).toString('base64url')}`, LIFETIME, NOW))).toBe('truncated');
     expect(failure(() => sealer.open(`v1.${randomBytes(35).toString('base64url')}`, LIFETIME, NOW))).toBe('authentication');
     expect(failure(() => new CookieSealer(['another secret']).open(value, LIFETIME, NOW))).toBe('authentication');
-    // A value sealed as another version cannot be relabelled v1: the prefix is authenticated.
+    // A value sealed as another version cannot be relabelled v1: every version has its own keys.
     expect(failure(() => sealer.open(`v1.${spec.seal('secret one', spec.plaintext(0, NOW, Buffer.from('{}')), { version: 'v2.' }).slice(3)}`, LIFETIME, NOW))).toBe('authentication');
   });
 

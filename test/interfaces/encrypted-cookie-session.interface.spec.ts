@@ -55,7 +55,7 @@ describe('EncryptedCookieSessionInterface', () => {
   it.each<[string, (value: string) => string, Partial<SessionConfig>, RegExp]>([
     ['tampered', (value) => `${value.slice(0, 20)}${value[20] === 'A' ? 'B' : 'A'}${value.slice(21)}`, {}, /does not authenticate/],
     ['truncated', (value) => value.slice(0, 35), {}, /too short to hold a sealed session/],
-    ['cut mid-character', (value) => value.slice(0, 34), {}, /not base64url after its "v1." prefix/],
+    ['cut mid-character', (value) => value.slice(0, 36), {}, /not base64url after its "v1." prefix/],
     ['wrong key', (value) => value, { SECRET_KEY: 'a different key' }, /does not authenticate under SECRET_KEY/],
     ['wrong version', (value) => `v2.${value.slice(3)}`, {}, /format version v2/],
     ['not base64url', (value) => `${value}!`, {}, /not base64url/],
