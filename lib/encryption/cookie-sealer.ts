@@ -147,7 +147,7 @@ export class CookieSealer {
     const sealed = this.decode(value);
     const plaintext = this.decrypt(sealed);
     const flags = plaintext[0]!;
-    if ((flags & ~FLAG_DEFLATED) !== 0) throw new UnsealError('payload', 'the sealed header has unknown flags');
+    if ((flags & ~FLAG_DEFLATED) !== 0) throw new UnsealError('payload', 'its sealed header has unknown flags');
     const issuedAt = plaintext.readUIntBE(1, 6);
     if (maxAge !== null) {
       const age = now - issuedAt;
