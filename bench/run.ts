@@ -141,7 +141,7 @@ interface Target {
   goal: number;
 }
 
-/** The speed targets of the request-path (#13) and Fastify (#12) issues, measured in this run. */
+/** The speed targets of the request-path (#13), Fastify (#12) and encrypted cookie (#15) issues, measured in this run. */
 function targets(measurements: Measurement[], kinds: ServerKind[], codec: CodecResult[]): Target[] {
   const has = (...needed: ServerKind[]) => needed.every((kind) => kinds.includes(kind));
   const list: Target[] = [];
@@ -175,7 +175,7 @@ function targets(measurements: Measurement[], kinds: ServerKind[], codec: CodecR
   if (has('nest-flask-session-cookie', 'nest-express-session')) {
     list.push({ issue: '#13', what: 'default vs Nest + express-session, /read, CPU ratio', measured: cpu('nest-flask-session-cookie', 'nest-express-session', '/read'), goal: 1 });
   }
-  const ours = codec.find((r) => r.name.startsWith('nest-flask-session'));
+  const ours = codec.find((r) => r.name.startsWith('nest-flask-session ('));
   const flask = codec.find((r) => r.name.startsWith("Flask's"));
   if (ours?.smallOps && flask?.smallOps) list.push({ issue: '#13', what: "codec, login session, dumps + loads vs Flask's", measured: ours.smallOps / flask.smallOps, goal: 2 });
   const fastifyGoals: Array<[ServerKind, string, number]> = [
@@ -190,6 +190,19 @@ function targets(measurements: Measurement[], kinds: ServerKind[], codec: CodecR
       list.push({ issue: '#12', what: `Fastify, ${label}, ${route}, req/s ratio to Nest + @fastify/secure-session`, measured: rps(kind, 'fastify-nest-secure-session', route), goal });
     }
   }
+  for (const [encrypted, signed, platform] of [
+    ['nest-flask-session-encrypted', 'nest-flask-session-cookie', 'Express'],
+    ['fastify-nest-flask-session-encrypted', 'fastify-nest-flask-session-cookie', 'Fastify'],
+  ] as Array<[ServerKind, ServerKind, string]>) {
+    for (const route of ROUTES) {
+      if (has(encrypted, signed)) list.push({ issue: '#15', what: `encrypted vs signed cookies, ${platform}, ${route}, req/s ratio`, measured: rps(encrypted, signed, route), goal: 0.9 });
+    }
+  }
+  const encrypted = codec.find((r) => r.name.startsWith('nest-flask-session encrypted'));
+  const secureSession = codec.find((r) => r.name.startsWith('@fastify/secure-session'));
+  const iron = codec.find((r) => r.name.startsWith('iron-session'));
+  if (encrypted?.smallOps && secureSession?.smallOps) list.push({ issue: '#15', what: 'codec, login session, encrypted seal + open vs @fastify/secure-session', measured: encrypted.smallOps / secureSession.smallOps, goal: 0.6 });
+  if (encrypted?.smallOps && iron?.smallOps) list.push({ issue: '#15', what: 'codec, login session, encrypted seal + open vs iron-session', measured: encrypted.smallOps / iron.smallOps, goal: 20 });
   return list;
 }
 
@@ -203,7 +216,7 @@ function codecTable(results: CodecResult[]): string {
   const flask = results.find((r) => r.name.startsWith("Flask's"));
   const fmt = (ops: number | null) => (ops === null ? '–' : Math.round(ops).toLocaleString('en-US'));
   const ratio = (ops: number | null, base: number | null | undefined) => (ops && base ? (ops / base).toFixed(1) : '–');
-  const lines = ['| codec (dumps + loads) | ops/s, login session | ratio to Flask | ops/s, ~2 KB session | ratio to Flask |', '| --- | ---: | ---: | ---: | ---: |'];
+  const lines = ['| codec (dumps + loads, or seal + open) | ops/s, login session | ratio to Flask | ops/s, ~2 KB session | ratio to Flask |', '| --- | ---: | ---: | ---: | ---: |'];
   for (const r of results) lines.push(`| ${r.name} | ${fmt(r.smallOps)} | ${ratio(r.smallOps, flask?.smallOps)} | ${fmt(r.largeOps)} | ${ratio(r.largeOps, flask?.largeOps)} |`);
   return lines.join('\n');
 }

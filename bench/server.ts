@@ -12,7 +12,15 @@ import { Controller, Get, Injectable, Module, Req, type CallHandler, type NestIn
 import { APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Redis } from 'ioredis';
-import { FlaskSessionRedisInterface, RedisSessionInterface, SecureCookieSession, Session, SessionModule, type SessionModuleOptions } from '../lib/index.js';
+import {
+  EncryptedCookieSessionInterface,
+  FlaskSessionRedisInterface,
+  RedisSessionInterface,
+  SecureCookieSession,
+  Session,
+  SessionModule,
+  type SessionModuleOptions,
+} from '../lib/index.js';
 
 /** Express apps: ratios against `nest-bare`. Fastify apps (`fastify-…`): against `fastify-nest-bare`. */
 export const SERVER_KINDS = [
@@ -20,6 +28,7 @@ export const SERVER_KINDS = [
   'nest-bare-interceptor',
   'nest-flask-session-cookie',
   'nest-flask-session-cookie-no-interceptor',
+  'nest-flask-session-encrypted',
   'nest-flask-session-redis',
   'nest-flask-session-flask-redis',
   'nest-cookie-session',
@@ -29,6 +38,7 @@ export const SERVER_KINDS = [
   'fastify-nest-bare-interceptor',
   'fastify-nest-flask-session-cookie',
   'fastify-nest-flask-session-cookie-no-interceptor',
+  'fastify-nest-flask-session-encrypted',
   'fastify-nest-flask-session-redis',
   'fastify-nest-flask-session-flask-redis',
   'fastify-nest-secure-session',
@@ -119,6 +129,7 @@ function moduleFor(kind: ServerKind, redisUrl: string | undefined): Type {
       ...(kind.endsWith('-redis') ? { SESSION_REDIS_URL: redisUrl!, sessionInterface: RedisSessionInterface } : {}),
       // The -flask-redis apps: Flask-Session's Redis sessions (MessagePack, Flask-Session's defaults).
       ...(kind.endsWith('-flask-redis') ? { sessionInterface: FlaskSessionRedisInterface } : {}),
+      ...(kind.endsWith('-encrypted') ? { sessionInterface: EncryptedCookieSessionInterface } : {}),
     };
     @Module({ imports: [SessionModule.forRoot(options)], controllers: [FlaskSessionController] })
     class Flask {}

@@ -11,7 +11,9 @@ export { resolveSessionConfig, validateSessionConfig, SessionConfigError, SESSIO
 // Session interfaces and objects
 export { createSessionConfig, DEFAULT_SESSION_CONFIG, type SessionConfig } from './interfaces/session-config.js';
 export { SessionInterface, type NullSessionClass, type SessionCookieAttributes } from './interfaces/session.interface.js';
+export { CookieSessionInterface } from './interfaces/cookie-session.interface.js';
 export { SecureCookieSessionInterface } from './interfaces/secure-cookie-session.interface.js';
+export { EncryptedCookieSessionInterface, type EncryptedCookieSessionOptions } from './interfaces/encrypted-cookie-session.interface.js';
 export { SessionStoreUnavailableError } from './interfaces/session-store-unavailable.error.js';
 export { SecureCookieSession, NullSession, KeyError, SessionUnavailableError, type SessionData } from './sessions/index.js';
 
@@ -21,6 +23,9 @@ export * from './flash/index.js';
 // HTTP seam
 export type { CookieOptions, SessionLogger, SessionRequest, SessionResponse } from './http/index.js';
 export { NodeSessionRequest, NodeSessionResponse, OversizeCookieError, serializeSetCookie, serializeDeleteCookie } from './http/index.js';
+
+// Sealing (the encrypted cookie format)
+export * from './encryption/index.js';
 
 // itsdangerous and Flask's tagged JSON
 export * from './signing/index.js';

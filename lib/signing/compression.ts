@@ -30,9 +30,10 @@ class ReusableDeflater {
   /** Set while a deflate runs: if it throws, which head entries it set is unknown, so the next reset clears all. */
   private headDirty = false;
 
-  constructor() {
-    // pako.deflate's defaults: level -1 (6), windowBits 15, memLevel 8, default strategy, legacy hash.
-    const status = zlibDeflate.deflateInit2(this.stream, -1, Z_DEFLATED, 15, 8, 0, true);
+  /** `windowBits` 15 writes zlib (RFC 1950); -15 raw deflate (RFC 1951), with no header or checksum. */
+  constructor(windowBits: 15 | -15) {
+    // pako.deflate's defaults: level -1 (6), memLevel 8, default strategy, legacy hash.
+    const status = zlibDeflate.deflateInit2(this.stream, -1, Z_DEFLATED, windowBits, 8, 0, true);
     if (status !== Z_OK) throw new Error(`deflateInit2 failed (${status})`);
     // deflateInit2 ran zlib's lm_init: keep the level's match parameters it chose.
     const { max_lazy_match, good_match, nice_match, max_chain_length } = this.stream.state!;
@@ -97,11 +98,20 @@ class ReusableDeflater {
   }
 }
 
-const deflater = new ReusableDeflater();
+const deflater = new ReusableDeflater(15);
+const rawDeflater = new ReusableDeflater(-15);
 
 /** `zlib.compress(data)` at level 6, byte for byte as CPython with canonical zlib writes it. */
 export function deflate(data: Uint8Array): Buffer {
   return deflater.deflate(data);
+}
+
+/**
+ * Raw deflate (RFC 1951) at level 6: {@link deflate} without zlib's 2-byte header and 4-byte
+ * Adler-32, for formats that authenticate their bytes by other means (encrypted cookies).
+ */
+export function deflateRaw(data: Uint8Array): Buffer {
+  return rawDeflater.deflate(data);
 }
 
 /** The decompressed data would be larger than the cap given to {@link inflate}. */
@@ -144,9 +154,9 @@ class ReusableInflater {
   private readonly lengthTable: Int32Array;
   private readonly distanceTable: Int32Array;
 
-  constructor() {
-    // windowBits 15: a zlib (RFC 1950) wrapper, as Python's zlib.decompress expects by default.
-    const status = zlibInflate.inflateInit2(this.stream, 15);
+  /** `windowBits` 15: a zlib (RFC 1950) wrapper, as Python's zlib.decompress expects by default; -15: raw deflate. */
+  constructor(windowBits: 15 | -15) {
+    const status = zlibInflate.inflateInit2(this.stream, windowBits);
     if (status !== Z_OK) throw new Error(`inflateInit2 failed (${status})`);
     const state = this.state;
     // inflateInit2 ran inflateReset: its mode is zlib's HEAD, and its tables are the ones to keep.
@@ -218,7 +228,8 @@ class ReusableInflater {
   }
 }
 
-const inflater = new ReusableInflater();
+const inflater = new ReusableInflater(15);
+const rawInflater = new ReusableInflater(-15);
 
 /**
  * Inflates a zlib stream, refusing to produce more than `maxOutputLength` bytes: a few KB of
@@ -231,4 +242,15 @@ const inflater = new ReusableInflater();
  */
 export function inflate(data: Uint8Array, maxOutputLength: number): Buffer {
   return inflater.inflate(data, maxOutputLength);
+}
+
+/**
+ * Inflates raw deflate data (RFC 1951, as {@link deflateRaw} writes it) under the same cap and
+ * rules as {@link inflate}. Raw deflate has no checksum: use it only on authenticated bytes.
+ *
+ * @throws {@link InflateLimitExceeded} when the output would exceed `maxOutputLength`;
+ * {@link InflateError} when the data is not a valid deflate stream.
+ */
+export function inflateRaw(data: Uint8Array, maxOutputLength: number): Buffer {
+  return rawInflater.inflate(data, maxOutputLength);
 }

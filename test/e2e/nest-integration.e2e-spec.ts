@@ -37,6 +37,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { lastValueFrom, of, delay, type Observable } from 'rxjs';
 import request from 'supertest';
 import {
+  EncryptedCookieSessionInterface,
   getSession,
   SecureCookieSession,
   SecureCookieSessionInterface,
@@ -52,6 +53,7 @@ import {
   type SessionResponse,
 } from 'nest-flask-session';
 import { createSessionCookie, readSessionCookie } from 'nest-flask-session/testing';
+import { cookieInterface, PLATFORM_COOKIE_INTERFACES } from './cookie-interfaces.js';
 import { createApp, createPlatformApp, PLATFORMS, sessionCookieValue, setCookies, type Platform } from './create-app.js';
 
 const SECRET_KEY = 'integration key';
@@ -260,10 +262,11 @@ async function eventually(check: () => void, timeoutMs = 2000): Promise<void> {
   }
 }
 
-describe.each(PLATFORMS)('every way a response leaves saves the session on %s', (platform) => {
+describe.each(PLATFORM_COOKIE_INTERFACES)('every way a response leaves saves the session on %s with %s cookies', (platform, kind) => {
+  const { option, cookies } = cookieInterface(kind);
   let app: INestApplication;
   beforeAll(async () => {
-    app = await createApp({ SECRET_KEY }, { controllers: [pathsController(platform)] }, undefined, platform);
+    app = await createApp({ SECRET_KEY, ...option }, { controllers: [pathsController(platform)] }, undefined, platform);
   });
   afterAll(async () => {
     await app.close();
@@ -283,7 +286,7 @@ describe.each(PLATFORMS)('every way a response leaves saves the session on %s', 
   ])('%s (%i)', async (path, status) => {
     const res = await request(app.getHttpServer()).get(path);
     expect(res.status).toBe(status);
-    expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY })).toEqual({ path: path.slice(1) });
+    expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY }, cookies)).toEqual({ path: path.slice(1) });
     // Express's redirect adds `Vary: Accept` after us; Cookie must be there exactly once.
     expect(res.headers.vary.split(', ').filter((field: string) => field === 'Cookie')).toHaveLength(1);
   });
@@ -292,20 +295,20 @@ describe.each(PLATFORMS)('every way a response leaves saves the session on %s', 
     const res = await request(app.getHttpServer()).get('/filtered');
     expect(res.status).toBe(418);
     expect(res.body).toEqual({ teapot: true });
-    expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY })).toEqual({ path: 'filtered', filtered: true });
+    expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY }, cookies)).toEqual({ path: 'filtered', filtered: true });
   });
 
   it('an interceptor writes through getSession(context) before the handler, which sees it', async () => {
     const res = await request(app.getHttpServer()).get('/stamped');
     expect(res.body).toEqual({ stamped: true, path: 'stamped' });
-    expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY })).toEqual({ stamped: true, path: 'stamped' });
+    expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY }, cookies)).toEqual({ stamped: true, path: 'stamped' });
   });
 
   it('getSession() with the request from @Req() (on Fastify, the request and request.raw give the same session)', async () => {
-    const cookie = createSessionCookie({ userId: 5 }, { SECRET_KEY });
+    const cookie = createSessionCookie({ userId: 5 }, { SECRET_KEY }, cookies);
     const res = await request(app.getHttpServer()).get('/via-req').set('Cookie', cookie);
     expect(res.body).toEqual({ same: true, data: { userId: 5, viaReq: platform } });
-    expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY })).toEqual({ userId: 5, viaReq: platform });
+    expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY }, cookies)).toEqual({ userId: 5, viaReq: platform });
   });
 
   it('a handler that writes to the platform response directly: the session is saved, or a clear error is logged', async () => {
@@ -313,7 +316,7 @@ describe.each(PLATFORMS)('every way a response leaves saves the session on %s', 
     const res = await request(app.getHttpServer()).get('/raw');
     expect(res.status).toBe(200);
     expect(res.text).toBe('raw');
-    const saved = readSessionCookie(res.headers['set-cookie'], { SECRET_KEY });
+    const saved = readSessionCookie(res.headers['set-cookie'], { SECRET_KEY }, cookies);
     if (saved !== null) {
       expect(saved).toEqual({ path: 'raw' });
     } else {
@@ -326,7 +329,7 @@ describe.each(PLATFORMS)('every way a response leaves saves the session on %s', 
 
   it('a handler that writes to the platform response directly without changing the session logs nothing', async () => {
     const errors = collectErrors(app);
-    const res = await request(app.getHttpServer()).get('/raw-untouched').set('Cookie', createSessionCookie({ userId: 9 }, { SECRET_KEY }));
+    const res = await request(app.getHttpServer()).get('/raw-untouched').set('Cookie', createSessionCookie({ userId: 9 }, { SECRET_KEY }, cookies));
     expect(res.text).toBe('9');
     // Give an onResponse hook the time to run before checking that nothing was logged.
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -337,13 +340,13 @@ describe.each(PLATFORMS)('every way a response leaves saves the session on %s', 
     const agent = request.agent(app.getHttpServer());
     const denied = await agent.get('/guarded?x=1');
     expect(denied.status).toBe(403);
-    expect(readSessionCookie(denied.headers['set-cookie'], { SECRET_KEY })).toEqual({ next: '/guarded?x=1' });
+    expect(readSessionCookie(denied.headers['set-cookie'], { SECRET_KEY }, cookies)).toEqual({ next: '/guarded?x=1' });
     expect((await agent.get('/login')).body).toEqual({ next: '/guarded?x=1' });
     expect((await agent.get('/guarded')).text).toBe('secret');
   });
 
   it("@Session('key') returns one value", async () => {
-    const res = await request(app.getHttpServer()).get('/user').set('Cookie', createSessionCookie({ userId: 3 }, { SECRET_KEY }));
+    const res = await request(app.getHttpServer()).get('/user').set('Cookie', createSessionCookie({ userId: 3 }, { SECRET_KEY }, cookies));
     expect(res.body).toEqual({ userId: 3 });
     expect(res.headers.vary).toBe('Cookie');
   });
@@ -352,17 +355,17 @@ describe.each(PLATFORMS)('every way a response leaves saves the session on %s', 
     const cookie = `session=${sessionCookieValue((await request(app.getHttpServer()).get('/permanent')).headers)}`;
     const res = await request(app.getHttpServer()).get('/no-such-route').set('Cookie', cookie);
     expect(res.status).toBe(404);
-    expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY })).toEqual({ _permanent: true, p: 1 });
+    expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY }, cookies)).toEqual({ _permanent: true, p: 1 });
   });
 
   it.each([
     ['malformed JSON', '{bad', 400],
     ['a body over the limit', JSON.stringify({ x: 'a'.repeat(2_000_000) }), 413],
   ])("a request the platform's body parser rejects (%s) still refreshes a permanent session", async (_name, body, status) => {
-    const cookie = createSessionCookie({ _permanent: true, p: 3 }, { SECRET_KEY });
+    const cookie = createSessionCookie({ _permanent: true, p: 3 }, { SECRET_KEY }, cookies);
     const res = await request(app.getHttpServer()).post('/json').set('Cookie', cookie).set('Content-Type', 'application/json').send(body);
     expect(res.status).toBe(status);
-    expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY })).toEqual({ _permanent: true, p: 3 });
+    expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY }, cookies)).toEqual({ _permanent: true, p: 3 });
   });
 
   it('an unknown route without a session cookie sends no cookie', async () => {
@@ -372,7 +375,7 @@ describe.each(PLATFORMS)('every way a response leaves saves the session on %s', 
   });
 
   it('a tampered or garbage cookie is a fresh session, never an error', async () => {
-    const good = createSessionCookie({ userId: 1 }, { SECRET_KEY });
+    const good = createSessionCookie({ userId: 1 }, { SECRET_KEY }, cookies);
     for (const cookie of [`${good.slice(0, -2)}xx`, 'session=garbage', 'session=...', 'session=%ff%00', `session=${'a'.repeat(5000)}`]) {
       const res = await request(app.getHttpServer()).get('/read').set('Cookie', cookie);
       expect(res.status).toBe(200);
@@ -763,10 +766,11 @@ describe("beside Express's own res.cookie() on express", () => {
   });
 });
 
-describe.each(PLATFORMS)('sharing and rotation over HTTP on %s', (platform) => {
+describe.each(PLATFORM_COOKIE_INTERFACES)('sharing and rotation over HTTP on %s with %s cookies', (platform, kind) => {
+  const { option, cookies } = cookieInterface(kind);
   const apps: INestApplication[] = [];
   const start = async (options: Parameters<typeof createApp>[0], on: Platform = platform) => {
-    const app = await createApp(options, { controllers: [pathsController(on)] }, undefined, on);
+    const app = await createApp({ ...options, ...option }, { controllers: [pathsController(on)] }, undefined, on);
     apps.push(app);
     return app;
   };
@@ -787,7 +791,7 @@ describe.each(PLATFORMS)('sharing and rotation over HTTP on %s', (platform) => {
     const there = await start({ SECRET_KEY }, other);
     const cookie = `session=${sessionCookieValue((await request(here.getHttpServer()).get('/login')).headers)}`;
     const changed = await request(there.getHttpServer()).get('/returned').set('Cookie', cookie);
-    expect(readSessionCookie(changed.headers['set-cookie'], { SECRET_KEY })).toEqual({ userId: 7, path: 'returned' });
+    expect(readSessionCookie(changed.headers['set-cookie'], { SECRET_KEY }, cookies)).toEqual({ userId: 7, path: 'returned' });
     const back = `session=${sessionCookieValue(changed.headers)}`;
     expect((await request(here.getHttpServer()).get('/read').set('Cookie', back)).body).toEqual({ userId: 7, path: 'returned' });
   });
@@ -797,8 +801,46 @@ describe.each(PLATFORMS)('sharing and rotation over HTTP on %s', (platform) => {
     const rotated = await start({ SECRET_KEY: 'new key', SECRET_KEY_FALLBACKS: ['old key'] });
     const oldCookie = `session=${sessionCookieValue((await request(old.getHttpServer()).get('/login')).headers)}`;
     const res = await request(rotated.getHttpServer()).get('/returned').set('Cookie', oldCookie);
-    expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY: 'new key' })).toEqual({ userId: 7, path: 'returned' });
-    expect(() => readSessionCookie(res.headers['set-cookie'], { SECRET_KEY: 'old key' })).toThrow();
+    expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY: 'new key' }, cookies)).toEqual({ userId: 7, path: 'returned' });
+    expect(() => readSessionCookie(res.headers['set-cookie'], { SECRET_KEY: 'old key' }, cookies)).toThrow();
+  });
+});
+
+describe.each(PLATFORMS)('migrating a running app from signed to encrypted cookies on %s', (platform) => {
+  const signed = new SecureCookieSessionInterface();
+  const encrypted = new EncryptedCookieSessionInterface();
+  const apps: INestApplication[] = [];
+  afterAll(async () => {
+    await Promise.all(apps.map((app) => app.close()));
+  });
+
+  it('with acceptSignedCookies, a signed session survives the switch: read once, re-written encrypted on that response', async () => {
+    const before = await createApp({ SECRET_KEY }, { controllers: [pathsController(platform)] }, undefined, platform);
+    const after = await createApp(
+      { SECRET_KEY, sessionInterface: new EncryptedCookieSessionInterface({ acceptSignedCookies: true }) },
+      { controllers: [pathsController(platform)] },
+      undefined,
+      platform,
+    );
+    apps.push(before, after);
+    const signedCookie = `session=${sessionCookieValue((await request(before.getHttpServer()).get('/login')).headers)}`;
+    const res = await request(after.getHttpServer()).get('/user').set('Cookie', signedCookie);
+    expect(res.body).toEqual({ userId: 7 });
+    expect(sessionCookieValue(res.headers)).toMatch(/^v1\./);
+    expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY }, encrypted)).toEqual({ userId: 7 });
+    expect(() => readSessionCookie(res.headers['set-cookie'], { SECRET_KEY }, signed)).toThrow();
+    // Once encrypted, the next request reads it without writing it again.
+    const next = await request(after.getHttpServer()).get('/user').set('Cookie', `session=${sessionCookieValue(res.headers)}`);
+    expect(next.body).toEqual({ userId: 7 });
+    expect(setCookies(next.headers)).toEqual([]);
+  });
+
+  it('without it, a signed cookie is a fresh session (never a 500)', async () => {
+    const app = await createApp({ SECRET_KEY, sessionInterface: EncryptedCookieSessionInterface }, { controllers: [pathsController(platform)] }, undefined, platform);
+    apps.push(app);
+    const res = await request(app.getHttpServer()).get('/user').set('Cookie', createSessionCookie({ userId: 7 }, { SECRET_KEY }));
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ userId: null });
   });
 });
 

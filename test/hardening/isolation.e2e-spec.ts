@@ -5,7 +5,8 @@
  */
 import { Controller, Get, Param, type INestApplication } from '@nestjs/common';
 import { SecureCookieSession, Session } from 'nest-flask-session';
-import { createApp, PLATFORMS } from '../e2e/create-app.js';
+import { cookieInterface, PLATFORM_COOKIE_INTERFACES } from '../e2e/cookie-interfaces.js';
+import { createApp } from '../e2e/create-app.js';
 import { rawClient } from './http-client.js';
 
 const CLIENTS = 1000;
@@ -24,11 +25,11 @@ class CounterController {
   }
 }
 
-describe.each(PLATFORMS)('isolation under concurrency on %s', (platform) => {
+describe.each(PLATFORM_COOKIE_INTERFACES)('isolation under concurrency on %s with %s cookies', (platform, kind) => {
   let app: INestApplication;
   let client: Awaited<ReturnType<typeof rawClient>>;
   beforeAll(async () => {
-    app = await createApp({ SECRET_KEY: 'isolation key' }, { controllers: [CounterController] }, undefined, platform);
+    app = await createApp({ SECRET_KEY: 'isolation key', ...cookieInterface(kind).option }, { controllers: [CounterController] }, undefined, platform);
     client = await rawClient(app, 256);
   });
   afterAll(async () => {
