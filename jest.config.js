@@ -3,7 +3,8 @@ export default {
   testEnvironment: 'node',
   rootDir: '.',
   roots: ['<rootDir>/test'],
-  testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
+  // *.topology-spec.ts: real Redis Cluster and Sentinel failovers, run here only (not in the Nest 11 leg).
+  testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/*.topology-spec.ts'],
   // The consumer-app templates are tested from the packed tarball by `npm run test:package`, and
   // test/nest11 by the Nest 11 leg (`npm run test:nest11`, nest11/jest.config.js).
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/consumers/templates/', '<rootDir>/test/nest11/', '<rootDir>/test/readme/.snippets/'],

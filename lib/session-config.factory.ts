@@ -4,6 +4,7 @@ import { assertNoEmptyFallbackKeys } from './interfaces/secret-keys.js';
 import { createSessionConfig, type SessionConfig } from './interfaces/session-config.js';
 import { SessionConfigError } from './interfaces/session-config.error.js';
 import { validateFlaskSessionConfig } from './flask-session/flask-session-config.js';
+import { validateRedisTopology } from './redis/redis-topology.config.js';
 
 export { SessionConfigError };
 
@@ -34,6 +35,9 @@ const KEY_KINDS: Record<keyof SessionConfig, Kind> = {
   SESSION_ID_LENGTH: 'number',
   SESSION_SERIALIZATION_FORMAT: 'string',
   SESSION_USE_SIGNER: 'boolean',
+  SESSION_REDIS_CLUSTER_NODES: 'list',
+  SESSION_REDIS_SENTINELS: 'list',
+  SESSION_REDIS_SENTINEL_MASTER: 'nullableString',
 };
 
 /** The Flask config keys the module reads from `ConfigService`. */
@@ -48,7 +52,7 @@ function parseValue(key: keyof SessionConfig, raw: unknown): unknown {
   const kind = KEY_KINDS[key];
   if (typeof raw !== 'string') {
     if (kind === 'list' && raw != null && !Array.isArray(raw)) {
-      throw new SessionConfigError(key, `must be a list of keys (a JSON array or comma-separated), got ${typeof raw}`);
+      throw new SessionConfigError(key, `must be a list (a JSON array or comma-separated), got ${typeof raw}`);
     }
     return raw;
   }
@@ -145,6 +149,7 @@ export function validateSessionConfig(config: SessionConfig): void {
     throw new SessionConfigError('SECRET_KEY_FALLBACKS', 'must be a list of keys (strings or Buffers)');
   }
   assertNoEmptyFallbackKeys(config);
+  validateRedisTopology(config);
   const secret = config.SECRET_KEY;
   if (secret != null && typeof secret !== 'string' && !Buffer.isBuffer(secret)) {
     throw new SessionConfigError('SECRET_KEY', 'must be a string or a Buffer');

@@ -49,6 +49,12 @@ export interface SessionConfig {
   SESSION_SERIALIZATION_FORMAT: 'msgpack' | 'json';
   /** Flask-Session (deprecated there): sign the id cookie with `SECRET_KEY`. @default false */
   SESSION_USE_SIGNER: boolean;
+  /** Server-side sessions on a Redis Cluster: seed nodes, `host:port` each (env: comma-separated). @default null */
+  SESSION_REDIS_CLUSTER_NODES: ReadonlyArray<string> | null;
+  /** Server-side sessions behind Redis Sentinel: the sentinels, `host:port` each (env: comma-separated). @default null */
+  SESSION_REDIS_SENTINELS: ReadonlyArray<string> | null;
+  /** Server-side sessions behind Redis Sentinel: the monitored master's name. @default null */
+  SESSION_REDIS_SENTINEL_MASTER: string | null;
 }
 
 /** Flask's defaults (`flask.app.Flask.default_config`) for the keys above. */
@@ -74,6 +80,9 @@ export const DEFAULT_SESSION_CONFIG: Readonly<SessionConfig> = Object.freeze({
   SESSION_ID_LENGTH: 32,
   SESSION_SERIALIZATION_FORMAT: 'msgpack',
   SESSION_USE_SIGNER: false,
+  SESSION_REDIS_CLUSTER_NODES: null,
+  SESSION_REDIS_SENTINELS: null,
+  SESSION_REDIS_SENTINEL_MASTER: null,
 });
 
 /** Builds a full config from Flask's defaults and the given overrides. */

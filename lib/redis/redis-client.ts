@@ -1,6 +1,9 @@
+import type { RedisNodeAddress } from './redis-node-address.js';
+
 /**
- * The few Redis commands the session interface uses. An ioredis `Redis` or `Cluster` client
- * fits it, and so does any client with the same promise-returning methods.
+ * The few Redis commands the session interface uses, each on a single key (so a Redis Cluster
+ * never sees a cross-slot command). An ioredis `Redis` (standalone or Sentinel-backed) or
+ * `Cluster` client fits it, and so does any client with the same promise-returning methods.
  */
 export interface RedisClientLike {
   get(key: string): Promise<string | null>;
@@ -14,26 +17,75 @@ export interface RedisClientLike {
   quit(): Promise<unknown>;
 }
 
+/** Where the sessions live: one server, a Redis Cluster (seed nodes), or a master behind Sentinel. */
+export type RedisTarget =
+  | { url: string }
+  | { clusterNodes: readonly RedisNodeAddress[] }
+  | { sentinels: readonly RedisNodeAddress[]; sentinelMaster: string };
+
 export interface RedisConnectionOptions {
   /** Milliseconds a command may take before the request fails with 503. @default 2000 */
   commandTimeout: number;
 }
 
-/** Creates an ioredis client for a URL; ioredis is an optional peer, loaded only here. */
-export async function connectRedis(url: string, { commandTimeout }: RedisConnectionOptions): Promise<RedisClientLike> {
-  let Redis: (typeof import('ioredis'))['Redis'];
+/** Reconnect in the background, backing off to one attempt every 2 s. */
+const backOff = (attempt: number): number => Math.min(attempt * 100, 2000);
+
+/**
+ * Creates an ioredis client for a URL, a Redis Cluster or a Sentinel-managed master; ioredis is
+ * an optional peer, loaded only here. Every client fails a command fast while its server is
+ * unreachable (the request answers 503) and finds the new master by itself after a failover.
+ */
+export async function connectRedis(target: string | RedisTarget, { commandTimeout }: RedisConnectionOptions): Promise<RedisClientLike> {
+  let ioredis: Pick<typeof import('ioredis'), 'Redis' | 'Cluster'>;
   try {
-    ({ Redis } = await import('ioredis'));
+    const { Redis, Cluster } = await import('ioredis');
+    ioredis = { Redis, Cluster };
   } catch (error) {
     throw new Error('RedisSessionInterface needs the ioredis package: npm install ioredis', { cause: error });
   }
-  return new Redis(url, {
+  const node = {
     commandTimeout,
     connectTimeout: commandTimeout,
     // Fail a command fast while disconnected instead of retrying it for ever...
     maxRetriesPerRequest: 1,
     // ...but keep reconnecting in the background, so the app recovers when Redis is back.
-    retryStrategy: (attempt) => Math.min(attempt * 100, 2000),
-    lazyConnect: false,
-  });
+    retryStrategy: backOff,
+  };
+  const resolved = typeof target === 'string' ? { url: target } : target;
+  if ('clusterNodes' in resolved) {
+    return new ioredis.Cluster(
+      resolved.clusterNodes.map(({ host, port }) => ({ host, port })),
+      {
+        redisOptions: node,
+        clusterRetryStrategy: backOff,
+        // A paused master keeps its TCP connection open, so no error tells the client that a
+        // replica took over: ask the cluster for its slot map every second instead.
+        slotsRefreshInterval: 1000,
+        slotsRefreshTimeout: Math.min(commandTimeout, 1000),
+      },
+    );
+  }
+  if ('sentinels' in resolved) {
+    const client = new ioredis.Redis({
+      ...node,
+      sentinels: resolved.sentinels.map(({ host, port }) => ({ host, port })),
+      name: resolved.sentinelMaster,
+      sentinelCommandTimeout: commandTimeout,
+      sentinelRetryStrategy: backOff,
+      // Reconnect to the new master as soon as the sentinels announce a failover (+switch-master)...
+      failoverDetector: true,
+      // ...and whenever the server we talk to has become a replica (an old master that came back).
+      reconnectOnError: (error) => (error.message.startsWith('READONLY') ? 2 : false),
+    });
+    // ioredis' quit() leaves the failover detector's sentinel subscriptions open, and a later
+    // disconnect() waits on the closed stream: disconnect() alone closes everything at once.
+    return Object.assign(client, {
+      quit: async (): Promise<'OK'> => {
+        client.disconnect();
+        return 'OK';
+      },
+    });
+  }
+  return new ioredis.Redis(resolved.url, { ...node, lazyConnect: false });
 }

@@ -13,9 +13,14 @@ import { Signer } from '../signing/signer.js';
 import type { DigestMethod, SecretKey } from '../signing/key-derivation.js';
 import { connectRedis, type RedisClientLike } from './redis-client.js';
 import { RedisSession, type RedisSessionStore } from './redis-session.js';
+import { resolveRedisTarget } from './redis-topology.config.js';
 
 export interface RedisSessionInterfaceOptions {
-  /** A connected client (ioredis `Redis`, `Cluster`, or a Sentinel-backed `Redis`); never closed by us. */
+  /**
+   * A connected client (ioredis `Redis`, `Cluster`, or a Sentinel-backed `Redis`); never closed by
+   * us. Without it the interface connects to `url`, else to what the config names:
+   * `SESSION_REDIS_URL`, `SESSION_REDIS_CLUSTER_NODES` or `SESSION_REDIS_SENTINELS`.
+   */
   client?: RedisClientLike;
   /** `redis://...` when no client is given. @default config SESSION_REDIS_URL */
   url?: string;
@@ -23,7 +28,7 @@ export interface RedisSessionInterfaceOptions {
   prefix?: string;
   /** Seconds a non-permanent session lives after its last write. @default config SESSION_IDLE_TIMEOUT (86400) */
   idleTimeout?: number;
-  /** Milliseconds a Redis command may take (only for a client we create). @default 2000 */
+  /** Milliseconds a Redis command may take before the request answers 503 (for an injected client too). @default 2000 */
   commandTimeout?: number;
   /**
    * Session keys whose change gives the session a new id when it is saved, as `regenerate()`
@@ -295,23 +300,40 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
 
   protected async getClient(config: SessionConfig): Promise<RedisClientLike> {
     if (this.client) return this.client;
-    const url = this.options.url ?? config.SESSION_REDIS_URL;
-    if (!url) {
-      throw new Error(`${this.constructor.name} needs a Redis client or URL: set SESSION_REDIS_URL, or pass { client } or { url }.`);
+    const target = this.options.url ?? resolveRedisTarget(config);
+    if (!target) {
+      throw new Error(
+        `${this.constructor.name} needs a Redis client or address: set SESSION_REDIS_URL, SESSION_REDIS_CLUSTER_NODES or SESSION_REDIS_SENTINELS, or pass { client } or { url }.`,
+      );
     }
-    this.connecting ??= connectRedis(url, { commandTimeout: this.options.commandTimeout ?? 2000 });
+    this.connecting ??= connectRedis(target, { commandTimeout: this.commandTimeout });
     this.client = await this.connecting;
     return this.client;
   }
 
+  private get commandTimeout(): number {
+    return this.options.commandTimeout ?? 2000;
+  }
+
+  /**
+   * Runs one command; any failure, or no answer within `commandTimeout` whatever the client
+   * (a Cluster's offline queue or an injected client without a timeout would wait longer), is a
+   * SessionStoreUnavailableError: a 503, never a 500 and never an empty session.
+   */
   protected async command<T>(action: string, run: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${this.commandTimeout} ms`)), this.commandTimeout);
+    });
     try {
-      return await run();
+      return await Promise.race([run(), timeout]);
     } catch (error) {
       throw new SessionStoreUnavailableError(
         `The session store (Redis) is unavailable: ${action} failed (${error instanceof Error ? error.message : String(error)}).`,
         { cause: error },
       );
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

@@ -28,6 +28,9 @@ export interface SampleModuleOptions {
  */
 const SAMPLE_DEFAULTS: SessionModuleOptions = { SESSION_COOKIE_SAMESITE: 'Lax' };
 
+/** Any of these keys stores the sessions in Redis: one server, a Redis Cluster, or behind Sentinel. */
+const REDIS_KEYS = ['SESSION_REDIS_URL', 'SESSION_REDIS_CLUSTER_NODES', 'SESSION_REDIS_SENTINELS'] as const;
+
 /**
  * The key a sample started without `SECRET_KEY` signs with: random per process, so it is never
  * a secret published in a repository, and sessions end when the server restarts.
@@ -59,11 +62,13 @@ export class AppModule {
             for (const [key, value] of Object.entries(SAMPLE_DEFAULTS) as Array<[keyof SessionModuleOptions, unknown]>) {
               if (options[key] === undefined && config.get(key) === undefined) Object.assign(options, { [key]: value });
             }
-            // SESSION_REDIS_URL switches the app to server-side sessions: the session provider is
-            // replaced by RedisSessionInterface; nothing else in the app changes.
-            if (!options.sessionInterface && (options.SESSION_REDIS_URL ?? config.get<string>('SESSION_REDIS_URL'))) {
+            // SESSION_REDIS_URL (or a cluster's or sentinels' addresses) switches the app to
+            // server-side sessions: the session provider is replaced by RedisSessionInterface;
+            // nothing else in the app changes.
+            const redisKey = REDIS_KEYS.find((key) => (options[key] ?? config.get<unknown>(key)) != null);
+            if (!options.sessionInterface && redisKey) {
               options.sessionInterface = RedisSessionInterface;
-              new Logger('Sample').log('SESSION_REDIS_URL is set: sessions are stored in Redis.');
+              new Logger('Sample').log(`${redisKey} is set: sessions are stored in Redis.`);
             }
             if (!options.SECRET_KEY && !config.get<string>('SECRET_KEY')) {
               options.SECRET_KEY = developmentSecretKey(new Logger('Sample'));

@@ -16,11 +16,15 @@ export class RedisServer {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  static async start(): Promise<RedisServer> {
-    const port = await freePort();
-    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], {
-      stdio: 'ignore',
-    });
+  /** A plain server; `args` adds redis-server options (for example `['--replicaof', '127.0.0.1', '6379']`). */
+  static async start(args: string[] = [], port?: number): Promise<RedisServer> {
+    port ??= await freePort();
+    return RedisServer.spawn(['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', ...args], port);
+  }
+
+  /** `redis-server ...argv`, once it answers PING on `port` (a sentinel too: `[configFile, '--sentinel']`). */
+  static async spawn(argv: string[], port: number): Promise<RedisServer> {
+    const child = spawn('redis-server', argv, { stdio: 'ignore' });
     const server = new RedisServer(child, port);
     const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     probe.on('error', () => {}); // refused until the server is up: expected while polling
@@ -42,21 +46,29 @@ export class RedisServer {
     }
   }
 
+  /** True between pause() and resume(). */
+  paused = false;
+
   pause(): void {
     this.process.kill('SIGSTOP');
+    this.paused = true;
   }
 
   resume(): void {
     this.process.kill('SIGCONT');
+    this.paused = false;
   }
 
   async stop(): Promise<void> {
     if (this.process.exitCode !== null) return;
     this.resume();
     await new Promise<void>((resolve) => {
-      this.process.once('exit', () => resolve());
+      const kill = setTimeout(() => this.process.kill('SIGKILL'), 3000);
+      this.process.once('exit', () => {
+        clearTimeout(kill);
+        resolve();
+      });
       this.process.kill('SIGTERM');
-      setTimeout(() => this.process.kill('SIGKILL'), 3000).unref();
     });
   }
 }
