@@ -42,8 +42,9 @@ function lazyContext(request: object): SessionContext | undefined {
  * Binds sessions to an Express application, once: `write`, `end` and `writeHead` are overridden
  * on the app's own response prototype (`app.response`, which Express gives every response of
  * that app), so the session is saved before the headers go out, whichever way the response
- * leaves, with no per-request middleware and no per-response patching. Responses of other apps
- * and servers are untouched.
+ * leaves, with no per-request middleware and no per-response patching. While an asynchronous
+ * save (Redis) runs, all three are queued in order, explicit `writeHead()` and middleware that
+ * calls `_implicitHeader()` (compression) included. Responses of other apps are untouched.
  */
 export function bindExpress(app: ExpressAppLike, runtime: SessionRuntime): void {
   registerContextFactory(lazyContext);
@@ -64,8 +65,10 @@ export function bindExpress(app: ExpressAppLike, runtime: SessionRuntime): void 
   } as ServerResponse['end'];
 
   prototype.writeHead = function writeHead(this: BoundResponse, ...args: unknown[]): ServerResponse {
-    saveNow(this);
-    return original.writeHead.apply(this, args) as ServerResponse;
+    // Headers wait for an asynchronous save like the body does: `write`/`end` after this are queued too.
+    if (this[PENDING] || !SessionContext.of(this.req)?.settled) afterSave(this, original, original.writeHead, args);
+    else original.writeHead.apply(this, args);
+    return this;
   } as ServerResponse['writeHead'];
 }
 
@@ -75,6 +78,11 @@ function afterSave(res: BoundResponse, original: { end: Method }, method: Method
   if (pending) return pending.add(method, args);
   const context = contextOf(res.req);
   if (!context || context.settled) return method.apply(res, args);
+  if (res.headersSent) {
+    // Too late for Set-Cookie (headers were flushed some other way, e.g. flushHeaders()): answer, and say so.
+    saveTooLate(context);
+    return method.apply(res, args);
+  }
   let result: void | Promise<void>;
   try {
     result = context.save();
@@ -96,18 +104,16 @@ function afterSave(res: BoundResponse, original: { end: Method }, method: Method
   return true;
 }
 
-/** An explicit `writeHead()` cannot wait: save synchronously, or log why it could not. */
-function saveNow(res: BoundResponse): void {
-  const context = contextOf(res.req);
-  if (!context || context.saved) return;
+/** The headers went out before the session could be saved: log it, never break the response. */
+function saveTooLate(context: SessionContext): void {
+  if (context.saved) return;
+  context.logger.error(
+    'The session could not be saved: the response headers were sent before it (flushHeaders(), or a write that bypassed Express). ' +
+      'Send the response with res.send()/res.end() after changing the session.',
+  );
   try {
     const result = context.save();
-    if (isPromise(result)) {
-      result.catch((error: unknown) => context.toHttpError('saving', error));
-      context.logger.error(
-        'The session could not be saved before an explicit writeHead(): the session interface saves asynchronously. Use res.end()/res.send() instead.',
-      );
-    }
+    if (isPromise(result)) result.catch((error: unknown) => context.toHttpError('saving', error));
   } catch (error) {
     context.toHttpError('saving', error);
   }
