@@ -102,7 +102,8 @@ export class CookieSealer {
     });
     this.compressionThreshold = options.compressionThreshold ?? DEFAULT_COMPRESSION_THRESHOLD;
     this.maxPayloadSize = options.maxPayloadSize ?? DEFAULT_MAX_PAYLOAD_SIZE;
-    if (!Number.isSafeInteger(this.compressionThreshold) || this.compressionThreshold < 0) {
+    // Infinity turns compression off (see README, Encrypted cookie sessions: threat model).
+    if (!(this.compressionThreshold === Infinity || Number.isSafeInteger(this.compressionThreshold)) || this.compressionThreshold < 0) {
       throw new RangeError(`compressionThreshold must be a number of bytes, got ${this.compressionThreshold}`);
     }
     if (!Number.isSafeInteger(this.maxPayloadSize) || this.maxPayloadSize < 1) {

@@ -9,6 +9,13 @@ const RUNTIME = Symbol('nest-flask-session.expressRuntime');
 /** Set on a response whose write waits for an asynchronous save. */
 const PENDING = Symbol('nest-flask-session.pendingWrites');
 
+/** Node's `write`, `end` and `writeHead`, as the app's response prototype had them before binding. */
+interface OriginalMethods {
+  write: Method;
+  end: Method;
+  writeHead: Method;
+}
+
 type BoundResponse = ServerResponse & { req: IncomingMessage; [RUNTIME]?: SessionRuntime; [PENDING]?: PendingWrites };
 type ExpressRequest = IncomingMessage & { res?: ServerResponse };
 
@@ -52,7 +59,7 @@ export function bindExpress(app: ExpressAppLike, runtime: SessionRuntime): void 
   const alreadyBound = Object.prototype.hasOwnProperty.call(prototype, RUNTIME);
   prototype[RUNTIME] = runtime;
   if (alreadyBound) return;
-  const original = { write: prototype.write as Method, end: prototype.end as Method, writeHead: prototype.writeHead as Method };
+  const original: OriginalMethods = { write: prototype.write as Method, end: prototype.end as Method, writeHead: prototype.writeHead as Method };
 
   prototype.write = function write(this: BoundResponse, ...args: unknown[]): boolean {
     if (this[PENDING] || !SessionContext.of(this.req)?.settled) return afterSave(this, original, original.write, args) as boolean;
@@ -73,7 +80,7 @@ export function bindExpress(app: ExpressAppLike, runtime: SessionRuntime): void 
 }
 
 /** Runs `method` once the session is saved: right away for a synchronous interface. */
-function afterSave(res: BoundResponse, original: { end: Method }, method: Method, args: unknown[]): unknown {
+function afterSave(res: BoundResponse, original: OriginalMethods, method: Method, args: unknown[]): unknown {
   const pending = res[PENDING];
   if (pending) return pending.add(method, args);
   const context = contextOf(res.req);
@@ -88,7 +95,7 @@ function afterSave(res: BoundResponse, original: { end: Method }, method: Method
     result = context.save();
   } catch (error) {
     new PendingWrites(res).fail();
-    failResponse(res, context, original.end, error);
+    failResponse(res, context, original, error);
     return true;
   }
   if (!isPromise(result)) return method.apply(res, args);
@@ -98,7 +105,7 @@ function afterSave(res: BoundResponse, original: { end: Method }, method: Method
     () => writes.flush(),
     (error: unknown) => {
       writes.fail();
-      failResponse(res, context, original.end, error);
+      failResponse(res, context, original, error);
     },
   );
   return true;
@@ -120,7 +127,7 @@ function saveTooLate(context: SessionContext): void {
 }
 
 /** Replaces the response with the error's, or drops the connection if headers already went. */
-function failResponse(res: BoundResponse, context: SessionContext, end: Method, error: unknown): void {
+function failResponse(res: BoundResponse, context: SessionContext, original: OriginalMethods, error: unknown): void {
   const httpError = context.toHttpError('saving', error);
   if (res.headersSent) {
     res.destroy(error instanceof Error ? error : undefined);
@@ -131,7 +138,9 @@ function failResponse(res: BoundResponse, context: SessionContext, end: Method, 
   res.statusCode = httpError.getStatus();
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Content-Length', Buffer.byteLength(body));
-  end.call(res, body);
+  // Node's own writeHead: the override would queue it behind the failed save.
+  original.writeHead.call(res, res.statusCode);
+  original.end.call(res, body);
 }
 
 /**

@@ -96,10 +96,11 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
     return randomBytes(32).toString('base64url');
   }
 
-  async deleteId(id: string): Promise<void> {
+  /** Deletes a session's key; true when it still existed. */
+  async deleteId(id: string): Promise<boolean> {
     const client = this.client;
-    if (!client) return;
-    await this.command('deleting', () => client.del(this.prefixInUse + id));
+    if (!client) return false;
+    return Number(await this.command('deleting', () => client.del(this.prefixInUse + id))) > 0;
   }
 
   async openSession(config: SessionConfig, request: SessionRequest): Promise<RedisSession | null> {
@@ -144,7 +145,15 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
 
     if (!this.shouldSetStorage(config, session)) return;
 
-    if (session.modified && this.isStored(session) && this.watchedKeyChanged(session)) await session.regenerate();
+    if (session.modified && this.isStored(session) && this.watchedKeyChanged(session)) {
+      await session.regenerate();
+      // The key was already gone: a logout elsewhere since this request read it, which wins.
+      if (session.size === 0) {
+        response.deleteCookie(name, attributes);
+        response.addVary('Cookie');
+        return;
+      }
+    }
     const key = this.prefixInUse + session.id;
     const ttl = this.getStorageTtl(config, session);
     if (ttl <= 0) {

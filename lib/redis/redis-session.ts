@@ -3,7 +3,8 @@ import { SecureCookieSession, type SessionData } from '../sessions/secure-cookie
 /** What a {@link RedisSession} needs from its interface to act on the store right away. */
 export interface RedisSessionStore {
   newId(): string;
-  deleteId(id: string): Promise<void>;
+  /** Deletes the key of an id; true when it still existed. */
+  deleteId(id: string): Promise<boolean>;
 }
 
 /**
@@ -39,14 +40,17 @@ export class RedisSession<T extends SessionData = SessionData> extends SecureCoo
 
   /**
    * Moves the data to a new id and deletes the old key: call it when a user logs in, so an id
-   * planted before login (session fixation) is worthless afterwards.
+   * planted before login (session fixation) is worthless afterwards. If the key this request
+   * read is already gone (a logout elsewhere meanwhile), the logout wins: the data read before
+   * it is dropped, and only what the request sets afterwards (a fresh login) is stored.
    */
   async regenerate(): Promise<void> {
     const oldId = this.currentId;
     this.currentId = this.store.newId();
     this.modified = true;
     this.destroyed = false;
-    await this.store.deleteId(oldId);
+    const existed = await this.store.deleteId(oldId);
+    if (!existed && oldId === this.storedId) this.data.clear();
   }
 
   /**

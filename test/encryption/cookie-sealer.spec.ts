@@ -50,6 +50,16 @@ function failure(run: () => unknown): UnsealFailure {
 describe('CookieSealer format v1', () => {
   const sealer = new CookieSealer(['secret one']);
 
+  it('compressionThreshold: Infinity turns compression off (the CRIME-style note in README)', () => {
+    const payload = '{"b":"' + 'x'.repeat(2000) + '"}';
+    const compressed = sealer.seal(payload, NOW);
+    const plain = new CookieSealer(['secret one'], { compressionThreshold: Infinity }).seal(payload, NOW);
+    expect(compressed.length).toBeLessThan(500);
+    expect(plain.length).toBeGreaterThan(2000);
+    expect(sealer.open(plain, LIFETIME, NOW)).toBe(payload);
+    expect(() => new CookieSealer(['secret one'], { compressionThreshold: -1 })).toThrow(RangeError);
+  });
+
   it('matches the documented format both ways', () => {
     const value = sealer.seal('{"a":1}', NOW);
     expect(value).toMatch(/^v1\.[A-Za-z0-9_-]+$/);

@@ -2,7 +2,7 @@
  * Security review items 2–4 against a real redis-server: session fixation, a logout undone by a
  * request in flight, and destroy() keeping the id.
  */
-import { Controller, Get, type INestApplication } from '@nestjs/common';
+import { Controller, Get, Param, type INestApplication } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import { RedisSession, RedisSessionInterface, Session, SessionInterface, type SessionModuleOptions } from '../../lib/index.js';
@@ -50,6 +50,15 @@ class AccountController {
     const user = session.get('user_id');
     await gate.pass();
     session.set('last_seen', Date.now());
+    return { user };
+  }
+  /** Changes a key watched by regenerateOnChange after the gate, or calls regenerate() itself. */
+  @Get('/slow-promote/:how')
+  async slowPromote(@Session() session: RedisSession<Data>, @Param('how') how: string) {
+    const user = session.get('user_id');
+    await gate.pass();
+    if (how === 'regenerate') await session.regenerate();
+    session.set('role', 'admin');
     return { user };
   }
   @Get('/slow-read')
@@ -129,6 +138,29 @@ describeWithProgram('Redis session security (real redis-server)', redisInstalled
           // A copy of the cookie (stolen, or another tab) is logged out.
           expect((await request(server).get('/me').set('Cookie', `session=${cookie}`)).body.user).toBeNull();
         }
+      });
+    });
+
+    describe('a logout sticks through a new id too (regenerate() or regenerateOnChange in the late request)', () => {
+      it.each([['regenerateOnChange', 'watch'], ['regenerate()', 'regenerate']])('%s', async (_name, how) => {
+        const app = await startApp({}, { regenerateOnChange: ['user_id', 'role'] });
+        const server = app.getHttpServer();
+        gate = new Gate();
+        const cookie = sessionCookieValue((await request(server).get('/login')).headers)!;
+        const keysBefore = new Set(await redis.keys('session:*'));
+        const slow = request(server).get(`/slow-promote/${how}`).set('Cookie', `session=${cookie}`).then((res) => res);
+        await gate.whenEntered;
+        await request(server).get('/logout').set('Cookie', `session=${cookie}`);
+        gate.open();
+        const late = await slow;
+        expect(late.body).toEqual({ user: 'alice' });
+        // Nothing read before the logout came back, under its id or a new one.
+        expect(await redis.exists(`session:${idOf(cookie)}`)).toBe(0);
+        const created = (await redis.keys('session:*')).filter((key) => !keysBefore.has(key));
+        const values = await Promise.all(created.map((key) => redis.get(key)));
+        expect(values.filter((value) => value?.includes('alice'))).toEqual([]);
+        const sent = sessionCookieValue(late.headers);
+        if (sent) expect((await request(server).get('/me').set('Cookie', `session=${sent}`)).body.user).toBeNull();
       });
     });
 
