@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { SessionRequest, SessionResponse } from '../http/session-http.js';
 import type { SessionConfig } from '../interfaces/session-config.js';
 import { SessionStoreUnavailableError } from '../interfaces/session-store-unavailable.error.js';
@@ -122,7 +122,11 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
       if (this.options.regenerateOnChange?.length) session[WATCHED_VALUES] = this.watchedValues(session);
       return session;
     } catch (error) {
-      this.logger.warn(`Ignoring the stored session ${this.prefixInUse}${id.slice(0, 8)}…: it cannot be decoded (${describeDecodeError(error)}). A fresh session was started.`);
+      // The id is a bearer secret: the log names the entry by a hash of it, never by the id itself.
+      const entry = createHash('sha256').update(id).digest('hex').slice(0, 16);
+      this.logger.warn(
+        `Ignoring a stored session (${this.prefixInUse}…, id hash ${entry}): it cannot be decoded (${describeDecodeError(error)}). A fresh session was started.`,
+      );
       return fresh();
     }
   }

@@ -85,5 +85,7 @@ describe('warnings about undecodable sessions never quote the session', () => {
     expect(session!.size).toBe(0);
     expect(warn).toHaveBeenCalledTimes(1);
     expect(warn.mock.calls[0]![0]).not.toContain(SECRET.slice(0, 6));
+    // The id is a bearer secret too: not even a prefix of it is logged.
+    expect(warn.mock.calls[0]![0]).not.toContain(created.slice(0, 6));
   });
 });
