@@ -16,6 +16,16 @@ export function sessionContextOf(request: object): SessionContext {
 }
 
 /**
+ * The session context of the request an execution context handles. When its handler writes the
+ * response itself (`@Res()`), the platform binding is told to watch that response.
+ */
+export function sessionContextFor(executionContext: ExecutionContext): SessionContext {
+  const context = sessionContextOf(executionContext.switchToHttp().getRequest<object>());
+  if (executionContext.getType() === 'http' && handlerPlanOf(executionContext).writesOwnResponse) context.expectOwnResponse();
+  return context;
+}
+
+/**
  * The request's session, opened on first use, for code that has no `@Session()` parameter:
  * guards (which run before interceptors), interceptors, filters, middleware. Takes the
  * `ExecutionContext` or the request (Express's `req`; Fastify's request or its `raw`). Marks the
@@ -24,10 +34,12 @@ export function sessionContextOf(request: object): SessionContext {
 export async function getSession<T extends SessionData = SessionData>(
   contextOrRequest: ExecutionContext | object,
 ): Promise<SecureCookieSession<T>> {
-  const executionContext = isExecutionContext(contextOrRequest) ? contextOrRequest : null;
-  const context = sessionContextOf(executionContext ? executionContext.switchToHttp().getRequest<object>() : contextOrRequest);
-  // A plain request may come from code that answers by itself (middleware, a handler's @Req()).
-  if (!executionContext || (executionContext.getType() === 'http' && handlerPlanOf(executionContext).writesOwnResponse)) {
+  let context: SessionContext;
+  if (isExecutionContext(contextOrRequest)) {
+    context = sessionContextFor(contextOrRequest);
+  } else {
+    context = sessionContextOf(contextOrRequest);
+    // A plain request may come from code that answers by itself (middleware, a handler's @Req()).
     context.expectOwnResponse();
   }
   const session = await context.openForHandler();

@@ -1,6 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { sessionContextOf } from './get-session.js';
-import { handlerPlanOf } from './handler-plan.js';
+import { sessionContextFor } from './get-session.js';
 import { isPromise } from './session-context.js';
 import type { SecureCookieSession, SessionData } from './sessions/secure-cookie-session.js';
 import { SESSION_PARAM_METADATA } from './session.constants.js';
@@ -13,9 +12,7 @@ function select(session: SecureCookieSession<SessionData>, key: string | undefin
 const sessionParam = createParamDecorator((key: string | undefined, context: ExecutionContext): unknown => {
   // Usually the interceptor opened it already; without the interceptor it opens here. Nest awaits
   // a promise returned for a custom parameter, which covers asynchronous interfaces.
-  const sessionContext = sessionContextOf(context.switchToHttp().getRequest<object>());
-  if (handlerPlanOf(context).writesOwnResponse) sessionContext.expectOwnResponse();
-  const session = sessionContext.openForHandler();
+  const session = sessionContextFor(context).openForHandler();
   return isPromise(session) ? session.then((opened) => select(opened, key)) : select(session, key);
 });
 

@@ -4,13 +4,13 @@ import type { SessionConfig } from '../interfaces/session-config.js';
 import { SessionStoreUnavailableError } from '../interfaces/session-store-unavailable.error.js';
 import { SessionInterface } from '../interfaces/session.interface.js';
 import { describeDecodeError } from '../interfaces/describe-decode-error.js';
-import { assertNoEmptyFallbackKeys } from '../interfaces/secret-keys.js';
+import { PerKeyCache } from '../interfaces/per-key-cache.js';
 import { sessionJsonSerializer } from '../json/tagged-json.serializer.js';
 import type { SessionData } from '../sessions/secure-cookie-session.js';
 import { isPlainObject } from '../json/python-json.js';
 import { BadSignature } from '../signing/errors.js';
 import { Signer } from '../signing/signer.js';
-import type { DigestMethod, SecretKey } from '../signing/key-derivation.js';
+import type { DigestMethod } from '../signing/key-derivation.js';
 import { connectRedis, type RedisClientLike } from './redis-client.js';
 import { RedisSession, type RedisSessionStore } from './redis-session.js';
 import { resolveRedisTarget } from './redis-topology.config.js';
@@ -58,8 +58,6 @@ export interface CookieId {
 }
 
 interface IdSigners {
-  secretKey: SecretKey;
-  fallbackKeys: readonly SecretKey[];
   /** Signs, and verifies first. */
   current: Signer;
   /** Verifies cookies signed before a key rotation; null without `SECRET_KEY_FALLBACKS`. */
@@ -83,7 +81,10 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
   private client?: RedisClientLike;
   private connecting?: Promise<RedisClientLike>;
   private readonly ownsClient: boolean;
-  private signers?: IdSigners;
+  private readonly signers = new PerKeyCache<IdSigners>((secretKey, fallbackKeys) => {
+    const options = { salt: this.salt, keyDerivation: 'hmac', digestMethod: this.digestMethod } as const;
+    return { current: new Signer(secretKey, options), fallbacks: fallbackKeys.length ? new Signer(fallbackKeys, options) : null };
+  });
   private prefixInUse = 'session:';
 
   constructor(private readonly options: RedisSessionInterfaceOptions = {}) {
@@ -287,27 +288,7 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
   }
 
   private getSigners(config: SessionConfig): IdSigners | null {
-    const secretKey = config.SECRET_KEY;
-    if (!secretKey || secretKey.length === 0) return null;
-    const fallbackKeys = config.SECRET_KEY_FALLBACKS ?? [];
-    const cached = this.signers;
-    if (
-      cached &&
-      cached.secretKey === secretKey &&
-      cached.fallbackKeys.length === fallbackKeys.length &&
-      cached.fallbackKeys.every((key, i) => key === fallbackKeys[i])
-    ) {
-      return cached;
-    }
-    assertNoEmptyFallbackKeys(config);
-    const options = { salt: this.salt, keyDerivation: 'hmac', digestMethod: this.digestMethod } as const;
-    this.signers = {
-      secretKey,
-      fallbackKeys: [...fallbackKeys],
-      current: new Signer(secretKey, options),
-      fallbacks: fallbackKeys.length ? new Signer(fallbackKeys, options) : null,
-    };
-    return this.signers;
+    return this.signers.get(config);
   }
 
 
