@@ -1,7 +1,7 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { handlerPlanOf } from './handler-plan.js';
-import { missingContextMessage } from './platform/session-binding.js';
-import { findSessionContext, type SessionContext } from './session-context.js';
+import { missingContextMessage } from './session-binding.js';
+import { findSessionContext, type SessionContext } from './http/session-context.js';
 import type { SecureCookieSession, SessionData } from './sessions/secure-cookie-session.js';
 
 function isExecutionContext(value: object): value is ExecutionContext {

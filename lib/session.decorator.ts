@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { sessionContextFor } from './get-session.js';
-import { isPromise } from './session-context.js';
+import { isPromise } from './http/session-context.js';
 import type { SecureCookieSession, SessionData } from './sessions/secure-cookie-session.js';
 import { SESSION_PARAM_METADATA } from './session.constants.js';
 

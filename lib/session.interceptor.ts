@@ -2,7 +2,7 @@ import { Injectable, type CallHandler, type ExecutionContext, type NestIntercept
 import { Reflector } from '@nestjs/core';
 import { Observable } from 'rxjs';
 import { handlerPlanOf, type HandlerPlan } from './handler-plan.js';
-import { findSessionContext, isPromise, type SessionContext } from './session-context.js';
+import { findSessionContext, isPromise, type SessionContext } from './http/session-context.js';
 import { SESSION_PARAM_METADATA } from './session.constants.js';
 
 /** What the interceptor does around one handler, worked out once per handler. */

@@ -1,7 +1,7 @@
 import { ConfigurableModuleBuilder, type Provider } from '@nestjs/common';
 import { APP_INTERCEPTOR, Reflector } from '@nestjs/core';
 import { SessionInterceptor } from './session.interceptor.js';
-import type { SessionModuleOptions } from './session-module-options.interface.js';
+import type { SessionModuleOptions } from './interfaces/session-module-options.interface.js';
 
 /** The interceptor is registered unless `interceptor: false` is given (to forRoot, or returned by forRootAsync's factory). */
 const interceptorProvider = (): Provider => ({

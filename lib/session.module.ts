@@ -1,15 +1,15 @@
 import { Inject, Logger, Module, type DynamicModule, type NestModule, type OnModuleInit, type Provider } from '@nestjs/common';
 import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
-import { createSessionConfig, type SessionConfig } from './interfaces/session-config.js';
-import { SecureCookieSessionInterface } from './interfaces/secure-cookie-session.interface.js';
-import { SessionInterface } from './interfaces/session.interface.js';
-import { findWeakSecretKeys } from './interfaces/secret-keys.js';
-import { SessionConfigError } from './interfaces/session-config.error.js';
-import { resolveSessionConfig, type ConfigReader } from './session-config.factory.js';
+import { createSessionConfig, type SessionConfig } from './config/session-config.js';
+import { SecureCookieSessionInterface } from './sessions/secure-cookie-session.interface.js';
+import { SessionInterface } from './sessions/session.interface.js';
+import { findWeakSecretKeys } from './config/secret-keys.js';
+import { SessionConfigError } from './config/session-config.error.js';
+import { resolveSessionConfig, type ConfigReader } from './config/resolve-session-config.js';
 import { SESSION_CONFIG } from './session.constants.js';
-import { bindSessionsToPlatform, type HttpAdapterLike } from './platform/session-binding.js';
+import { bindSessionsToPlatform, type HttpAdapterLike } from './session-binding.js';
 import { ConfigurableSessionModule, SESSION_MODULE_OPTIONS, SESSION_OPTIONS_TYPE } from './session.module-definition.js';
-import type { SessionModuleOptions } from './session-module-options.interface.js';
+import type { SessionModuleOptions } from './interfaces/session-module-options.interface.js';
 
 /** `ConfigService.get`, when the application has `@nestjs/config` (an optional peer) loaded. */
 async function findConfigReader(moduleRef: ModuleRef): Promise<ConfigReader | undefined> {

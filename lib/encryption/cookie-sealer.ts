@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createSecretKey, hkdfSync, randomFillSync, type KeyObject } from 'node:crypto';
-import { deflateRaw, inflateRaw, InflateLimitExceeded } from '../signing/compression.js';
-import { base64UrlDecode } from '../signing/encoding.js';
+import { deflateRaw, inflateRaw, InflateLimitExceeded } from '../zlib/compression.js';
+import { base64UrlDecode } from '../itsdangerous/encoding.js';
 import { UnsealError } from './unseal-error.js';
 
 /** A secret key; strings are UTF-8 encoded. */

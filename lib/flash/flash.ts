@@ -1,5 +1,5 @@
-import { Markup } from '../json/markup.js';
-import { Tuple } from '../json/tuple.js';
+import { Markup } from '../tagged-json/markup.js';
+import { Tuple } from '../tagged-json/tuple.js';
 import type { SecureCookieSession } from '../sessions/secure-cookie-session.js';
 
 /** A flashed message: text, or HTML that is safe as is. */

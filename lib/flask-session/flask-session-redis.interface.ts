@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { SessionRequest } from '../http/session-http.js';
-import type { SessionConfig } from '../interfaces/session-config.js';
+import type { SessionRequest } from '../sessions/session-http.js';
+import type { SessionConfig } from '../config/session-config.js';
 import type { RedisClientLike } from '../redis/redis-client.js';
 import { RedisSessionInterface, type CookieId, type RedisSessionInterfaceOptions } from '../redis/redis-session.interface.js';
 import type { RedisSession } from '../redis/redis-session.js';
 import type { SessionData } from '../sessions/secure-cookie-session.js';
-import type { DigestMethod } from '../signing/key-derivation.js';
+import type { DigestMethod } from '../itsdangerous/key-derivation.js';
 import { isFlaskSessionRedisClient, type FlaskSessionRedisClientLike } from './flask-session-redis-client.js';
 import { FlaskSessionRedisSession } from './flask-session-redis-session.js';
 import { MsgspecSerializer } from './msgspec-serializer.js';

@@ -1,13 +1,11 @@
-import { Markup } from '../json/markup.js';
-import { isPlainObject } from '../json/python-json.js';
-import { UUID } from '../json/uuid.js';
-import type { SessionConfig } from '../interfaces/session-config.js';
+import { Markup } from '../tagged-json/markup.js';
+import { isPlainObject } from '../tagged-json/python-json.js';
+import { UUID } from '../tagged-json/uuid.js';
 import type { SessionData } from '../sessions/secure-cookie-session.js';
 
-/** Flask-Session's `SESSION_SERIALIZATION_FORMAT`. */
-export type FlaskSessionSerializationFormat = SessionConfig['SESSION_SERIALIZATION_FORMAT'];
+import { FLASK_SESSION_SERIALIZATION_FORMATS, type FlaskSessionSerializationFormat } from '../config/flask-session-config.js';
 
-export const FLASK_SESSION_SERIALIZATION_FORMATS: readonly FlaskSessionSerializationFormat[] = ['msgpack', 'json'];
+export type { FlaskSessionSerializationFormat };
 
 type MsgpackrModule = typeof import('msgpackr');
 

@@ -1,5 +1,3 @@
-export type { CookieOptions } from './cookie-options.js';
-export type { SessionLogger, SessionRequest, SessionResponse } from './session-http.js';
 export { NodeSessionRequest, NodeSessionResponse } from './node-http.adapter.js';
-export { OversizeCookieError } from './oversize-cookie.error.js';
-export { httpDate, normalizeSameSite, serializeDeleteCookie, serializeSetCookie } from './set-cookie.js';
+export { SessionContext, findSessionContext, registerContextFactory, isPromise, type SessionRuntime } from './session-context.js';
+export { addVaryField } from './vary.js';

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readCookie } from './cookie-header.js';
-import type { CookieOptions } from './cookie-options.js';
-import { serializeDeleteCookie, serializeSetCookie } from './set-cookie.js';
-import type { SessionRequest, SessionResponse } from './session-http.js';
+import { readCookie } from '../cookie/cookie-header.js';
+import type { CookieOptions } from '../cookie/cookie-options.js';
+import { serializeDeleteCookie, serializeSetCookie } from '../cookie/set-cookie.js';
+import type { SessionRequest, SessionResponse } from '../sessions/session-http.js';
 import { addVaryField } from './vary.js';
 
 type NodeRequest = IncomingMessage & { secure?: boolean; originalUrl?: string };

@@ -1,4 +1,6 @@
-import type { RedisNodeAddress } from './redis-node-address.js';
+import type { RedisTarget } from '../config/redis-topology.config.js';
+
+export type { RedisTarget };
 
 /**
  * The few Redis commands the session interface uses, each on a single key (so a Redis Cluster
@@ -16,12 +18,6 @@ export interface RedisClientLike {
   del(key: string): Promise<unknown>;
   quit(): Promise<unknown>;
 }
-
-/** Where the sessions live: one server, a Redis Cluster (seed nodes), or a master behind Sentinel. */
-export type RedisTarget =
-  | { url: string }
-  | { clusterNodes: readonly RedisNodeAddress[] }
-  | { sentinels: readonly RedisNodeAddress[]; sentinelMaster: string };
 
 export interface RedisConnectionOptions {
   /** Milliseconds a command may take before the request fails with 503. @default 2000 */

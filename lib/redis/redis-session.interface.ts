@@ -1,19 +1,19 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { SessionRequest, SessionResponse } from '../http/session-http.js';
-import type { SessionConfig } from '../interfaces/session-config.js';
-import { SessionStoreUnavailableError } from '../interfaces/session-store-unavailable.error.js';
-import { SessionInterface } from '../interfaces/session.interface.js';
-import { describeDecodeError } from '../interfaces/describe-decode-error.js';
-import { PerKeyCache } from '../interfaces/per-key-cache.js';
-import { sessionJsonSerializer } from '../json/tagged-json.serializer.js';
+import type { SessionRequest, SessionResponse } from '../sessions/session-http.js';
+import type { SessionConfig } from '../config/session-config.js';
+import { SessionStoreUnavailableError } from '../sessions/session-store-unavailable.error.js';
+import { SessionInterface } from '../sessions/session.interface.js';
+import { describeDecodeError } from '../sessions/describe-decode-error.js';
+import { PerKeyCache } from '../config/per-key-cache.js';
+import { sessionJsonSerializer } from '../tagged-json/tagged-json.serializer.js';
 import type { SessionData } from '../sessions/secure-cookie-session.js';
-import { isPlainObject } from '../json/python-json.js';
-import { BadSignature } from '../signing/errors.js';
-import { Signer } from '../signing/signer.js';
-import type { DigestMethod } from '../signing/key-derivation.js';
+import { isPlainObject } from '../tagged-json/python-json.js';
+import { BadSignature } from '../itsdangerous/errors.js';
+import { Signer } from '../itsdangerous/signer.js';
+import type { DigestMethod } from '../itsdangerous/key-derivation.js';
 import { connectRedis, type RedisClientLike } from './redis-client.js';
 import { RedisSession, type RedisSessionStore } from './redis-session.js';
-import { resolveRedisTarget } from './redis-topology.config.js';
+import { resolveRedisTarget } from '../config/redis-topology.config.js';
 
 export interface RedisSessionInterfaceOptions {
   /**

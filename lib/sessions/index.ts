@@ -1,3 +1,9 @@
 export { SecureCookieSession, type SessionData } from './secure-cookie-session.js';
 export { NullSession } from './null-session.js';
 export { KeyError, SessionUnavailableError } from './session-errors.js';
+export type { SessionLogger, SessionRequest, SessionResponse } from './session-http.js';
+export { SessionInterface, type NullSessionClass, type SessionCookieAttributes } from './session.interface.js';
+export { CookieSessionInterface } from './cookie-session.interface.js';
+export { SecureCookieSessionInterface } from './secure-cookie-session.interface.js';
+export { EncryptedCookieSessionInterface, type EncryptedCookieSessionOptions } from './encrypted-cookie-session.interface.js';
+export { SessionStoreUnavailableError } from './session-store-unavailable.error.js';

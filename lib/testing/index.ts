@@ -1,6 +1,6 @@
-import type { CookieSessionInterface } from '../interfaces/cookie-session.interface.js';
-import { createSessionConfig, type SessionConfig } from '../interfaces/session-config.js';
-import { SecureCookieSessionInterface } from '../interfaces/secure-cookie-session.interface.js';
+import type { CookieSessionInterface } from '../sessions/cookie-session.interface.js';
+import { createSessionConfig, type SessionConfig } from '../config/session-config.js';
+import { SecureCookieSessionInterface } from '../sessions/secure-cookie-session.interface.js';
 import { SecureCookieSession, type SessionData } from '../sessions/secure-cookie-session.js';
 
 const signedCookies = new SecureCookieSessionInterface();

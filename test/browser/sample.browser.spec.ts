@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { INestApplication } from '@nestjs/common';
 import { chromium, type Browser, type BrowserContext, type Cookie, type Page } from 'playwright-core';
 import { createSampleApp, type SampleAppOptions } from '../../sample/src/app.factory.js';
-import { PLATFORMS, type Platform } from '../e2e/create-app.js';
+import { PLATFORMS, type Platform } from '../support/create-app.js';
 import { describeWithProgram, programWorks } from '../support/external-program.js';
 
 /**

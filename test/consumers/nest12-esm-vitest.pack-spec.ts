@@ -1,4 +1,4 @@
-import { describeConsumer } from './consumer-suite.js';
+import { describeConsumer } from '../support/consumer-suite.js';
 
 describeConsumer({
   template: 'nest12-esm-vitest',

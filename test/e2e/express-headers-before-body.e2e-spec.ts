@@ -16,7 +16,7 @@ import {
   type SessionResponse,
 } from '../../lib/index.js';
 import { readSessionCookie } from '../../lib/testing/index.js';
-import { createApp } from './create-app.js';
+import { createApp } from '../support/create-app.js';
 
 const SECRET_KEY = 'headers before body, a 40-byte test key';
 

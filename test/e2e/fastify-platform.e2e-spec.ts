@@ -11,7 +11,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import request from 'supertest';
 import { getSession, SecureCookieSession, Session, SessionInterface, SessionModule, type SessionModuleOptions } from 'nest-flask-session';
 import { createSessionCookie, readSessionCookie } from 'nest-flask-session/testing';
-import { setCookies } from './create-app.js';
+import { setCookies } from '../support/create-app.js';
 
 const SECRET_KEY = 'fastify platform key';
 type Data = Record<string, unknown>;

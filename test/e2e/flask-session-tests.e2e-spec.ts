@@ -32,7 +32,7 @@ import {
   type SessionConfig,
   type SessionRequest,
 } from '../../lib/index.js';
-import { createApp as createAppOn, PLATFORMS, sessionCookieValue, setCookies } from './create-app.js';
+import { createApp as createAppOn, PLATFORMS, sessionCookieValue, setCookies } from '../support/create-app.js';
 
 type Data = Record<string, unknown>;
 

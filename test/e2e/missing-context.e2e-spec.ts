@@ -7,7 +7,7 @@ import { Controller, Get, Req, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { getSession } from 'nest-flask-session';
-import { createApp, createPlatformApp, PLATFORMS } from './create-app.js';
+import { createApp, createPlatformApp, PLATFORMS } from '../support/create-app.js';
 
 @Controller()
 class ReqController {

@@ -53,8 +53,8 @@ import {
   type SessionResponse,
 } from 'nest-flask-session';
 import { createSessionCookie, readSessionCookie } from 'nest-flask-session/testing';
-import { cookieInterface, PLATFORM_COOKIE_INTERFACES } from './cookie-interfaces.js';
-import { createApp, createPlatformApp, PLATFORMS, sessionCookieValue, setCookies, type Platform } from './create-app.js';
+import { cookieInterface, PLATFORM_COOKIE_INTERFACES } from '../support/cookie-interfaces.js';
+import { createApp, createPlatformApp, PLATFORMS, sessionCookieValue, setCookies, type Platform } from '../support/create-app.js';
 
 const SECRET_KEY = 'integration key';
 type Data = Record<string, unknown>;

@@ -6,9 +6,9 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, randomInt } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
 import { CookieSealer, DEFAULT_SEALING_PURPOSE, UnsealError, type UnsealFailure } from '../../lib/encryption/index.js';
-import { EncryptedCookieSessionInterface } from '../../lib/interfaces/index.js';
-import { createSessionConfig } from '../../lib/interfaces/session-config.js';
-import { Markup, Tuple, UUID } from '../../lib/json/index.js';
+import { EncryptedCookieSessionInterface } from '../../lib/sessions/index.js';
+import { createSessionConfig } from '../../lib/config/session-config.js';
+import { Markup, Tuple, UUID } from '../../lib/tagged-json/index.js';
 
 const NOW = 1700000000;
 const LIFETIME = 31 * 86400;

@@ -20,9 +20,9 @@ import {
   type SessionModuleOptions,
 } from 'nest-flask-session';
 import { Test } from '@nestjs/testing';
-import { createApp, createPlatformApp, PLATFORMS, sessionCookieValue, setCookies, type Platform } from '../e2e/create-app.js';
-import { countingClient } from '../redis/counting-client.js';
-import { redisInstalled, RedisServer } from '../redis/redis-server.js';
+import { createApp, createPlatformApp, PLATFORMS, sessionCookieValue, setCookies, type Platform } from '../support/create-app.js';
+import { countingClient } from '../support/counting-client.js';
+import { redisInstalled, RedisServer } from '../support/redis-server.js';
 import { describeWithProgram } from '../support/external-program.js';
 import { Gate } from '../support/gate.js';
 

@@ -5,9 +5,9 @@
  */
 import { Controller, Get, Param, type INestApplication } from '@nestjs/common';
 import { SecureCookieSession, Session } from 'nest-flask-session';
-import { cookieInterface, PLATFORM_COOKIE_INTERFACES } from '../e2e/cookie-interfaces.js';
-import { createApp } from '../e2e/create-app.js';
-import { rawClient } from './http-client.js';
+import { cookieInterface, PLATFORM_COOKIE_INTERFACES } from '../support/cookie-interfaces.js';
+import { createApp } from '../support/create-app.js';
+import { rawClient } from '../support/http-client.js';
 
 const CLIENTS = 1000;
 const ROUNDS = 3;

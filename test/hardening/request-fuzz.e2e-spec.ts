@@ -9,10 +9,10 @@ import { Controller, Get, type INestApplication } from '@nestjs/common';
 import fc from 'fast-check';
 import { CookieSealer, SecureCookieSession, Session, TimestampSigner, URLSafeTimedSerializer } from 'nest-flask-session';
 import { createSessionCookie } from 'nest-flask-session/testing';
-import { cookieInterface, PLATFORM_COOKIE_INTERFACES, type CookieKind } from '../e2e/cookie-interfaces.js';
-import { createApp } from '../e2e/create-app.js';
+import { cookieInterface, PLATFORM_COOKIE_INTERFACES, type CookieKind } from '../support/cookie-interfaces.js';
+import { createApp } from '../support/create-app.js';
 import { passThroughSerializer } from '../support/flask-vectors.js';
-import { rawClient } from './http-client.js';
+import { rawClient } from '../support/http-client.js';
 
 const SECRET_KEY = 'fuzz key';
 const RUNS = Number(process.env.FUZZ_RUNS ?? 5000);

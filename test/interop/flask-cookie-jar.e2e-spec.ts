@@ -7,9 +7,9 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Controller, Get, type INestApplication } from '@nestjs/common';
 import { SecureCookieSession, Session, TaggedJSONSerializer, Tuple } from 'nest-flask-session';
-import { createApp, PLATFORMS } from '../e2e/create-app.js';
+import { createApp, PLATFORMS } from '../support/create-app.js';
 import { describeWithProgram, programWorks } from '../support/external-program.js';
-import { CookieJar, startPythonServer, stopPythonServer, type PythonServer } from './python-server.js';
+import { CookieJar, startPythonServer, stopPythonServer, type PythonServer } from '../support/python-server.js';
 
 const PYTHON = '/usr/bin/python3';
 const FLASK_APP = fileURLToPath(new URL('./flask_app.py', import.meta.url));

@@ -1,13 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import {
-  createSessionConfig,
-  SecureCookieSessionInterface,
-  type SessionConfig,
-} from '../../lib/interfaces/index.js';
-import { Markup, TaggedJSONSerializer, Tuple, UUID } from '../../lib/json/index.js';
+import { createSessionConfig, type SessionConfig } from '../../lib/config/index.js';
+import { SecureCookieSessionInterface } from '../../lib/sessions/index.js';
+import { Markup, TaggedJSONSerializer, Tuple, UUID } from '../../lib/tagged-json/index.js';
 import { SecureCookieSession, type SessionData } from '../../lib/sessions/index.js';
-import { fakeExchange } from '../interfaces/fake-http.js';
+import { fakeExchange } from '../support/fake-http.js';
 import { describeWithProgram, programWorks } from '../support/external-program.js';
 
 const PYTHON = '/usr/bin/python3';

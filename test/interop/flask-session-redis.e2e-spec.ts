@@ -9,10 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { Controller, Get, type INestApplication } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { FlaskSessionRedisInterface, Session, SessionInterface, type RedisSession, type SessionConfig } from 'nest-flask-session';
-import { createApp, PLATFORMS } from '../e2e/create-app.js';
-import { redisInstalled, RedisServer } from '../redis/redis-server.js';
+import { createApp, PLATFORMS } from '../support/create-app.js';
+import { redisInstalled, RedisServer } from '../support/redis-server.js';
 import { describeWithProgram, programWorks } from '../support/external-program.js';
-import { CookieJar, startPythonServer, stopPythonServer, type PythonServer } from './python-server.js';
+import { CookieJar, startPythonServer, stopPythonServer, type PythonServer } from '../support/python-server.js';
 
 const PYTHON = 'python3';
 const FLASK_APP = fileURLToPath(new URL('./flask_session_app.py', import.meta.url));

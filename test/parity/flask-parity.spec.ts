@@ -27,7 +27,7 @@ import {
   type SessionConfig,
   type SessionData,
 } from '../../lib/index.js';
-import { fakeExchange } from '../interfaces/fake-http.js';
+import { fakeExchange } from '../support/fake-http.js';
 import { describeWithProgram } from '../support/external-program.js';
 import { passThroughSerializer } from '../support/flask-vectors.js';
 import { DEBIAN_FLASK_HINT, debianFlaskInstalled, runPython } from '../support/python.js';

@@ -2,12 +2,12 @@ import { Cluster } from 'ioredis';
 import request from 'supertest';
 import { RedisSessionInterface, SessionInterface } from 'nest-flask-session';
 import { createSampleApp } from '../../sample/src/app.factory.js';
-import { sessionCookieValue } from '../e2e/create-app.js';
+import { sessionCookieValue } from '../support/create-app.js';
 import { describeWithProgram, programWorks } from '../support/external-program.js';
-import { watchFailover, type StoredSession } from './failover-watch.js';
-import { directClient, RedisCluster, waitFor } from './redis-cluster.js';
-import { redisInstalled, type RedisServer } from './redis-server.js';
-import { COMMAND_TIMEOUT, inBatches, keyOf, SessionNode } from './session-nodes.js';
+import { watchFailover, type StoredSession } from '../support/failover-watch.js';
+import { directClient, RedisCluster, waitFor } from '../support/redis-cluster.js';
+import { redisInstalled, type RedisServer } from '../support/redis-server.js';
+import { COMMAND_TIMEOUT, inBatches, keyOf, SessionNode } from '../support/session-nodes.js';
 
 /** Scheduling slack on a loaded CI machine, on top of the command timeout, for a 503 to arrive. */
 const SLACK = 2000;

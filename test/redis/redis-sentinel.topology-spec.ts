@@ -1,9 +1,9 @@
 import { describeWithProgram } from '../support/external-program.js';
-import { watchFailover, type StoredSession } from './failover-watch.js';
-import { directClient, waitFor } from './redis-cluster.js';
-import { redisInstalled, type RedisServer } from './redis-server.js';
-import { MASTER_NAME, RedisSentinelSet } from './redis-sentinel.js';
-import { COMMAND_TIMEOUT, inBatches, SessionNode } from './session-nodes.js';
+import { watchFailover, type StoredSession } from '../support/failover-watch.js';
+import { directClient, waitFor } from '../support/redis-cluster.js';
+import { redisInstalled, type RedisServer } from '../support/redis-server.js';
+import { MASTER_NAME, RedisSentinelSet } from '../support/redis-sentinel.js';
+import { COMMAND_TIMEOUT, inBatches, SessionNode } from '../support/session-nodes.js';
 
 /** Scheduling slack on a loaded CI machine, on top of the command timeout, for a 503 to arrive. */
 const SLACK = 2000;

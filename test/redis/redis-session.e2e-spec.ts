@@ -10,11 +10,11 @@ import {
   SessionInterface,
   type RedisClientLike,
 } from 'nest-flask-session';
-import { createApp, PLATFORMS, sessionCookieValue, setCookies, type Platform } from '../e2e/create-app.js';
-import { fakeExchange } from '../interfaces/fake-http.js';
+import { createApp, PLATFORMS, sessionCookieValue, setCookies, type Platform } from '../support/create-app.js';
+import { fakeExchange } from '../support/fake-http.js';
 import { describeWithProgram } from '../support/external-program.js';
-import { countingClient } from './counting-client.js';
-import { redisInstalled, RedisServer } from './redis-server.js';
+import { countingClient } from '../support/counting-client.js';
+import { redisInstalled, RedisServer } from '../support/redis-server.js';
 
 const SECRET_KEY = 'redis key';
 type Data = Record<string, unknown>;

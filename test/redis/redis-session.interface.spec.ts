@@ -1,6 +1,6 @@
 /** RedisSessionInterface's write rules at the interface level, over an in-memory client. */
 import { createSessionConfig, RedisSession, RedisSessionInterface } from '../../lib/index.js';
-import { fakeExchange } from '../interfaces/fake-http.js';
+import { fakeExchange } from '../support/fake-http.js';
 import { MemoryRedis } from '../support/memory-redis.js';
 
 const SECRET_KEY = 'redis interface unit tests, a 40-byte key';

@@ -1,7 +1,7 @@
 /** SESSION_REDIS_CLUSTER_NODES, SESSION_REDIS_SENTINELS, SESSION_REDIS_SENTINEL_MASTER: parsing and start-up checks. */
 import { createSessionConfig, RedisSessionInterface, resolveSessionConfig, SessionConfigError, SessionStoreUnavailableError, type RedisClientLike } from '../../lib/index.js';
-import { resolveRedisTarget } from '../../lib/redis/redis-topology.config.js';
-import { fakeExchange } from '../interfaces/fake-http.js';
+import { resolveRedisTarget } from '../../lib/config/redis-topology.config.js';
+import { fakeExchange } from '../support/fake-http.js';
 
 const SECRET_KEY = 'redis topology unit tests, a 40-byte key';
 const fromEnv = (env: Record<string, string>) => resolveSessionConfig({}, (key) => env[key]);

@@ -4,9 +4,9 @@ import { Redis } from 'ioredis';
 import request from 'supertest';
 import { RedisSessionInterface, SessionInterface } from 'nest-flask-session';
 import { createSampleApp } from '../../sample/src/app.factory.js';
-import { sessionCookieValue } from '../e2e/create-app.js';
+import { sessionCookieValue } from '../support/create-app.js';
 import { describeWithProgram } from '../support/external-program.js';
-import { redisInstalled, RedisServer } from './redis-server.js';
+import { redisInstalled, RedisServer } from '../support/redis-server.js';
 
 describeWithProgram('the sample app on Redis sessions', redisInstalled, 'apt-get install -y redis-server', () => {
   let server: RedisServer;

@@ -8,7 +8,7 @@ import request from 'supertest';
 import { Markup, Tuple, sessionJsonSerializer } from 'nest-flask-session';
 import { createSessionCookie, readSessionCookie } from 'nest-flask-session/testing';
 import { createSampleApp, samplePlatform, type SampleAppOptions } from '../../sample/src/app.factory.js';
-import { PLATFORMS } from '../e2e/create-app.js';
+import { PLATFORMS } from '../support/create-app.js';
 
 const SECRET_KEY = 'sample-e2e-secret';
 const LIFETIME = 7 * 24 * 60 * 60;

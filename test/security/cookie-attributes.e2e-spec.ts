@@ -12,8 +12,8 @@ import {
   type SessionConfig,
   type SessionRequest,
 } from '../../lib/index.js';
-import { createApp, setCookies } from '../e2e/create-app.js';
-import { fakeExchange } from '../interfaces/fake-http.js';
+import { createApp, setCookies } from '../support/create-app.js';
+import { fakeExchange } from '../support/fake-http.js';
 
 const SECRET_KEY = 'cookie attribute tests, a key of 40 bytes';
 

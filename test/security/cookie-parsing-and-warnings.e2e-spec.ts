@@ -12,8 +12,8 @@ import {
   URLSafeTimedSerializer,
   type SecureCookieSession,
 } from '../../lib/index.js';
-import { createApp } from '../e2e/create-app.js';
-import { fakeExchange } from '../interfaces/fake-http.js';
+import { createApp } from '../support/create-app.js';
+import { fakeExchange } from '../support/fake-http.js';
 import { passThroughSerializer } from '../support/flask-vectors.js';
 import { MemoryRedis } from '../support/memory-redis.js';
 

@@ -7,10 +7,10 @@ import { Redis } from 'ioredis';
 import request from 'supertest';
 import { RedisSession, RedisSessionInterface, Session, SessionInterface, type SessionModuleOptions } from '../../lib/index.js';
 import { createSampleApp } from '../../sample/src/app.factory.js';
-import { createApp, PLATFORMS, sessionCookieValue, setCookies, type Platform } from '../e2e/create-app.js';
+import { createApp, PLATFORMS, sessionCookieValue, setCookies, type Platform } from '../support/create-app.js';
 import { describeWithProgram } from '../support/external-program.js';
 import { Gate } from '../support/gate.js';
-import { redisInstalled, RedisServer } from '../redis/redis-server.js';
+import { redisInstalled, RedisServer } from '../support/redis-server.js';
 
 const SECRET_KEY = 'redis security tests: a key of 48 random bytes..';
 type Data = Record<string, unknown>;

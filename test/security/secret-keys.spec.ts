@@ -14,9 +14,9 @@ import {
   URLSafeTimedSerializer,
   type SecureCookieSession,
 } from '../../lib/index.js';
-import { findWeakSecretKeys, MIN_SECRET_KEY_BYTES } from '../../lib/interfaces/secret-keys.js';
-import { createApp } from '../e2e/create-app.js';
-import { fakeExchange } from '../interfaces/fake-http.js';
+import { findWeakSecretKeys, MIN_SECRET_KEY_BYTES } from '../../lib/config/secret-keys.js';
+import { createApp } from '../support/create-app.js';
+import { fakeExchange } from '../support/fake-http.js';
 import { MemoryRedis } from '../support/memory-redis.js';
 
 const STRONG = 'a6f1c0f4e3b2d19a8c7b6e5d4c3b2a190817263544536271';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { DigestMethod } from '../../lib/signing/index.js';
+import type { DigestMethod } from '../../lib/itsdangerous/index.js';
 
 /** One vector of test/fixtures/flask-vectors.json (shared/flask-vectors/README.md documents the fields). */
 export interface FlaskVector {

@@ -9,7 +9,7 @@
  * becomes Jest's fake clock.
  */
 import { jest } from '@jest/globals';
-import { NotImplementedError, TaggedJSONSerializer } from '../../lib/json/index.js';
+import { NotImplementedError, TaggedJSONSerializer } from '../../lib/tagged-json/index.js';
 import {
   BadPayload,
   BadSignature,
@@ -28,7 +28,7 @@ import {
   type TextSink,
   type TextSource,
   type TimestampedValue,
-} from '../../lib/signing/index.js';
+} from '../../lib/itsdangerous/index.js';
 import { catchError } from './catch-error.js';
 
 /** itsdangerous' `FreezeMixin`: the clock stands at 2011-06-24T00:09:05Z until ticked. */

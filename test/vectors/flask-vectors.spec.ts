@@ -1,11 +1,11 @@
-import { TaggedJSONSerializer } from '../../lib/json/index.js';
+import { TaggedJSONSerializer } from '../../lib/tagged-json/index.js';
 import {
   BadPayload,
   BadSignature,
   BadTimeSignature,
   SignatureExpired,
   URLSafeTimedSerializer,
-} from '../../lib/signing/index.js';
+} from '../../lib/itsdangerous/index.js';
 import { flaskVectors, type FlaskVector } from '../support/flask-vectors.js';
 
 const fixture = { vectors: flaskVectors };

@@ -1,0 +1,208 @@
+import { HttpException, InternalServerErrorException, ServiceUnavailableException, type LoggerService } from '@nestjs/common';
+import type { SessionRequest, SessionResponse } from '../sessions/session-http.js';
+import type { SessionConfig } from '../config/session-config.js';
+import { SessionStoreUnavailableError } from '../sessions/session-store-unavailable.error.js';
+import type { SessionInterface } from '../sessions/session.interface.js';
+import type { SecureCookieSession, SessionData } from '../sessions/secure-cookie-session.js';
+
+type AnySession = SecureCookieSession<SessionData>;
+
+const CONTEXT = Symbol('nest-flask-session.context');
+
+type WithContext = { [CONTEXT]?: SessionContext };
+
+type ContextFactory = (request: object) => SessionContext | undefined;
+
+const contextFactories: ContextFactory[] = [];
+
+/** Lets a platform binding create a request's context on first use (Express does). */
+export function registerContextFactory(factory: ContextFactory): void {
+  if (!contextFactories.includes(factory)) contextFactories.push(factory);
+}
+
+/** The request's context: the one attached to it, or one a platform binding creates now. */
+export function findSessionContext(request: object): SessionContext | undefined {
+  const context = SessionContext.of(request);
+  if (context) return context;
+  for (const factory of contextFactories) {
+    const created = factory(request);
+    if (created) return created;
+  }
+  return undefined;
+}
+
+export function isPromise<T>(value: unknown): value is Promise<T> {
+  return typeof (value as Promise<T> | undefined)?.then === 'function';
+}
+
+/** What a platform binding shares with every context it creates. */
+export interface SessionRuntime {
+  readonly config: SessionConfig;
+  readonly sessionInterface: SessionInterface<AnySession>;
+  readonly logger: LoggerService;
+  /**
+   * Called once for a request whose code writes the response itself (`@Res()`), where the
+   * platform cannot see the headers go out (Fastify's `reply.raw`): it watches that response.
+   * Returns false when it cannot watch yet (no reply bound to the context).
+   */
+  watchOwnResponse?(context: SessionContext): boolean;
+}
+
+/**
+ * The session state of one request: opened lazily, saved once. A platform binding
+ * (`platform/express.binding.ts`, `platform/fastify.binding.ts`) creates it, attaches it to the
+ * request, and makes sure it is saved before the response's headers go out.
+ */
+export class SessionContext {
+  private session?: AnySession;
+  private opening?: Promise<AnySession>;
+  private saveResult?: void | Promise<void>;
+  private saveStarted = false;
+  private saveSettled = false;
+  private watched = false;
+
+  constructor(
+    readonly runtime: SessionRuntime,
+    private requestSeam: SessionRequest,
+    private responseSeam: SessionResponse,
+  ) {}
+
+  get request(): SessionRequest {
+    return this.requestSeam;
+  }
+
+  get response(): SessionResponse {
+    return this.responseSeam;
+  }
+
+  /**
+   * Moves a context created early (from a raw request, before the platform's own objects
+   * existed) onto the platform's seam. Only before saving: the session itself is kept.
+   */
+  rebind(request: SessionRequest, response: SessionResponse): void {
+    if (this.saveStarted) throw new Error('A session context cannot be rebound once saving started.');
+    this.requestSeam = request;
+    this.responseSeam = response;
+  }
+
+  static of(req: object): SessionContext | undefined {
+    return (req as WithContext)[CONTEXT];
+  }
+
+  attach(req: object): void {
+    (req as WithContext)[CONTEXT] = this;
+  }
+
+  get config(): SessionConfig {
+    return this.runtime.config;
+  }
+
+  get sessionInterface(): SessionInterface<AnySession> {
+    return this.runtime.sessionInterface;
+  }
+
+  get logger(): LoggerService {
+    return this.runtime.logger;
+  }
+
+  /** True once saving started (it may still be running for an asynchronous interface). */
+  get saved(): boolean {
+    return this.saveStarted;
+  }
+
+  /** True once saving finished, successfully or not. */
+  get settled(): boolean {
+    return this.saveSettled;
+  }
+
+  /**
+   * Says the request's code writes the response itself (`@Res()`, or a raw request handed to
+   * `getSession()`), so the platform binding watches it once if it has to.
+   */
+  expectOwnResponse(): void {
+    if (this.watched) return;
+    this.watched = this.runtime.watchOwnResponse?.(this) ?? true;
+  }
+
+  /** True when the request opened a session that a save would write (modified, or to refresh). */
+  get hasUnsavedChanges(): boolean {
+    const session = this.session;
+    if (!session || this.saveStarted || this.sessionInterface.isNullSession(session)) return false;
+    return session.modified;
+  }
+
+  /** Opens the session once (synchronously for cookie sessions); later calls return the same one. */
+  open(): AnySession | Promise<AnySession> {
+    if (this.session) return this.session;
+    if (this.opening) return this.opening;
+    const result = this.sessionInterface.openSession(this.config, this.request);
+    if (isPromise<AnySession | null>(result)) {
+      this.opening = result.then((session) => this.adopt(session));
+      return this.opening;
+    }
+    return this.adopt(result);
+  }
+
+  private adopt(session: AnySession | null): AnySession {
+    this.session = session ?? this.sessionInterface.makeNullSession(this.config);
+    return this.session;
+  }
+
+  /**
+   * {@link open} for request code, synchronous when the interface is: store outages become 503,
+   * other failures 500, both logged.
+   */
+  openForHandler(): AnySession | Promise<AnySession> {
+    let result: AnySession | Promise<AnySession>;
+    try {
+      result = this.open();
+    } catch (error) {
+      throw this.toHttpError('opening', error);
+    }
+    if (!isPromise<AnySession>(result)) return result;
+    return result.catch((error: unknown) => {
+      throw this.toHttpError('opening', error);
+    });
+  }
+
+  /**
+   * Saves exactly once, opening the session first if nobody did (a permanent session is
+   * refreshed even when the handler never touched it, as in Flask). Null sessions are skipped.
+   */
+  save(): void | Promise<void> {
+    if (this.saveStarted) return this.saveResult;
+    this.saveStarted = true;
+    let result: void | Promise<void>;
+    try {
+      const opened = this.open();
+      result = isPromise<AnySession>(opened) ? opened.then((session) => this.write(session)) : this.write(opened);
+    } catch (error) {
+      this.saveSettled = true;
+      throw error;
+    }
+    if (!isPromise(result)) {
+      this.saveSettled = true;
+      return undefined;
+    }
+    this.saveResult = result.finally(() => {
+      this.saveSettled = true;
+    });
+    return this.saveResult;
+  }
+
+  private write(session: AnySession): void | Promise<void> {
+    return this.sessionInterface.isNullSession(session) ? undefined : this.sessionInterface.saveSession(this.config, session, this.response);
+  }
+
+  /** Maps a failure of the session layer to the HTTP error the client gets, and logs the cause. */
+  toHttpError(action: 'opening' | 'saving', error: unknown): HttpException {
+    if (error instanceof HttpException) return error;
+    const cause = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    if (error instanceof SessionStoreUnavailableError) {
+      this.logger.error(`The session store is unavailable while ${action} the session: ${cause}`);
+      return new ServiceUnavailableException('The session store is unavailable. Please try again shortly.', { cause: error });
+    }
+    this.logger.error(`${action === 'opening' ? 'Opening' : 'Saving'} the session failed: ${cause}`);
+    return new InternalServerErrorException(undefined, { cause: error });
+  }
+}

@@ -1,0 +1,172 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { NodeSessionRequest, NodeSessionResponse } from '../../http/node-http.adapter.js';
+import { isPromise, registerContextFactory, SessionContext, type SessionRuntime } from '../../http/session-context.js';
+
+type Method = (this: ServerResponse, ...args: unknown[]) => unknown;
+
+/** Set on an Express app's `response` prototype: the runtime of the SessionModule bound to it. */
+const RUNTIME = Symbol('nest-flask-session.expressRuntime');
+/** Set on a response whose write waits for an asynchronous save. */
+const PENDING = Symbol('nest-flask-session.pendingWrites');
+
+/** Node's `write`, `end` and `writeHead`, as the app's response prototype had them before binding. */
+interface OriginalMethods {
+  write: Method;
+  end: Method;
+  writeHead: Method;
+}
+
+type BoundResponse = ServerResponse & { req: IncomingMessage; [RUNTIME]?: SessionRuntime; [PENDING]?: PendingWrites };
+type ExpressRequest = IncomingMessage & { res?: ServerResponse };
+
+/** The part of an Express application the binding uses: the prototype of its responses. */
+export interface ExpressAppLike {
+  response: object;
+}
+
+/**
+ * The request's session context, created on first use: by `@Session()`, the interceptor,
+ * `getSession()`, or, for a request whose code never touched the session, when its headers are
+ * about to go out (Flask opens every request's session, so a permanent one is refreshed).
+ */
+function contextOf(req: ExpressRequest): SessionContext | undefined {
+  const existing = SessionContext.of(req);
+  if (existing) return existing;
+  const res = req.res as BoundResponse | undefined;
+  const runtime = res?.[RUNTIME];
+  if (!res || !runtime) return undefined;
+  const request = new NodeSessionRequest(req);
+  const context = new SessionContext(runtime, request, new NodeSessionResponse(res, request));
+  context.attach(req);
+  return context;
+}
+
+function lazyContext(request: object): SessionContext | undefined {
+  return (request as ExpressRequest).res ? contextOf(request as ExpressRequest) : undefined;
+}
+
+/**
+ * Binds sessions to an Express application, once: `write`, `end` and `writeHead` are overridden
+ * on the app's own response prototype (`app.response`, which Express gives every response of
+ * that app), so the session is saved before the headers go out, whichever way the response
+ * leaves, with no per-request middleware and no per-response patching. While an asynchronous
+ * save (Redis) runs, all three are queued in order, explicit `writeHead()` and middleware that
+ * calls `_implicitHeader()` (compression) included. Responses of other apps are untouched.
+ */
+export function bindExpress(app: ExpressAppLike, runtime: SessionRuntime): void {
+  registerContextFactory(lazyContext);
+  const prototype = app.response as BoundResponse;
+  const alreadyBound = Object.prototype.hasOwnProperty.call(prototype, RUNTIME);
+  prototype[RUNTIME] = runtime;
+  if (alreadyBound) return;
+  const original: OriginalMethods = { write: prototype.write as Method, end: prototype.end as Method, writeHead: prototype.writeHead as Method };
+
+  prototype.write = function write(this: BoundResponse, ...args: unknown[]): boolean {
+    if (this[PENDING] || !SessionContext.of(this.req)?.settled) return afterSave(this, original, original.write, args) as boolean;
+    return original.write.apply(this, args) as boolean;
+  } as ServerResponse['write'];
+
+  prototype.end = function end(this: BoundResponse, ...args: unknown[]): ServerResponse {
+    afterSave(this, original, original.end, args);
+    return this;
+  } as ServerResponse['end'];
+
+  prototype.writeHead = function writeHead(this: BoundResponse, ...args: unknown[]): ServerResponse {
+    // Headers wait for an asynchronous save like the body does: `write`/`end` after this are queued too.
+    if (this[PENDING] || !SessionContext.of(this.req)?.settled) afterSave(this, original, original.writeHead, args);
+    else original.writeHead.apply(this, args);
+    return this;
+  } as ServerResponse['writeHead'];
+}
+
+/** Runs `method` once the session is saved: right away for a synchronous interface. */
+function afterSave(res: BoundResponse, original: OriginalMethods, method: Method, args: unknown[]): unknown {
+  const pending = res[PENDING];
+  if (pending) return pending.add(method, args);
+  const context = contextOf(res.req);
+  if (!context || context.settled) return method.apply(res, args);
+  if (res.headersSent) {
+    // Too late for Set-Cookie (headers were flushed some other way, e.g. flushHeaders()): answer, and say so.
+    saveTooLate(context);
+    return method.apply(res, args);
+  }
+  let result: void | Promise<void>;
+  try {
+    result = context.save();
+  } catch (error) {
+    new PendingWrites(res).fail();
+    failResponse(res, context, original, error);
+    return true;
+  }
+  if (!isPromise(result)) return method.apply(res, args);
+  const writes = new PendingWrites(res);
+  writes.add(method, args);
+  result.then(
+    () => writes.flush(),
+    (error: unknown) => {
+      writes.fail();
+      failResponse(res, context, original, error);
+    },
+  );
+  return true;
+}
+
+/** The headers went out before the session could be saved: log it, never break the response. */
+function saveTooLate(context: SessionContext): void {
+  if (context.saved) return;
+  context.logger.error(
+    'The session could not be saved: the response headers were sent before it (flushHeaders(), or a write that bypassed Express). ' +
+      'Send the response with res.send()/res.end() after changing the session.',
+  );
+  try {
+    const result = context.save();
+    if (isPromise(result)) result.catch((error: unknown) => context.toHttpError('saving', error));
+  } catch (error) {
+    context.toHttpError('saving', error);
+  }
+}
+
+/** Replaces the response with the error's, or drops the connection if headers already went. */
+function failResponse(res: BoundResponse, context: SessionContext, original: OriginalMethods, error: unknown): void {
+  const httpError = context.toHttpError('saving', error);
+  if (res.headersSent) {
+    res.destroy(error instanceof Error ? error : undefined);
+    return;
+  }
+  for (const name of res.getHeaderNames()) res.removeHeader(name);
+  const body = JSON.stringify(httpError.getResponse());
+  res.statusCode = httpError.getStatus();
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  // Node's own writeHead: the override would queue it behind the failed save.
+  original.writeHead.call(res, res.statusCode);
+  original.end.call(res, body);
+}
+
+/**
+ * `write`/`end` calls that arrived while an asynchronous save was running, replayed in order;
+ * after a failed save, the app's later writes are dropped (the error response replaced them).
+ */
+class PendingWrites {
+  private calls: Array<[Method, unknown[]]> | null = [];
+
+  constructor(private readonly res: BoundResponse) {
+    res[PENDING] = this;
+  }
+
+  add(method: Method, args: unknown[]): boolean {
+    this.calls?.push([method, args]);
+    return true;
+  }
+
+  flush(): void {
+    const calls = this.calls ?? [];
+    this.calls = null;
+    this.res[PENDING] = undefined;
+    for (const [method, args] of calls) method.apply(this.res, args);
+  }
+
+  fail(): void {
+    this.calls = null;
+  }
+}

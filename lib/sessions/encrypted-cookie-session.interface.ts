@@ -1,0 +1,125 @@
+import type { SessionRequest } from './session-http.js';
+import { CookieSealer, DEFAULT_SEALING_PURPOSE, UnsealError } from '../encryption/index.js';
+import type { SecureCookieSession, SessionData } from './secure-cookie-session.js';
+import { BadSignature } from '../itsdangerous/index.js';
+import { CookieSessionInterface } from './cookie-session.interface.js';
+import { describeDecodeError } from './describe-decode-error.js';
+import { PerKeyCache } from '../config/per-key-cache.js';
+import { SecureCookieSessionInterface } from './secure-cookie-session.interface.js';
+import type { SessionConfig } from '../config/session-config.js';
+
+export interface EncryptedCookieSessionOptions {
+  /**
+   * Migration from signed cookies: a cookie in Flask's signed format that verifies under the
+   * same keys ({@link SecureCookieSessionInterface}'s rules) is accepted once and re-written
+   * encrypted on the same response. Turn it off again once `PERMANENT_SESSION_LIFETIME` has
+   * passed since the switch. @default false
+   */
+  acceptSignedCookies?: boolean;
+  /**
+   * Sessions whose JSON is at least this many bytes are deflated when that shortens them;
+   * smaller ones skip the attempt (see README, "Encrypted cookies"). @default 128
+   */
+  compressionThreshold?: number;
+  /** Largest session, in bytes of JSON, that a cookie may open to. @default 262144 (256 KiB) */
+  maxPayloadSize?: number;
+}
+
+/**
+ * Sessions kept whole in the cookie like Flask's, but encrypted: the same `SessionModule`,
+ * `@Session()`, tagged JSON types, config keys and write rules, and the client can neither read
+ * nor change its session. AES-256-GCM under a key derived by HKDF from `SECRET_KEY` (fallback
+ * keys open), with the issue time sealed inside so `PERMANENT_SESSION_LIFETIME` is enforced on
+ * the server. Format: {@link CookieSealer}.
+ *
+ * ```ts
+ * SessionModule.forRoot({ sessionInterface: EncryptedCookieSessionInterface })
+ * SessionModule.forRoot({ sessionInterface: new EncryptedCookieSessionInterface({ acceptSignedCookies: true }) })
+ * ```
+ */
+export class EncryptedCookieSessionInterface extends CookieSessionInterface {
+  /** HKDF's label for the cookie keys: never the signing key, nor a key derived for anything else. */
+  keyPurpose = DEFAULT_SEALING_PURPOSE;
+  readonly acceptSignedCookies: boolean;
+  readonly compressionThreshold: number | undefined;
+  readonly maxPayloadSize: number | undefined;
+
+  private readonly sealers = new PerKeyCache(
+    (secretKey, fallbacks) =>
+      new CookieSealer([secretKey, ...fallbacks], {
+        purpose: this.keyPurpose,
+        compressionThreshold: this.compressionThreshold,
+        maxPayloadSize: this.maxPayloadSize,
+      }),
+  );
+  /** Reads Flask's signed cookies during a migration (same keys, Flask's salt and rules). */
+  private readonly signed = new SecureCookieSessionInterface();
+
+  constructor(options: EncryptedCookieSessionOptions = {}) {
+    super();
+    this.acceptSignedCookies = options.acceptSignedCookies ?? false;
+    this.compressionThreshold = options.compressionThreshold;
+    this.maxPayloadSize = options.maxPayloadSize;
+  }
+
+  /** The sealer for this config (`SECRET_KEY` seals, fallbacks open), or null without a key. */
+  getSealer(config: SessionConfig): CookieSealer | null {
+    return this.sealers.get(config);
+  }
+
+  dumpCookieValue(config: SessionConfig, data: SessionData): string | null {
+    return this.getSealer(config)?.seal(this.serializer.dumps(data)) ?? null;
+  }
+
+  /** @throws {@link UnsealError} when the value does not open; the serializer's error when its JSON does not decode. */
+  loadCookieValue(config: SessionConfig, value: string): unknown {
+    const sealer = this.getSealer(config);
+    if (!sealer) return null;
+    const text = sealer.open(value, Math.floor(config.PERMANENT_SESSION_LIFETIME));
+    try {
+      return this.serializer.loads(text);
+    } catch (error) {
+      throw new UnsealError('payload', `its payload cannot be decoded (${describeDecodeError(error)})`, { cause: error });
+    }
+  }
+
+  openSession(config: SessionConfig, request: SessionRequest): SecureCookieSession<SessionData> | null {
+    if (!this.getSealer(config)) return null;
+    const name = this.getCookieName(config, request);
+    const value = request.getCookie(name);
+    if (!value) return new this.sessionClass();
+    try {
+      return new this.sessionClass(this.toEntries(this.loadCookieValue(config, value)));
+    } catch (error) {
+      if (error instanceof UnsealError && error.reason === 'format' && this.acceptSignedCookies) {
+        const migrated = this.openSigned(config, name, value);
+        if (migrated) return migrated;
+      }
+      const reason = error instanceof UnsealError ? error.message : `its payload is not a session (${describeDecodeError(error)})`;
+      const hint =
+        error instanceof UnsealError && error.reason === 'format' && !this.acceptSignedCookies
+          ? ' If the app used signed cookies until now, see acceptSignedCookies to keep those sessions.'
+          : '';
+      this.logger.warn(`Ignoring the '${name}' cookie: ${reason}. A fresh session was started.${hint}`);
+      return new this.sessionClass();
+    }
+  }
+
+  /**
+   * A session from a Flask-signed cookie, marked modified so this response re-writes it
+   * encrypted; a fresh one (and a warning) when it verifies but does not decode; null when it
+   * does not verify.
+   */
+  private openSigned(config: SessionConfig, name: string, value: string): SecureCookieSession<SessionData> | null {
+    let session: SecureCookieSession<SessionData>;
+    try {
+      session = new this.sessionClass(this.toEntries(this.signed.loadCookieValue(config, value)));
+    } catch (error) {
+      if (error instanceof BadSignature) return null;
+      this.logger.warn(`Ignoring the '${name}' cookie: it is correctly signed but cannot be decoded (${describeDecodeError(error)}). A fresh session was started.`);
+      return new this.sessionClass();
+    }
+    session.modified = true;
+    return session;
+  }
+}

@@ -1,0 +1,1 @@
+export { deflate, inflate, InflateError, InflateLimitExceeded } from './compression.js';
