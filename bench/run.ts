@@ -12,7 +12,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { RedisServer, redisInstalled } from '../test/redis/redis-server.js';
+import { RedisServer, redisInstalled } from '../test/support/redis-server.js';
 import { runCodecBenchmark, type CodecResult } from './codec.js';
 import { ceilingOf, SERVER_KINDS, type ServerKind } from './server.js';
 
