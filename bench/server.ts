@@ -16,7 +16,7 @@ import {
   EncryptedCookieSessionInterface,
   FlaskSessionRedisInterface,
   RedisSessionInterface,
-  SecureCookieSession,
+  type SecureCookieSession,
   Session,
   SessionModule,
   type SessionModuleOptions,

@@ -1,7 +1,7 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { type Reflector } from '@nestjs/core';
 import { Observable } from 'rxjs';
-import { handlerPlanOf, type HandlerPlan } from './handler-plan.js';
+import { handlerPlanOf } from './handler-plan.js';
 import { findSessionContext, isPromise, type SessionContext } from './http/session-context.js';
 import { SESSION_PARAM_METADATA } from './session.constants.js';
 
@@ -9,7 +9,7 @@ import { SESSION_PARAM_METADATA } from './session.constants.js';
 interface InterceptPlan {
   /** The handler takes `@Session()`: open before it runs (an async interface cannot open inside the parameter). */
   open: boolean;
-  /** Nest writes the handler's value: save as it passes (see {@link HandlerPlan.writesOwnResponse}). */
+  /** Nest writes the handler's value: save as it passes (see HandlerPlan.writesOwnResponse). */
   save: boolean;
 }
 

@@ -1,5 +1,5 @@
 import { Inject, Logger, Module, type DynamicModule, type NestModule, type OnModuleInit, type Provider } from '@nestjs/common';
-import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
+import { type HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import { createSessionConfig, type SessionConfig } from './config/session-config.js';
 import { SecureCookieSessionInterface } from './sessions/secure-cookie-session.interface.js';
 import { SessionInterface } from './sessions/session.interface.js';
@@ -8,7 +8,7 @@ import { SessionConfigError } from './config/session-config.error.js';
 import { resolveSessionConfig, type ConfigReader } from './config/resolve-session-config.js';
 import { SESSION_CONFIG } from './session.constants.js';
 import { bindSessionsToPlatform, type HttpAdapterLike } from './session-binding.js';
-import { ConfigurableSessionModule, SESSION_MODULE_OPTIONS, SESSION_OPTIONS_TYPE } from './session.module-definition.js';
+import { ConfigurableSessionModule, SESSION_MODULE_OPTIONS, type SESSION_OPTIONS_TYPE } from './session.module-definition.js';
 import type { SessionModuleOptions } from './interfaces/session-module-options.interface.js';
 
 /** `ConfigService.get`, when the application has `@nestjs/config` (an optional peer) loaded. */

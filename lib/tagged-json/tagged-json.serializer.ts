@@ -1,4 +1,4 @@
-import { JSONTag, type JSONTagClass } from './json-tag.js';
+import { type JSONTag, type JSONTagClass } from './json-tag.js';
 import {
   DEFAULT_MAX_DEPTH,
   encodePythonArray,

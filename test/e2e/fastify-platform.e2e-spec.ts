@@ -9,7 +9,7 @@ import { jest } from '@jest/globals';
 import fastifyCookie from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import request from 'supertest';
-import { getSession, SecureCookieSession, Session, SessionInterface, SessionModule, type SessionModuleOptions } from 'nest-flask-session';
+import { getSession, type SecureCookieSession, Session, SessionInterface, SessionModule, type SessionModuleOptions } from 'nest-flask-session';
 import { createSessionCookie, readSessionCookie } from 'nest-flask-session/testing';
 import { setCookies } from '../support/create-app.js';
 

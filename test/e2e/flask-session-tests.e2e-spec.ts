@@ -21,7 +21,7 @@ import request from 'supertest';
 import {
   getSession,
   Markup,
-  SecureCookieSession,
+  type SecureCookieSession,
   SecureCookieSessionInterface,
   Session,
   SessionInterface,

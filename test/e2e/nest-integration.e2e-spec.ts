@@ -3,7 +3,7 @@ import {
   BadRequestException,
   Body,
   Catch,
-  CanActivate,
+  type CanActivate,
   Controller,
   ForbiddenException,
   Get,

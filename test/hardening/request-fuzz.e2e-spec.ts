@@ -7,7 +7,7 @@
 import { deflateSync } from 'node:zlib';
 import { Controller, Get, type INestApplication } from '@nestjs/common';
 import fc from 'fast-check';
-import { CookieSealer, SecureCookieSession, Session, TimestampSigner, URLSafeTimedSerializer } from 'nest-flask-session';
+import { CookieSealer, type SecureCookieSession, Session, TimestampSigner, URLSafeTimedSerializer } from 'nest-flask-session';
 import { createSessionCookie } from 'nest-flask-session/testing';
 import { cookieInterface, PLATFORM_COOKIE_INTERFACES, type CookieKind } from '../support/cookie-interfaces.js';
 import { createApp } from '../support/create-app.js';

@@ -4,14 +4,13 @@ import { Redis } from 'ioredis';
 import request from 'supertest';
 import {
   createSessionConfig,
-  RedisSession,
+  type RedisSession,
   RedisSessionInterface,
   Session,
   SessionInterface,
   type RedisClientLike,
 } from 'nest-flask-session';
 import { createApp, PLATFORMS, sessionCookieValue, setCookies, type Platform } from '../support/create-app.js';
-import { fakeExchange } from '../support/fake-http.js';
 import { describeWithProgram } from '../support/external-program.js';
 import { countingClient } from '../support/counting-client.js';
 import { redisInstalled, RedisServer } from '../support/redis-server.js';

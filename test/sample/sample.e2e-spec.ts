@@ -100,7 +100,7 @@ describe.each(PLATFORMS)('sample app (e2e) on %s', (platform) => {
     expect(home.text).toContain('<span class="who" id="current-user">Alice Liddell</span>');
     expect(sessionData(home)).not.toHaveProperty('_flashes');
     // The page's session dump shows the session as saved: the flash is already popped.
-    expect(home.text).toMatch(/<pre id="session-json"><code>\{\n  &#34;_permanent&#34;: false,\n  &#34;user_id&#34;: &#34;alice&#34;,\n  &#34;visits&#34;: 1\n\}<\/code><\/pre>/);
+    expect(home.text).toMatch(/<pre id="session-json"><code>\{\n {2}&#34;_permanent&#34;: false,\n {2}&#34;user_id&#34;: &#34;alice&#34;,\n {2}&#34;visits&#34;: 1\n\}<\/code><\/pre>/);
     const again = await agent.get('/').expect(200);
     expect(again.text).not.toContain('You are logged in.');
     expect(again.text).toContain('You are logged in as <strong id="user-id">alice</strong>.');

@@ -5,7 +5,7 @@
 import { Controller, Get, Param, type INestApplication } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import request from 'supertest';
-import { RedisSession, RedisSessionInterface, Session, SessionInterface, type SessionModuleOptions } from '../../lib/index.js';
+import { type RedisSession, RedisSessionInterface, Session, SessionInterface, type SessionModuleOptions } from '../../lib/index.js';
 import { createSampleApp } from '../../sample/src/app.factory.js';
 import { createApp, PLATFORMS, sessionCookieValue, setCookies, type Platform } from '../support/create-app.js';
 import { describeWithProgram } from '../support/external-program.js';

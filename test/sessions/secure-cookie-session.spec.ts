@@ -18,7 +18,7 @@ describe('SecureCookieSession flags (Werkzeug CallbackDict rules, spec §1.2)', 
     s.get('n', 0);
     s.has('user');
     void s.size;
-    [...s.keys(), ...s.values(), ...s.entries(), ...s];
+    void [...s.keys(), ...s.values(), ...s.entries(), ...s];
     s.toJSON();
     void s.permanent;
     expect(s.modified).toBe(false);

@@ -1,11 +1,11 @@
 import { Body, Controller, Get, Inject, Post, Redirect } from '@nestjs/common';
 import { flash, RedisSession, Session, SESSION_CONFIG, type SessionConfig } from 'nest-flask-session';
 import { html } from '../common/html.js';
-import { PagesService } from '../common/pages.service.js';
+import { type PagesService } from '../common/pages.service.js';
 import type { SampleSession } from '../common/sample-session.js';
 import { describeSeconds } from '../common/session-summary.js';
 import { safeNextUrl } from './login-required.guard.js';
-import { DEMO_CREDENTIALS, UsersService } from './users.service.js';
+import { DEMO_CREDENTIALS, type UsersService } from './users.service.js';
 import { HtmlPage } from '../common/html-page.decorator.js';
 
 /** The login form's fields (`application/x-www-form-urlencoded`). */

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Post, Redirect } from '@nestjs/common';
 import { flash, Session } from 'nest-flask-session';
 import { html } from '../common/html.js';
-import { PagesService } from '../common/pages.service.js';
+import { type PagesService } from '../common/pages.service.js';
 import type { SampleSession } from '../common/sample-session.js';
 import { PRODUCTS, findProduct, formatPrice } from './catalog.js';
 import { HtmlPage } from '../common/html-page.decorator.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { getFlashedMessages, Markup } from 'nest-flask-session';
-import { UsersService } from '../auth/users.service.js';
+import { type UsersService } from '../auth/users.service.js';
 import { cartQuantity } from '../cart/catalog.js';
 import { html } from './html.js';
 import type { SampleSession } from './sample-session.js';

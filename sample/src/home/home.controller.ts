@@ -1,10 +1,10 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { Session, SESSION_CONFIG, type SessionConfig } from 'nest-flask-session';
 import { html } from '../common/html.js';
-import { PagesService } from '../common/pages.service.js';
+import { type PagesService } from '../common/pages.service.js';
 import type { SampleSession } from '../common/sample-session.js';
 import { sessionCard } from '../common/session-summary.js';
-import { UsersService } from '../auth/users.service.js';
+import { type UsersService } from '../auth/users.service.js';
 import { HtmlPage } from '../common/html-page.decorator.js';
 
 @Controller()
