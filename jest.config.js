@@ -7,7 +7,12 @@ export default {
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/*.topology-spec.ts'],
   // The consumer-app templates are tested from the packed tarball by `npm run test:package`, and
   // test/nest11 by the Nest 11 leg (`npm run test:nest11`, nest11/jest.config.js).
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/consumers/templates/', '<rootDir>/test/nest11/', '<rootDir>/test/readme/.snippets/'],
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    '<rootDir>/test/consumers/templates/',
+    '<rootDir>/test/nest11/',
+    '<rootDir>/test/readme/.snippets/',
+  ],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     // Tests and the sample import the package by name; map it to the TypeScript source.

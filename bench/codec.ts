@@ -6,7 +6,12 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import Keygrip from 'keygrip';
-import { createSessionConfig, EncryptedCookieSessionInterface, TaggedJSONSerializer, URLSafeTimedSerializer } from '../lib/index.js';
+import {
+  createSessionConfig,
+  EncryptedCookieSessionInterface,
+  TaggedJSONSerializer,
+  URLSafeTimedSerializer,
+} from '../lib/index.js';
 
 export interface CodecResult {
   name: string;
@@ -15,10 +20,21 @@ export interface CodecResult {
 }
 
 /** A session shaped like a real login, as the HTTP benchmark stores it (the Flask cookie is compressed, about 190 bytes). */
-export const SMALL_SESSION = { uid: 4242, user: 'alice@example.com', roles: ['admin', 'editor'], csrf: 'f2b6a1c9d03e4e7b9a55c8d1e7f04a3b', n: 17 };
+export const SMALL_SESSION = {
+  uid: 4242,
+  user: 'alice@example.com',
+  roles: ['admin', 'editor'],
+  csrf: 'f2b6a1c9d03e4e7b9a55c8d1e7f04a3b',
+  n: 17,
+};
 /** ~2 KB that compresses: a cart. */
 export const LARGE_SESSION = {
-  cart: Array.from({ length: 30 }, (_, i) => ({ sku: `SKU-${10000 + i}`, name: `item ${i}`, qty: (i % 4) + 1, price: 9.99 + i })),
+  cart: Array.from({ length: 30 }, (_, i) => ({
+    sku: `SKU-${10000 + i}`,
+    name: `item ${i}`,
+    qty: (i % 4) + 1,
+    price: 9.99 + i,
+  })),
   user: 'alice',
 };
 
@@ -48,8 +64,15 @@ async function opsPerSecond(seconds: number, codec: Codec, value: Session): Prom
 }
 
 function ours(): Codec {
-  const s = new URLSafeTimedSerializer('benchmark secret', { salt: 'cookie-session', keyDerivation: 'hmac', serializer: new TaggedJSONSerializer() });
-  return { name: 'nest-flask-session (URLSafeTimedSerializer + tagged JSON)', roundTrip: (value) => void s.loads(s.dumps(value), { maxAge: 2678400 }) };
+  const s = new URLSafeTimedSerializer('benchmark secret', {
+    salt: 'cookie-session',
+    keyDerivation: 'hmac',
+    serializer: new TaggedJSONSerializer(),
+  });
+  return {
+    name: 'nest-flask-session (URLSafeTimedSerializer + tagged JSON)',
+    roundTrip: (value) => void s.loads(s.dumps(value), { maxAge: 2678400 }),
+  };
 }
 
 /** The encrypted interface's own steps: tagged JSON, (deflate,) AES-256-GCM seal; open, check age, parse. */
@@ -133,7 +156,11 @@ async function measureInRounds(codecs: Codec[], seconds: number, rounds: number)
       large[index]!.push(await opsPerSecond(seconds / rounds, codec, LARGE_SESSION));
     }
   }
-  return codecs.map((codec, index) => ({ name: codec.name, smallOps: median(small[index]!), largeOps: median(large[index]!) }));
+  return codecs.map((codec, index) => ({
+    name: codec.name,
+    smallOps: median(small[index]!),
+    largeOps: median(large[index]!),
+  }));
 }
 
 const FLASK_SCRIPT = `
@@ -155,7 +182,11 @@ print(json.dumps(out))
 `;
 
 function flask(seconds: number): CodecResult | null {
-  const run = spawnSync('/usr/bin/python3', ['-c', FLASK_SCRIPT, String(seconds), JSON.stringify([SMALL_SESSION, LARGE_SESSION])], { encoding: 'utf8', timeout: 120000 });
+  const run = spawnSync(
+    '/usr/bin/python3',
+    ['-c', FLASK_SCRIPT, String(seconds), JSON.stringify([SMALL_SESSION, LARGE_SESSION])],
+    { encoding: 'utf8', timeout: 120000 },
+  );
   if (run.status !== 0) return null;
   const [smallOps, largeOps] = JSON.parse(run.stdout) as [number, number];
   return { name: "Flask's serializer (Python, itsdangerous)", smallOps, largeOps };

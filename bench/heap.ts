@@ -47,10 +47,13 @@ async function main(): Promise<void> {
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const hit = (cookie: string | undefined): Promise<string | undefined> =>
     new Promise((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path: '/hit', agent, headers: cookie ? { cookie } : {} }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.headers['set-cookie']?.[0]?.split(';', 1)[0]));
-      });
+      const req = request(
+        { host: '127.0.0.1', port, path: '/hit', agent, headers: cookie ? { cookie } : {} },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.headers['set-cookie']?.[0]?.split(';', 1)[0]));
+        },
+      );
       req.on('error', reject);
       req.end();
     });
@@ -83,7 +86,9 @@ async function main(): Promise<void> {
   const growth = samples.at(-1)!.heapMb - samples[0]!.heapMb;
   console.log(`| requests | heap used after GC (MB) |\n| ---: | ---: |`);
   for (const sample of samples) console.log(`| ${sample.requests} | ${sample.heapMb.toFixed(2)} |`);
-  console.log(`\n${REQUESTS} requests in ${seconds.toFixed(1)} s; heap growth after warm-up: ${growth.toFixed(2)} MB (limit ${LIMIT_MB} MB), Node ${process.version}.`);
+  console.log(
+    `\n${REQUESTS} requests in ${seconds.toFixed(1)} s; heap growth after warm-up: ${growth.toFixed(2)} MB (limit ${LIMIT_MB} MB), Node ${process.version}.`,
+  );
   if (growth > LIMIT_MB) process.exit(1);
 }
 

@@ -61,7 +61,9 @@ function ask<T>(child: ChildProcess, message: string): Promise<T> {
 async function startServer(kind: ServerKind, redisUrl?: string): Promise<Running> {
   const port = await freePort();
   const args = [SERVER_SCRIPT, kind, String(port), ...(redisUrl ? [redisUrl] : [])];
-  const [command, commandArgs] = HAS_TASKSET ? ['taskset', ['-c', '1', process.execPath, ...args]] : [process.execPath, args];
+  const [command, commandArgs] = HAS_TASKSET
+    ? ['taskset', ['-c', '1', process.execPath, ...args]]
+    : [process.execPath, args];
   const child = spawn(command, commandArgs as string[], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   await new Promise<void>((resolve, reject) => {
     child.once('message', () => resolve());
@@ -70,7 +72,11 @@ async function startServer(kind: ServerKind, redisUrl?: string): Promise<Running
   const running: Running = { kind, port, child };
   // A valid session cookie for the load: one /hit, whose Set-Cookie every request then sends.
   const res = await fetch(`http://127.0.0.1:${port}/hit`);
-  running.cookie = res.headers.getSetCookie().map((line) => line.split(';', 1)[0]).join('; ') || undefined;
+  running.cookie =
+    res.headers
+      .getSetCookie()
+      .map((line) => line.split(';', 1)[0])
+      .join('; ') || undefined;
   return running;
 }
 
@@ -103,7 +109,13 @@ const median = (values: number[]): number => {
 };
 
 /** Per round, `value(app) / value(other)` for the same route; the median over rounds. */
-function medianRatio(measurements: Measurement[], kind: ServerKind, other: ServerKind, route: string, value: (m: Measurement) => number): number {
+function medianRatio(
+  measurements: Measurement[],
+  kind: ServerKind,
+  other: ServerKind,
+  route: string,
+  value: (m: Measurement) => number,
+): number {
   const mine = measurements.filter((m) => m.kind === kind && m.route === route);
   const ratios = mine.flatMap((m) => {
     const base = measurements.find((c) => c.kind === other && c.route === route && c.round === m.round);
@@ -145,39 +157,95 @@ interface Target {
 function targets(measurements: Measurement[], kinds: ServerKind[], codec: CodecResult[]): Target[] {
   const has = (...needed: ServerKind[]) => needed.every((kind) => kinds.includes(kind));
   const list: Target[] = [];
-  const cpu = (kind: ServerKind, other: ServerKind, route: string) => medianRatio(measurements, kind, other, route, cpuSpeedOf);
-  const rps = (kind: ServerKind, other: ServerKind, route: string) => medianRatio(measurements, kind, other, route, rpsOf);
+  const cpu = (kind: ServerKind, other: ServerKind, route: string) =>
+    medianRatio(measurements, kind, other, route, cpuSpeedOf);
+  const rps = (kind: ServerKind, other: ServerKind, route: string) =>
+    medianRatio(measurements, kind, other, route, rpsOf);
   if (has('nest-flask-session-cookie')) {
-    list.push({ issue: '#13', what: 'default, /read, CPU ratio to bare Nest (Express)', measured: cpu('nest-flask-session-cookie', 'nest-bare', '/read'), goal: 0.75 });
-    list.push({ issue: '#13', what: 'default, /hit, CPU ratio to bare Nest (Express)', measured: cpu('nest-flask-session-cookie', 'nest-bare', '/hit'), goal: 0.65 });
+    list.push({
+      issue: '#13',
+      what: 'default, /read, CPU ratio to bare Nest (Express)',
+      measured: cpu('nest-flask-session-cookie', 'nest-bare', '/read'),
+      goal: 0.75,
+    });
+    list.push({
+      issue: '#13',
+      what: 'default, /hit, CPU ratio to bare Nest (Express)',
+      measured: cpu('nest-flask-session-cookie', 'nest-bare', '/hit'),
+      goal: 0.65,
+    });
   }
   if (has('nest-flask-session-cookie-no-interceptor')) {
-    list.push({ issue: '#13', what: 'interceptor: false, /read, CPU ratio to bare Nest', measured: cpu('nest-flask-session-cookie-no-interceptor', 'nest-bare', '/read'), goal: 0.82 });
-    list.push({ issue: '#13', what: 'interceptor: false, /hit, CPU ratio to bare Nest', measured: cpu('nest-flask-session-cookie-no-interceptor', 'nest-bare', '/hit'), goal: 0.72 });
+    list.push({
+      issue: '#13',
+      what: 'interceptor: false, /read, CPU ratio to bare Nest',
+      measured: cpu('nest-flask-session-cookie-no-interceptor', 'nest-bare', '/read'),
+      goal: 0.82,
+    });
+    list.push({
+      issue: '#13',
+      what: 'interceptor: false, /hit, CPU ratio to bare Nest',
+      measured: cpu('nest-flask-session-cookie-no-interceptor', 'nest-bare', '/hit'),
+      goal: 0.72,
+    });
   }
   for (const route of ROUTES) {
     if (has('nest-flask-session-cookie', 'nest-cookie-session')) {
-      list.push({ issue: '#13', what: `default vs Nest + cookie-session, ${route}, CPU ratio (>1: ahead)`, measured: cpu('nest-flask-session-cookie', 'nest-cookie-session', route), goal: 1 });
+      list.push({
+        issue: '#13',
+        what: `default vs Nest + cookie-session, ${route}, CPU ratio (>1: ahead)`,
+        measured: cpu('nest-flask-session-cookie', 'nest-cookie-session', route),
+        goal: 1,
+      });
     }
     if (has('nest-flask-session-redis', 'nest-express-session-redis')) {
-      list.push({ issue: '#13', what: `Redis vs Nest + express-session + connect-redis, ${route}, CPU ratio`, measured: cpu('nest-flask-session-redis', 'nest-express-session-redis', route), goal: 1 });
+      list.push({
+        issue: '#13',
+        what: `Redis vs Nest + express-session + connect-redis, ${route}, CPU ratio`,
+        measured: cpu('nest-flask-session-redis', 'nest-express-session-redis', route),
+        goal: 1,
+      });
     }
     if (has('nest-flask-session-flask-redis', 'nest-express-session-redis')) {
-      list.push({ issue: '#18', what: `Flask-Session Redis vs Nest + express-session + connect-redis, ${route}, CPU ratio`, measured: cpu('nest-flask-session-flask-redis', 'nest-express-session-redis', route), goal: 1 });
+      list.push({
+        issue: '#18',
+        what: `Flask-Session Redis vs Nest + express-session + connect-redis, ${route}, CPU ratio`,
+        measured: cpu('nest-flask-session-flask-redis', 'nest-express-session-redis', route),
+        goal: 1,
+      });
     }
     if (has('nest-flask-session-flask-redis', 'nest-flask-session-redis')) {
       // Flask-Session sessions are permanent by default, so a read also refreshes the TTL (EXPIRE) and re-sends the
       // cookie, where the Redis interface's non-permanent session costs one GET: /read does more work by design.
-      const what = route === '/read' ? 'Flask-Session Redis vs our Redis interface, /read (GET + EXPIRE + cookie vs GET), CPU ratio' : `Flask-Session Redis vs our Redis interface, ${route}, CPU ratio`;
-      list.push({ issue: '#18', what, measured: cpu('nest-flask-session-flask-redis', 'nest-flask-session-redis', route), goal: route === '/read' ? 0.7 : 0.9 });
+      const what =
+        route === '/read'
+          ? 'Flask-Session Redis vs our Redis interface, /read (GET + EXPIRE + cookie vs GET), CPU ratio'
+          : `Flask-Session Redis vs our Redis interface, ${route}, CPU ratio`;
+      list.push({
+        issue: '#18',
+        what,
+        measured: cpu('nest-flask-session-flask-redis', 'nest-flask-session-redis', route),
+        goal: route === '/read' ? 0.7 : 0.9,
+      });
     }
   }
   if (has('nest-flask-session-cookie', 'nest-express-session')) {
-    list.push({ issue: '#13', what: 'default vs Nest + express-session, /read, CPU ratio', measured: cpu('nest-flask-session-cookie', 'nest-express-session', '/read'), goal: 1 });
+    list.push({
+      issue: '#13',
+      what: 'default vs Nest + express-session, /read, CPU ratio',
+      measured: cpu('nest-flask-session-cookie', 'nest-express-session', '/read'),
+      goal: 1,
+    });
   }
   const ours = codec.find((r) => r.name.startsWith('nest-flask-session ('));
   const flask = codec.find((r) => r.name.startsWith("Flask's"));
-  if (ours?.smallOps && flask?.smallOps) list.push({ issue: '#13', what: "codec, login session, dumps + loads vs Flask's", measured: ours.smallOps / flask.smallOps, goal: 2 });
+  if (ours?.smallOps && flask?.smallOps)
+    list.push({
+      issue: '#13',
+      what: "codec, login session, dumps + loads vs Flask's",
+      measured: ours.smallOps / flask.smallOps,
+      goal: 2,
+    });
   const fastifyGoals: Array<[ServerKind, string, number]> = [
     ['fastify-nest-flask-session-cookie', '/read', 0.8],
     ['fastify-nest-flask-session-cookie', '/hit', 0.75],
@@ -187,7 +255,12 @@ function targets(measurements: Measurement[], kinds: ServerKind[], codec: CodecR
   for (const [kind, route, goal] of fastifyGoals) {
     if (has(kind, 'fastify-nest-secure-session')) {
       const label = kind.endsWith('-no-interceptor') ? 'interceptor: false' : 'default';
-      list.push({ issue: '#12', what: `Fastify, ${label}, ${route}, req/s ratio to Nest + @fastify/secure-session`, measured: rps(kind, 'fastify-nest-secure-session', route), goal });
+      list.push({
+        issue: '#12',
+        what: `Fastify, ${label}, ${route}, req/s ratio to Nest + @fastify/secure-session`,
+        measured: rps(kind, 'fastify-nest-secure-session', route),
+        goal,
+      });
     }
   }
   for (const [encrypted, signed, platform] of [
@@ -195,20 +268,41 @@ function targets(measurements: Measurement[], kinds: ServerKind[], codec: CodecR
     ['fastify-nest-flask-session-encrypted', 'fastify-nest-flask-session-cookie', 'Fastify'],
   ] as Array<[ServerKind, ServerKind, string]>) {
     for (const route of ROUTES) {
-      if (has(encrypted, signed)) list.push({ issue: '#15', what: `encrypted vs signed cookies, ${platform}, ${route}, req/s ratio`, measured: rps(encrypted, signed, route), goal: 0.9 });
+      if (has(encrypted, signed))
+        list.push({
+          issue: '#15',
+          what: `encrypted vs signed cookies, ${platform}, ${route}, req/s ratio`,
+          measured: rps(encrypted, signed, route),
+          goal: 0.9,
+        });
     }
   }
   const encrypted = codec.find((r) => r.name.startsWith('nest-flask-session encrypted'));
   const secureSession = codec.find((r) => r.name.startsWith('@fastify/secure-session'));
   const iron = codec.find((r) => r.name.startsWith('iron-session'));
-  if (encrypted?.smallOps && secureSession?.smallOps) list.push({ issue: '#15', what: 'codec, login session, encrypted seal + open vs @fastify/secure-session', measured: encrypted.smallOps / secureSession.smallOps, goal: 0.6 });
-  if (encrypted?.smallOps && iron?.smallOps) list.push({ issue: '#15', what: 'codec, login session, encrypted seal + open vs iron-session', measured: encrypted.smallOps / iron.smallOps, goal: 20 });
+  if (encrypted?.smallOps && secureSession?.smallOps)
+    list.push({
+      issue: '#15',
+      what: 'codec, login session, encrypted seal + open vs @fastify/secure-session',
+      measured: encrypted.smallOps / secureSession.smallOps,
+      goal: 0.6,
+    });
+  if (encrypted?.smallOps && iron?.smallOps)
+    list.push({
+      issue: '#15',
+      what: 'codec, login session, encrypted seal + open vs iron-session',
+      measured: encrypted.smallOps / iron.smallOps,
+      goal: 20,
+    });
   return list;
 }
 
 function targetTable(list: Target[]): string {
   const lines = ['| issue | target | measured | goal | met |', '| --- | --- | ---: | ---: | --- |'];
-  for (const t of list) lines.push(`| ${t.issue} | ${t.what} | ${t.measured.toFixed(2)} | ≥ ${t.goal.toFixed(2)} | ${t.measured >= t.goal ? 'met' : 'missed'} |`);
+  for (const t of list)
+    lines.push(
+      `| ${t.issue} | ${t.what} | ${t.measured.toFixed(2)} | ≥ ${t.goal.toFixed(2)} | ${t.measured >= t.goal ? 'met' : 'missed'} |`,
+    );
   return lines.join('\n');
 }
 
@@ -216,8 +310,14 @@ function codecTable(results: CodecResult[]): string {
   const flask = results.find((r) => r.name.startsWith("Flask's"));
   const fmt = (ops: number | null) => (ops === null ? '–' : Math.round(ops).toLocaleString('en-US'));
   const ratio = (ops: number | null, base: number | null | undefined) => (ops && base ? (ops / base).toFixed(1) : '–');
-  const lines = ['| codec (dumps + loads, or seal + open) | ops/s, login session | ratio to Flask | ops/s, ~2 KB session | ratio to Flask |', '| --- | ---: | ---: | ---: | ---: |'];
-  for (const r of results) lines.push(`| ${r.name} | ${fmt(r.smallOps)} | ${ratio(r.smallOps, flask?.smallOps)} | ${fmt(r.largeOps)} | ${ratio(r.largeOps, flask?.largeOps)} |`);
+  const lines = [
+    '| codec (dumps + loads, or seal + open) | ops/s, login session | ratio to Flask | ops/s, ~2 KB session | ratio to Flask |',
+    '| --- | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of results)
+    lines.push(
+      `| ${r.name} | ${fmt(r.smallOps)} | ${ratio(r.smallOps, flask?.smallOps)} | ${fmt(r.largeOps)} | ${ratio(r.largeOps, flask?.largeOps)} |`,
+    );
   return lines.join('\n');
 }
 
@@ -226,7 +326,8 @@ async function main(): Promise<void> {
   let redis: RedisServer | undefined;
   // BENCH_APPS=a,b measures only those apps (and their platform's ceiling).
   const only = process.env.BENCH_APPS?.split(',').map((app) => app.trim());
-  const wanted = (kind: ServerKind) => !only || only.includes(kind) || only.some((app) => ceilingOf(app as ServerKind) === kind);
+  const wanted = (kind: ServerKind) =>
+    !only || only.includes(kind) || only.some((app) => ceilingOf(app as ServerKind) === kind);
   const kinds: ServerKind[] = SERVER_KINDS.filter(wanted);
   const notes: string[] = [];
   if (redisInstalled) redis = await RedisServer.start();

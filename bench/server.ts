@@ -8,7 +8,16 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
-import { Controller, Get, Injectable, Module, Req, type CallHandler, type NestInterceptor, type Type } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Injectable,
+  Module,
+  Req,
+  type CallHandler,
+  type NestInterceptor,
+  type Type,
+} from '@nestjs/common';
 import { APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Redis } from 'ioredis';
@@ -45,13 +54,19 @@ export const SERVER_KINDS = [
 ] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
 
-export const ceilingOf = (kind: ServerKind): ServerKind => (kind.startsWith('fastify-') ? 'fastify-nest-bare' : 'nest-bare');
+export const ceilingOf = (kind: ServerKind): ServerKind =>
+  kind.startsWith('fastify-') ? 'fastify-nest-bare' : 'nest-bare';
 
 const SECRET = 'benchmark secret key, 32 bytes long!';
 
 /** A session shaped like a real login (its Flask cookie is compressed, about 190 bytes). */
 type Login = { uid?: number; user?: string; roles?: string[]; csrf?: string; n?: number };
-const login = (): Required<Omit<Login, 'n'>> => ({ uid: 4242, user: 'alice@example.com', roles: ['admin', 'editor'], csrf: randomBytes(16).toString('hex') });
+const login = (): Required<Omit<Login, 'n'>> => ({
+  uid: 4242,
+  user: 'alice@example.com',
+  roles: ['admin', 'editor'],
+  csrf: randomBytes(16).toString('hex'),
+});
 
 @Controller()
 class BareController {
@@ -86,7 +101,9 @@ class FlaskSessionController {
 @Controller()
 class RequestSessionController {
   @Get('/hit')
-  hit(@Req() req: { session: Login & { get?: (key: string) => unknown; set?: (key: string, value: unknown) => void } }) {
+  hit(
+    @Req() req: { session: Login & { get?: (key: string) => unknown; set?: (key: string, value: unknown) => void } },
+  ) {
     const session = req.session;
     if (session.get && session.set) {
       // @fastify/secure-session's API
@@ -162,11 +179,16 @@ async function expressApp(kind: ServerKind, redisUrl: string | undefined): Promi
 }
 
 async function fastifyApp(kind: ServerKind, redisUrl: string | undefined): Promise<Server> {
-  const app = await NestFactory.create<NestFastifyApplication>(moduleFor(kind, redisUrl), new FastifyAdapter(), { logger: false });
+  const app = await NestFactory.create<NestFastifyApplication>(moduleFor(kind, redisUrl), new FastifyAdapter(), {
+    logger: false,
+  });
   if (kind === 'fastify-nest-secure-session') {
     // What a Nest-on-Fastify user picks today (Nest's documentation recipe).
     const { default: secureSession } = await import('@fastify/secure-session');
-    await app.register(secureSession, { key: Buffer.from(SECRET.padEnd(32, '!').slice(0, 32)), cookie: { path: '/', httpOnly: true } });
+    await app.register(secureSession, {
+      key: Buffer.from(SECRET.padEnd(32, '!').slice(0, 32)),
+      cookie: { path: '/', httpOnly: true },
+    });
   }
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

@@ -21,7 +21,8 @@ export function sessionContextOf(request: object): SessionContext {
  */
 export function sessionContextFor(executionContext: ExecutionContext): SessionContext {
   const context = sessionContextOf(executionContext.switchToHttp().getRequest<object>());
-  if (executionContext.getType() === 'http' && handlerPlanOf(executionContext).writesOwnResponse) context.expectOwnResponse();
+  if (executionContext.getType() === 'http' && handlerPlanOf(executionContext).writesOwnResponse)
+    context.expectOwnResponse();
   return context;
 }
 

@@ -22,7 +22,10 @@ const plans = new WeakMap<object, HandlerPlan>();
 function writesOwnResponse(context: ExecutionContext): boolean {
   const handler = context.getHandler();
   if (Reflect.getMetadata(SSE_METADATA, handler)) return true;
-  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), handler.name) ?? {}) as Record<string, unknown>;
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), handler.name) ?? {}) as Record<
+    string,
+    unknown
+  >;
   const passthrough = Reflect.getMetadata(RESPONSE_PASSTHROUGH_METADATA, context.getClass(), handler.name) === true;
   return Object.keys(args).some((key) => {
     const type = Number(key.split(':')[0]);

@@ -1,12 +1,21 @@
 // Nest integration
 export { SessionModule } from './session.module.js';
-export { SESSION_MODULE_OPTIONS, SESSION_OPTIONS_TYPE, SESSION_ASYNC_OPTIONS_TYPE } from './session.module-definition.js';
+export {
+  SESSION_MODULE_OPTIONS,
+  SESSION_OPTIONS_TYPE,
+  SESSION_ASYNC_OPTIONS_TYPE,
+} from './session.module-definition.js';
 export type { SessionModuleOptions } from './interfaces/session-module-options.interface.js';
 export { SESSION_CONFIG } from './session.constants.js';
 export { Session } from './session.decorator.js';
 export { getSession } from './get-session.js';
 export { SessionInterceptor } from './session.interceptor.js';
-export { resolveSessionConfig, validateSessionConfig, SessionConfigError, SESSION_CONFIG_KEYS } from './config/index.js';
+export {
+  resolveSessionConfig,
+  validateSessionConfig,
+  SessionConfigError,
+  SESSION_CONFIG_KEYS,
+} from './config/index.js';
 
 // Session interfaces and objects
 export { createSessionConfig, DEFAULT_SESSION_CONFIG, type SessionConfig } from './config/index.js';

@@ -19,7 +19,9 @@ export function bindSessionsToPlatform(adapter: HttpAdapterLike, runtime: Sessio
   else if (type === 'fastify') bindFastify(adapter.getInstance() as FastifyInstanceLike, runtime);
   else {
     bindings.unsupported.add(type);
-    logger.error(`SessionModule supports the Express and Fastify platforms; this app runs on '${type}', so its requests have no session.`);
+    logger.error(
+      `SessionModule supports the Express and Fastify platforms; this app runs on '${type}', so its requests have no session.`,
+    );
     return;
   }
   bindings.bound++;
@@ -30,7 +32,8 @@ export function missingContextMessage(): string {
   if (bindings.bound === 0 && bindings.unsupported.size > 0) {
     return `No session on this request: SessionModule supports the Express and Fastify platforms, and this app runs on '${[...bindings.unsupported].join("', '")}'.`;
   }
-  if (bindings.bound === 0) return 'No session on this request: import SessionModule.forRoot() in your application module.';
+  if (bindings.bound === 0)
+    return 'No session on this request: import SessionModule.forRoot() in your application module.';
   return (
     'No session on this request: it did not pass through the session hooks of an app that imports SessionModule ' +
     '(a request object from another server, or one that bypassed the platform hooks). Pass the request Nest gives ' +

@@ -7,7 +7,9 @@ import type { SessionModuleOptions } from './interfaces/session-module-options.i
 const interceptorProvider = (): Provider => ({
   provide: APP_INTERCEPTOR,
   useFactory: (options: SessionModuleOptions, reflector: Reflector) =>
-    options.interceptor === false ? { intercept: (_context: unknown, next: { handle(): unknown }) => next.handle() } : new SessionInterceptor(reflector),
+    options.interceptor === false
+      ? { intercept: (_context: unknown, next: { handle(): unknown }) => next.handle() }
+      : new SessionInterceptor(reflector),
   // Read when forRoot() runs, after the builder below has made the token.
   inject: [SESSION_MODULE_OPTIONS, Reflector],
 });
@@ -25,6 +27,7 @@ export const {
     global: extras.isGlobal,
     // `interceptor: false` given up front registers nothing, so Nest's interceptor pipeline is
     // skipped entirely; a factory's `interceptor: false` can only leave a pass-through in place.
-    providers: extras.interceptor === false ? definition.providers : [...(definition.providers ?? []), interceptorProvider()],
+    providers:
+      extras.interceptor === false ? definition.providers : [...(definition.providers ?? []), interceptorProvider()],
   }))
   .build();

@@ -1,4 +1,12 @@
-import { Inject, Logger, Module, type DynamicModule, type NestModule, type OnModuleInit, type Provider } from '@nestjs/common';
+import {
+  Inject,
+  Logger,
+  Module,
+  type DynamicModule,
+  type NestModule,
+  type OnModuleInit,
+  type Provider,
+} from '@nestjs/common';
 import { type HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import { createSessionConfig, type SessionConfig } from './config/session-config.js';
 import { SecureCookieSessionInterface } from './sessions/secure-cookie-session.interface.js';
@@ -8,7 +16,11 @@ import { SessionConfigError } from './config/session-config.error.js';
 import { resolveSessionConfig, type ConfigReader } from './config/resolve-session-config.js';
 import { SESSION_CONFIG } from './session.constants.js';
 import { bindSessionsToPlatform, type HttpAdapterLike } from './session-binding.js';
-import { ConfigurableSessionModule, SESSION_MODULE_OPTIONS, type SESSION_OPTIONS_TYPE } from './session.module-definition.js';
+import {
+  ConfigurableSessionModule,
+  SESSION_MODULE_OPTIONS,
+  type SESSION_OPTIONS_TYPE,
+} from './session.module-definition.js';
 import type { SessionModuleOptions } from './interfaces/session-module-options.interface.js';
 
 /** `ConfigService.get`, when the application has `@nestjs/config` (an optional peer) loaded. */
@@ -37,9 +49,14 @@ async function findConfigReader(moduleRef: ModuleRef): Promise<ConfigReader | un
 function checkSecretKeyStrength(config: SessionConfig, production: boolean, logger: Logger): void {
   for (const { key, reason, placeholder } of findWeakSecretKeys(config)) {
     if (production && (placeholder || key === 'SECRET_KEY')) {
-      throw new SessionConfigError(key, `${reason}. Refusing to start with NODE_ENV=production: generate one with node -e "console.log(require('node:crypto').randomBytes(32).toString('hex'))".`);
+      throw new SessionConfigError(
+        key,
+        `${reason}. Refusing to start with NODE_ENV=production: generate one with node -e "console.log(require('node:crypto').randomBytes(32).toString('hex'))".`,
+      );
     }
-    logger.warn(`${key} ${reason}.${production ? ' Remove it once PERMANENT_SESSION_LIFETIME has passed since the rotation.' : ' NODE_ENV=production refuses such a SECRET_KEY.'}`);
+    logger.warn(
+      `${key} ${reason}.${production ? ' Remove it once PERMANENT_SESSION_LIFETIME has passed since the rotation.' : ' NODE_ENV=production refuses such a SECRET_KEY.'}`,
+    );
   }
 }
 
@@ -100,6 +117,10 @@ export class SessionModule extends ConfigurableSessionModule implements NestModu
   configure(): void {
     const adapter = this.adapterHost.httpAdapter as HttpAdapterLike | undefined;
     if (!adapter) return;
-    bindSessionsToPlatform(adapter, { config: this.config, sessionInterface: this.sessionInterface, logger: new Logger('Session') }, new Logger('Session'));
+    bindSessionsToPlatform(
+      adapter,
+      { config: this.config, sessionInterface: this.sessionInterface, logger: new Logger('Session') },
+      new Logger('Session'),
+    );
   }
 }

@@ -35,7 +35,8 @@ function* sourceFiles(dir) {
 }
 
 const folderOf = (file) => path.relative(LIB, path.dirname(file)).split(path.sep).join('/') || '.';
-const IMPORT = /(?:^|\n)\s*(?:import|export)\b[^'"]*?\bfrom\s*['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\b[^'"]*?\bfrom\s*['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
 
 export function findViolations(libDir = LIB) {
   const problems = [];

@@ -30,7 +30,12 @@ export class PerKeyCache<T> {
     if (!secretKey || secretKey.length === 0) return null;
     const fallbacks = config.SECRET_KEY_FALLBACKS;
     const cached = this.entries.get(config);
-    if (cached && cached.secretKey === secretKey && cached.fallbacks === fallbacks && sameKeys(cached.fallbackCopy, fallbacks ?? [])) {
+    if (
+      cached &&
+      cached.secretKey === secretKey &&
+      cached.fallbacks === fallbacks &&
+      sameKeys(cached.fallbackCopy, fallbacks ?? [])
+    ) {
       return cached.value;
     }
     assertNoEmptyFallbackKeys(config);

@@ -8,10 +8,14 @@ export type RedisTarget =
   | { clusterNodes: readonly RedisNodeAddress[] }
   | { sentinels: readonly RedisNodeAddress[]; sentinelMaster: string };
 
-type TopologyConfig = Pick<SessionConfig, 'SESSION_REDIS_URL' | 'SESSION_REDIS_CLUSTER_NODES' | 'SESSION_REDIS_SENTINELS' | 'SESSION_REDIS_SENTINEL_MASTER'>;
+type TopologyConfig = Pick<
+  SessionConfig,
+  'SESSION_REDIS_URL' | 'SESSION_REDIS_CLUSTER_NODES' | 'SESSION_REDIS_SENTINELS' | 'SESSION_REDIS_SENTINEL_MASTER'
+>;
 
 function nodes(key: 'SESSION_REDIS_CLUSTER_NODES' | 'SESSION_REDIS_SENTINELS', list: unknown): RedisNodeAddress[] {
-  if (!Array.isArray(list)) throw new SessionConfigError(key, 'must be a list of host:port (a JSON array or comma-separated)');
+  if (!Array.isArray(list))
+    throw new SessionConfigError(key, 'must be a list of host:port (a JSON array or comma-separated)');
   const parsed = parseRedisNodeList(list);
   if (typeof parsed === 'string') throw new SessionConfigError(key, parsed);
   return parsed;
@@ -23,9 +27,14 @@ function nodes(key: 'SESSION_REDIS_CLUSTER_NODES' | 'SESSION_REDIS_SENTINELS', l
  * `SESSION_REDIS_SENTINEL_MASTER`. At most one of the three; each mistake names its key.
  */
 export function resolveRedisTarget(config: TopologyConfig): RedisTarget | null {
-  const given = (['SESSION_REDIS_URL', 'SESSION_REDIS_CLUSTER_NODES', 'SESSION_REDIS_SENTINELS'] as const).filter((key) => config[key] != null);
+  const given = (['SESSION_REDIS_URL', 'SESSION_REDIS_CLUSTER_NODES', 'SESSION_REDIS_SENTINELS'] as const).filter(
+    (key) => config[key] != null,
+  );
   if (given.length > 1) {
-    throw new SessionConfigError(given[1]!, `cannot be combined with ${given[0]}: set one of SESSION_REDIS_URL, SESSION_REDIS_CLUSTER_NODES, SESSION_REDIS_SENTINELS`);
+    throw new SessionConfigError(
+      given[1]!,
+      `cannot be combined with ${given[0]}: set one of SESSION_REDIS_URL, SESSION_REDIS_CLUSTER_NODES, SESSION_REDIS_SENTINELS`,
+    );
   }
   const master = config.SESSION_REDIS_SENTINEL_MASTER;
   if (master != null && (typeof master !== 'string' || master.trim() === '')) {
@@ -33,14 +42,24 @@ export function resolveRedisTarget(config: TopologyConfig): RedisTarget | null {
   }
   if (config.SESSION_REDIS_SENTINELS != null) {
     const sentinels = nodes('SESSION_REDIS_SENTINELS', config.SESSION_REDIS_SENTINELS);
-    if (master == null) throw new SessionConfigError('SESSION_REDIS_SENTINEL_MASTER', 'must be set with SESSION_REDIS_SENTINELS (the master name the sentinels monitor)');
+    if (master == null)
+      throw new SessionConfigError(
+        'SESSION_REDIS_SENTINEL_MASTER',
+        'must be set with SESSION_REDIS_SENTINELS (the master name the sentinels monitor)',
+      );
     return { sentinels, sentinelMaster: master };
   }
-  if (master != null) throw new SessionConfigError('SESSION_REDIS_SENTINEL_MASTER', 'needs SESSION_REDIS_SENTINELS (host:port of each sentinel)');
-  if (config.SESSION_REDIS_CLUSTER_NODES != null) return { clusterNodes: nodes('SESSION_REDIS_CLUSTER_NODES', config.SESSION_REDIS_CLUSTER_NODES) };
+  if (master != null)
+    throw new SessionConfigError(
+      'SESSION_REDIS_SENTINEL_MASTER',
+      'needs SESSION_REDIS_SENTINELS (host:port of each sentinel)',
+    );
+  if (config.SESSION_REDIS_CLUSTER_NODES != null)
+    return { clusterNodes: nodes('SESSION_REDIS_CLUSTER_NODES', config.SESSION_REDIS_CLUSTER_NODES) };
   const url = config.SESSION_REDIS_URL;
   if (url != null) {
-    if (typeof url !== 'string') throw new SessionConfigError('SESSION_REDIS_URL', 'must be a redis:// or rediss:// URL');
+    if (typeof url !== 'string')
+      throw new SessionConfigError('SESSION_REDIS_URL', 'must be a redis:// or rediss:// URL');
     return { url };
   }
   return null;

@@ -87,7 +87,10 @@ function parseValue(key: keyof SessionConfig, raw: unknown): unknown {
         }
         return parsed;
       }
-      return text.split(',').map((item) => item.trim()).filter(Boolean);
+      return text
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean);
     }
   }
 }
@@ -98,24 +101,40 @@ const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 export function validateSessionConfig(config: SessionConfig): void {
   const name = config.SESSION_COOKIE_NAME;
   if (typeof name !== 'string' || !COOKIE_NAME.test(name)) {
-    throw new SessionConfigError('SESSION_COOKIE_NAME', `must be a cookie token (letters, digits and !#$%&'*+-.^_\`|~), got '${String(name)}'`);
+    throw new SessionConfigError(
+      'SESSION_COOKIE_NAME',
+      `must be a cookie token (letters, digits and !#$%&'*+-.^_\`|~), got '${String(name)}'`,
+    );
   }
-  for (const key of ['SESSION_COOKIE_HTTPONLY', 'SESSION_COOKIE_SECURE', 'SESSION_COOKIE_PARTITIONED', 'SESSION_REFRESH_EACH_REQUEST'] as const) {
-    if (typeof config[key] !== 'boolean') throw new SessionConfigError(key, `must be true or false, got ${String(config[key])}`);
+  for (const key of [
+    'SESSION_COOKIE_HTTPONLY',
+    'SESSION_COOKIE_SECURE',
+    'SESSION_COOKIE_PARTITIONED',
+    'SESSION_REFRESH_EACH_REQUEST',
+  ] as const) {
+    if (typeof config[key] !== 'boolean')
+      throw new SessionConfigError(key, `must be true or false, got ${String(config[key])}`);
   }
   let sameSite: string | null;
   try {
     sameSite = normalizeSameSite(config.SESSION_COOKIE_SAMESITE);
   } catch {
-    throw new SessionConfigError('SESSION_COOKIE_SAMESITE', `must be 'Strict', 'Lax', 'None' or unset, got '${String(config.SESSION_COOKIE_SAMESITE)}'`);
+    throw new SessionConfigError(
+      'SESSION_COOKIE_SAMESITE',
+      `must be 'Strict', 'Lax', 'None' or unset, got '${String(config.SESSION_COOKIE_SAMESITE)}'`,
+    );
   }
   const secure = config.SESSION_COOKIE_SECURE || config.SESSION_COOKIE_PARTITIONED;
   if (sameSite === 'None' && !secure) {
-    throw new SessionConfigError('SESSION_COOKIE_SAMESITE', "is 'None', which browsers only accept with SESSION_COOKIE_SECURE=true");
+    throw new SessionConfigError(
+      'SESSION_COOKIE_SAMESITE',
+      "is 'None', which browsers only accept with SESSION_COOKIE_SECURE=true",
+    );
   }
   const domain = config.SESSION_COOKIE_DOMAIN;
   if (domain != null) {
-    const problem = typeof domain === 'string' ? cookieDomainProblem(domain, normalizeDomain(domain)) : 'must be a string';
+    const problem =
+      typeof domain === 'string' ? cookieDomainProblem(domain, normalizeDomain(domain)) : 'must be a string';
     if (problem) throw new SessionConfigError('SESSION_COOKIE_DOMAIN', problem);
   }
   for (const key of ['SESSION_COOKIE_PATH', 'APPLICATION_ROOT'] as const) {
@@ -130,7 +149,10 @@ export function validateSessionConfig(config: SessionConfig): void {
   const lifetime = config.PERMANENT_SESSION_LIFETIME;
   // 0 is allowed, as in Flask: cookies that expire at once.
   if (typeof lifetime !== 'number' || !Number.isFinite(lifetime) || lifetime < 0) {
-    throw new SessionConfigError('PERMANENT_SESSION_LIFETIME', `must be zero or a positive number of seconds, got ${String(lifetime)}`);
+    throw new SessionConfigError(
+      'PERMANENT_SESSION_LIFETIME',
+      `must be zero or a positive number of seconds, got ${String(lifetime)}`,
+    );
   }
   const idle = config.SESSION_IDLE_TIMEOUT;
   if (typeof idle !== 'number' || !Number.isFinite(idle) || idle <= 0) {
@@ -139,13 +161,22 @@ export function validateSessionConfig(config: SessionConfig): void {
   validateFlaskSessionConfig(config);
   const size = config.MAX_COOKIE_SIZE;
   if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) {
-    throw new SessionConfigError('MAX_COOKIE_SIZE', `must be a whole number of bytes (0 disables the check), got ${String(size)}`);
+    throw new SessionConfigError(
+      'MAX_COOKIE_SIZE',
+      `must be a whole number of bytes (0 disables the check), got ${String(size)}`,
+    );
   }
   if (config.SESSION_COOKIE_SIZE_POLICY !== 'warn' && config.SESSION_COOKIE_SIZE_POLICY !== 'error') {
-    throw new SessionConfigError('SESSION_COOKIE_SIZE_POLICY', `must be 'warn' or 'error', got '${String(config.SESSION_COOKIE_SIZE_POLICY)}'`);
+    throw new SessionConfigError(
+      'SESSION_COOKIE_SIZE_POLICY',
+      `must be 'warn' or 'error', got '${String(config.SESSION_COOKIE_SIZE_POLICY)}'`,
+    );
   }
   const fallbacks = config.SECRET_KEY_FALLBACKS;
-  if (fallbacks != null && (!Array.isArray(fallbacks) || !fallbacks.every((key) => typeof key === 'string' || Buffer.isBuffer(key)))) {
+  if (
+    fallbacks != null &&
+    (!Array.isArray(fallbacks) || !fallbacks.every((key) => typeof key === 'string' || Buffer.isBuffer(key)))
+  ) {
     throw new SessionConfigError('SECRET_KEY_FALLBACKS', 'must be a list of keys (strings or Buffers)');
   }
   assertNoEmptyFallbackKeys(config);

@@ -64,9 +64,17 @@ export function findWeakSecretKeys(config: SessionConfig): WeakSecretKey[] {
   const weak: WeakSecretKey[] = [];
   for (const [key, value] of namedKeys(config)) {
     if (isPlaceholder(value)) {
-      weak.push({ key, reason: 'is a placeholder value published in examples, so it is not secret', placeholder: true });
+      weak.push({
+        key,
+        reason: 'is a placeholder value published in examples, so it is not secret',
+        placeholder: true,
+      });
     } else if (byteLength(value) < MIN_SECRET_KEY_BYTES) {
-      weak.push({ key, reason: `is ${byteLength(value)} bytes long, too short to be secret (use at least ${MIN_SECRET_KEY_BYTES} random bytes)`, placeholder: false });
+      weak.push({
+        key,
+        reason: `is ${byteLength(value)} bytes long, too short to be secret (use at least ${MIN_SECRET_KEY_BYTES} random bytes)`,
+        placeholder: false,
+      });
     }
   }
   return weak;

@@ -132,11 +132,18 @@ function trimmed(header: string, start: number, end: number): string {
  * (bytes that are not UTF-8 become U+FFFD), as Werkzeug does.
  */
 function unquote(value: string | undefined): string | undefined {
-  if (value === undefined || value.length < 2 || value.charCodeAt(0) !== QUOTE || value.charCodeAt(value.length - 1) !== QUOTE) {
+  if (
+    value === undefined ||
+    value.length < 2 ||
+    value.charCodeAt(0) !== QUOTE ||
+    value.charCodeAt(value.length - 1) !== QUOTE
+  ) {
     return value;
   }
   const inner = value.slice(1, -1);
   if (!inner.includes('\\')) return inner;
-  const bytes = toBytes(inner).replace(ESCAPE, (_match, escape: string) => (escape.length === 3 ? String.fromCharCode(parseInt(escape, 8)) : escape));
+  const bytes = toBytes(inner).replace(ESCAPE, (_match, escape: string) =>
+    escape.length === 3 ? String.fromCharCode(parseInt(escape, 8)) : escape,
+  );
   return NON_ASCII.test(bytes) ? Buffer.from(bytes, 'latin1').toString('utf8') : bytes;
 }

@@ -1,5 +1,11 @@
 export type { CookieOptions } from './cookie-options.js';
 export { OversizeCookieError } from './oversize-cookie.error.js';
-export { httpDate, normalizeSameSite, normalizeDomain, serializeDeleteCookie, serializeSetCookie } from './set-cookie.js';
+export {
+  httpDate,
+  normalizeSameSite,
+  normalizeDomain,
+  serializeDeleteCookie,
+  serializeSetCookie,
+} from './set-cookie.js';
 export { readCookie } from './cookie-header.js';
 export { cookieDomainProblem, cookiePathProblem, cookiePrefixProblem } from './cookie-attribute-rules.js';

@@ -1,4 +1,11 @@
-import { createCipheriv, createDecipheriv, createSecretKey, hkdfSync, randomFillSync, type KeyObject } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createSecretKey,
+  hkdfSync,
+  randomFillSync,
+  type KeyObject,
+} from 'node:crypto';
 import { deflateRaw, inflateRaw, InflateLimitExceeded } from '../zlib/compression.js';
 import { base64UrlDecode } from '../itsdangerous/encoding.js';
 import { UnsealError } from './unseal-error.js';
@@ -103,7 +110,10 @@ export class CookieSealer {
     this.compressionThreshold = options.compressionThreshold ?? DEFAULT_COMPRESSION_THRESHOLD;
     this.maxPayloadSize = options.maxPayloadSize ?? DEFAULT_MAX_PAYLOAD_SIZE;
     // Infinity turns compression off (see README, Encrypted cookie sessions: threat model).
-    if (!(this.compressionThreshold === Infinity || Number.isSafeInteger(this.compressionThreshold)) || this.compressionThreshold < 0) {
+    if (
+      !(this.compressionThreshold === Infinity || Number.isSafeInteger(this.compressionThreshold)) ||
+      this.compressionThreshold < 0
+    ) {
       throw new RangeError(`compressionThreshold must be a number of bytes, got ${this.compressionThreshold}`);
     }
     if (!Number.isSafeInteger(this.maxPayloadSize) || this.maxPayloadSize < 1) {
@@ -152,7 +162,8 @@ export class CookieSealer {
     const issuedAt = plaintext.readUIntBE(1, 6);
     if (maxAge !== null) {
       const age = now - issuedAt;
-      if (age > maxAge) throw new UnsealError('expired', `it was issued ${age} s ago, more than the ${maxAge} s a session lives`);
+      if (age > maxAge)
+        throw new UnsealError('expired', `it was issued ${age} s ago, more than the ${maxAge} s a session lives`);
       if (age < 0) throw new UnsealError('expired', `it claims to be issued ${-age} s in the future`);
     }
     let body = plaintext.subarray(HEADER_BYTES);
@@ -161,7 +172,11 @@ export class CookieSealer {
         body = inflateRaw(body, this.maxPayloadSize);
       } catch (error) {
         const tooLarge = error instanceof InflateLimitExceeded;
-        throw new UnsealError('payload', tooLarge ? `its payload inflates past ${this.maxPayloadSize} bytes` : 'its payload does not inflate', { cause: error });
+        throw new UnsealError(
+          'payload',
+          tooLarge ? `its payload inflates past ${this.maxPayloadSize} bytes` : 'its payload does not inflate',
+          { cause: error },
+        );
       }
     } else if (body.length > this.maxPayloadSize) {
       throw new UnsealError('payload', `its payload is larger than ${this.maxPayloadSize} bytes`);
@@ -176,16 +191,20 @@ export class CookieSealer {
   private decode(value: string): Buffer {
     if (!value.startsWith(PREFIX)) {
       const version = VERSIONED.exec(value);
-      if (version) throw new UnsealError('version', `its format version v${version[1]} is not one this release reads (v1)`);
+      if (version)
+        throw new UnsealError('version', `its format version v${version[1]} is not one this release reads (v1)`);
       throw new UnsealError('format', 'it is not an encrypted session value (no "v1." prefix)');
     }
     let sealed: Buffer;
     try {
       sealed = base64UrlDecode(value.slice(PREFIX.length));
     } catch (error) {
-      throw new UnsealError('encoding', 'it is not base64url after its "v1." prefix (cut or altered)', { cause: error });
+      throw new UnsealError('encoding', 'it is not base64url after its "v1." prefix (cut or altered)', {
+        cause: error,
+      });
     }
-    if (sealed.length < NONCE_BYTES + HEADER_BYTES + TAG_BYTES) throw new UnsealError('truncated', 'it is too short to hold a sealed session (truncated)');
+    if (sealed.length < NONCE_BYTES + HEADER_BYTES + TAG_BYTES)
+      throw new UnsealError('truncated', 'it is too short to hold a sealed session (truncated)');
     return sealed;
   }
 

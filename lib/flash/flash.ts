@@ -30,7 +30,11 @@ const flashesOfRequest = new WeakMap<object, FlashTuple[]>();
  * holds `{" t":[category,message]}` exactly as Flask writes it, and a Flask app sharing the
  * cookie shows the message too.
  */
-export function flash(session: SecureCookieSession<FlashingSession>, message: FlashMessage, category = 'message'): void {
+export function flash(
+  session: SecureCookieSession<FlashingSession>,
+  message: FlashMessage,
+  category = 'message',
+): void {
   const stored: unknown = session.get(FLASHES_KEY);
   const flashes: FlashTuple[] = Array.isArray(stored) ? (stored as FlashTuple[]) : [];
   flashes.push(Tuple.of<string | FlashMessage>(category, message));
@@ -65,9 +69,9 @@ export function getFlashedMessages(
     flashes = (Array.isArray(stored) ? stored : []).filter(isFlashTuple);
     flashesOfRequest.set(session, flashes);
   }
-  const entries = (categoryFilter.length > 0 ? flashes.filter((entry) => categoryFilter.includes(entry[0] as string)) : flashes) as unknown as Array<
-    readonly [string, FlashMessage]
-  >;
+  const entries = (categoryFilter.length > 0
+    ? flashes.filter((entry) => categoryFilter.includes(entry[0] as string))
+    : flashes) as unknown as Array<readonly [string, FlashMessage]>;
   return withCategories ? entries : entries.map((entry) => entry[1]);
 }
 

@@ -1,1 +1,8 @@
-export { flash, getFlashedMessages, type FlashingSession, type FlashMessage, type FlashTuple, type GetFlashedMessagesOptions } from './flash.js';
+export {
+  flash,
+  getFlashedMessages,
+  type FlashingSession,
+  type FlashMessage,
+  type FlashTuple,
+  type GetFlashedMessagesOptions,
+} from './flash.js';

@@ -2,7 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { SessionRequest } from '../sessions/session-http.js';
 import type { SessionConfig } from '../config/session-config.js';
 import type { RedisClientLike } from '../redis/redis-client.js';
-import { RedisSessionInterface, type CookieId, type RedisSessionInterfaceOptions } from '../redis/redis-session.interface.js';
+import {
+  RedisSessionInterface,
+  type CookieId,
+  type RedisSessionInterfaceOptions,
+} from '../redis/redis-session.interface.js';
 import type { RedisSession } from '../redis/redis-session.js';
 import type { SessionData } from '../sessions/secure-cookie-session.js';
 import type { DigestMethod } from '../itsdangerous/key-derivation.js';
@@ -10,7 +14,10 @@ import { isFlaskSessionRedisClient, type FlaskSessionRedisClientLike } from './f
 import { FlaskSessionRedisSession } from './flask-session-redis-session.js';
 import { MsgspecSerializer } from './msgspec-serializer.js';
 
-export interface FlaskSessionRedisInterfaceOptions extends Omit<RedisSessionInterfaceOptions, 'client' | 'idleTimeout'> {
+export interface FlaskSessionRedisInterfaceOptions extends Omit<
+  RedisSessionInterfaceOptions,
+  'client' | 'idleTimeout'
+> {
   /** A connected client with `getBuffer` (ioredis `Redis` or `Cluster`); never closed by us. */
   client?: FlaskSessionRedisClientLike;
 }
@@ -83,14 +90,21 @@ export class FlaskSessionRedisInterface extends RedisSessionInterface {
     return config.SESSION_USE_SIGNER ? super.cookieValueFor(config, session) : session.id;
   }
 
-  protected override createSession(config: SessionConfig, entries: Iterable<readonly [string, unknown]> | null, id: string, isNew: boolean): RedisSession {
+  protected override createSession(
+    config: SessionConfig,
+    entries: Iterable<readonly [string, unknown]> | null,
+    id: string,
+    isNew: boolean,
+  ): RedisSession {
     return new FlaskSessionRedisSession(entries, id, isNew, this, config.SESSION_PERMANENT);
   }
 
   protected override async getClient(config: SessionConfig): Promise<FlaskSessionRedisClientLike> {
     const client = await super.getClient(config);
     if (!isFlaskSessionRedisClient(client)) {
-      throw new TypeError('FlaskSessionRedisInterface needs a Redis client with getBuffer() (ioredis), as MessagePack sessions are bytes.');
+      throw new TypeError(
+        'FlaskSessionRedisInterface needs a Redis client with getBuffer() (ioredis), as MessagePack sessions are bytes.',
+      );
     }
     return client;
   }

@@ -3,7 +3,10 @@ import { isPlainObject } from '../tagged-json/python-json.js';
 import { UUID } from '../tagged-json/uuid.js';
 import type { SessionData } from '../sessions/secure-cookie-session.js';
 
-import { FLASK_SESSION_SERIALIZATION_FORMATS, type FlaskSessionSerializationFormat } from '../config/flask-session-config.js';
+import {
+  FLASK_SESSION_SERIALIZATION_FORMATS,
+  type FlaskSessionSerializationFormat,
+} from '../config/flask-session-config.js';
 
 export type { FlaskSessionSerializationFormat };
 
@@ -60,10 +63,13 @@ function toWire(value: unknown, json: boolean): unknown {
       // (Date.now() would arrive as 1.7e12): as a 64-bit integer they arrive as an int.
       return Number.isSafeInteger(value) && (value > 0xffffffff || value < -0x80000000) ? BigInt(value) : value;
     case 'bigint':
-      if (value < INT64_MIN || value > UINT64_MAX) throw new TypeError('Flask-Session cannot store an integer outside the 64-bit range');
+      if (value < INT64_MIN || value > UINT64_MAX)
+        throw new TypeError('Flask-Session cannot store an integer outside the 64-bit range');
       if (!json) return value;
       if (value < BigInt(Number.MIN_SAFE_INTEGER) || value > BigInt(Number.MAX_SAFE_INTEGER)) {
-        throw new TypeError('Flask-Session JSON cannot carry an integer beyond 2**53 from here: use the msgpack format');
+        throw new TypeError(
+          'Flask-Session JSON cannot carry an integer beyond 2**53 from here: use the msgpack format',
+        );
       }
       return Number(value);
     case 'undefined':
@@ -74,7 +80,8 @@ function toWire(value: unknown, json: boolean): unknown {
       throw new TypeError(`Flask-Session cannot store a ${typeof value}`);
   }
   if (value === null) return null;
-  if (Array.isArray(value) || value instanceof Set) return Array.from(value as Iterable<unknown>, (item) => toWire(item, json));
+  if (Array.isArray(value) || value instanceof Set)
+    return Array.from(value as Iterable<unknown>, (item) => toWire(item, json));
   if (isPlainObject(value)) return toWireObject(value, json);
   if (value instanceof Date) {
     checkDate(value);
@@ -86,7 +93,9 @@ function toWire(value: unknown, json: boolean): unknown {
   }
   if (value instanceof UUID) return value.toString();
   if (value instanceof Markup) return value.value;
-  throw new TypeError(`Flask-Session cannot store a ${describe(value)}: use plain objects, arrays, strings, numbers, booleans, null, Date or Buffer`);
+  throw new TypeError(
+    `Flask-Session cannot store a ${describe(value)}: use plain objects, arrays, strings, numbers, booleans, null, Date or Buffer`,
+  );
 }
 
 function toWireObject(object: Record<string, unknown>, json: boolean): Record<string, unknown> {
@@ -131,12 +140,23 @@ export class MsgspecSerializer {
   ) {}
 
   static async create(format: FlaskSessionSerializationFormat): Promise<MsgspecSerializer> {
-    if (!FLASK_SESSION_SERIALIZATION_FORMATS.includes(format)) throw new TypeError(`Unsupported serialization format: '${String(format)}'`);
+    if (!FLASK_SESSION_SERIALIZATION_FORMATS.includes(format))
+      throw new TypeError(`Unsupported serialization format: '${String(format)}'`);
     const { Packr, Unpackr } = await loadMsgpackr();
     // Plain MessagePack only: no records, no bundled strings, no msgpackr-specific extensions;
     // the smallest map header for each size, as msgspec writes it.
-    const plain = { useRecords: false, moreTypes: false, structuredClone: false, bundleStrings: false, variableMapSize: true } as const;
-    return new MsgspecSerializer(format, new Packr(plain), new Unpackr({ ...plain, mapsAsObjects: false, int64AsType: 'bigint' }));
+    const plain = {
+      useRecords: false,
+      moreTypes: false,
+      structuredClone: false,
+      bundleStrings: false,
+      variableMapSize: true,
+    } as const;
+    return new MsgspecSerializer(
+      format,
+      new Packr(plain),
+      new Unpackr({ ...plain, mapsAsObjects: false, int64AsType: 'bigint' }),
+    );
   }
 
   encode(data: SessionData): Buffer {

@@ -1,3 +1,9 @@
 export { NodeSessionRequest, NodeSessionResponse } from './node-http.adapter.js';
-export { SessionContext, findSessionContext, registerContextFactory, isPromise, type SessionRuntime } from './session-context.js';
+export {
+  SessionContext,
+  findSessionContext,
+  registerContextFactory,
+  isPromise,
+  type SessionRuntime,
+} from './session-context.js';
 export { addVaryField } from './vary.js';

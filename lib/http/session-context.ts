@@ -1,4 +1,9 @@
-import { HttpException, InternalServerErrorException, ServiceUnavailableException, type LoggerService } from '@nestjs/common';
+import {
+  HttpException,
+  InternalServerErrorException,
+  ServiceUnavailableException,
+  type LoggerService,
+} from '@nestjs/common';
 import type { SessionRequest, SessionResponse } from '../sessions/session-http.js';
 import type { SessionConfig } from '../config/session-config.js';
 import { SessionStoreUnavailableError } from '../sessions/session-store-unavailable.error.js';
@@ -191,7 +196,9 @@ export class SessionContext {
   }
 
   private write(session: AnySession): void | Promise<void> {
-    return this.sessionInterface.isNullSession(session) ? undefined : this.sessionInterface.saveSession(this.config, session, this.response);
+    return this.sessionInterface.isNullSession(session)
+      ? undefined
+      : this.sessionInterface.saveSession(this.config, session, this.response);
   }
 
   /** Maps a failure of the session layer to the HTTP error the client gets, and logs the cause. */
@@ -200,7 +207,9 @@ export class SessionContext {
     const cause = error instanceof Error ? (error.stack ?? error.message) : String(error);
     if (error instanceof SessionStoreUnavailableError) {
       this.logger.error(`The session store is unavailable while ${action} the session: ${cause}`);
-      return new ServiceUnavailableException('The session store is unavailable. Please try again shortly.', { cause: error });
+      return new ServiceUnavailableException('The session store is unavailable. Please try again shortly.', {
+        cause: error,
+      });
     }
     this.logger.error(`${action === 'opening' ? 'Opening' : 'Saving'} the session failed: ${cause}`);
     return new InternalServerErrorException(undefined, { cause: error });

@@ -2,7 +2,9 @@ import { BadData } from './errors.js';
 
 /** URL-safe base64 without padding, as itsdangerous writes every segment. */
 export function base64UrlEncode(data: Buffer | Uint8Array | string): string {
-  return (typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength)).toString('base64url');
+  return (
+    typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+  ).toString('base64url');
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
@@ -39,7 +41,8 @@ const MAX_UINT64 = 2n ** 64n - 1n;
  */
 export function intToBytes(value: number | bigint): Buffer {
   if (typeof value === 'bigint') return bigIntToBytes(value);
-  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`cannot encode ${value} as an unsigned 64-bit integer`);
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new RangeError(`cannot encode ${value} as an unsigned 64-bit integer`);
   let length = 0;
   for (let rest = value; rest > 0; rest = Math.floor(rest / 256)) length += 1;
   const bytes = Buffer.allocUnsafe(length);

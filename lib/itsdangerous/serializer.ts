@@ -12,9 +12,7 @@ export type Salt = string | Buffer;
  * options), or both as a `[class, options]` pair.
  */
 export type FallbackSigner<O extends SignerOptions = SignerOptions> =
-  | O
-  | SignerClass<Signer, O>
-  | readonly [SignerClass<Signer, O>, O];
+  O | SignerClass<Signer, O> | readonly [SignerClass<Signer, O>, O];
 
 export interface SerializerOptions<S extends Signer = Signer, O extends SignerOptions = SignerOptions> {
   /** `null` leaves the salt to the signer (`'itsdangerous.Signer'`). @default 'itsdangerous' */
@@ -94,7 +92,8 @@ export class Serializer<S extends Signer = Signer, O extends SignerOptions = Sig
     if (options.digestMethod !== undefined) signerOptions.digestMethod = options.digestMethod;
     if (options.keyDerivation !== undefined) signerOptions.keyDerivation = options.keyDerivation;
     this.signerOptions = signerOptions;
-    this.fallbackSigners = options.fallbackSigners ?? (defaults.defaultFallbackSigners as ReadonlyArray<FallbackSigner<O>>);
+    this.fallbackSigners =
+      options.fallbackSigners ?? (defaults.defaultFallbackSigners as ReadonlyArray<FallbackSigner<O>>);
   }
 
   /** The signer class; setting it drops the signers built so far. */
@@ -133,7 +132,10 @@ export class Serializer<S extends Signer = Signer, O extends SignerOptions = Sig
     try {
       return serializer.loads(typeof payload === 'string' ? payload : utf8.decode(payload));
     } catch (error) {
-      throw new BadPayload('Could not load the payload because an exception occurred on unserializing the data.', error);
+      throw new BadPayload(
+        'Could not load the payload because an exception occurred on unserializing the data.',
+        error,
+      );
     }
   }
 
@@ -210,14 +212,21 @@ export class Serializer<S extends Signer = Signer, O extends SignerOptions = Sig
       let signerClass: SignerClass<Signer, O>;
       let options: O;
       if (Array.isArray(fallback)) [signerClass, options] = fallback as readonly [SignerClass<Signer, O>, O];
-      else if (typeof fallback === 'function') [signerClass, options] = [fallback as SignerClass<Signer, O>, this.signerOptions];
+      else if (typeof fallback === 'function')
+        [signerClass, options] = [fallback as SignerClass<Signer, O>, this.signerOptions];
       else [signerClass, options] = [this.signerClass, fallback as O];
-      for (const key of this.secretKeys) unsigners.push(this.buildSigner(signerClass as SignerClass<S, O>, key, salt, options));
+      for (const key of this.secretKeys)
+        unsigners.push(this.buildSigner(signerClass as SignerClass<S, O>, key, salt, options));
     }
     return unsigners;
   }
 
-  private buildSigner(signerClass: SignerClass<S, O>, keys: SecretKey | readonly SecretKey[], salt: Salt | null, options: O): S {
+  private buildSigner(
+    signerClass: SignerClass<S, O>,
+    keys: SecretKey | readonly SecretKey[],
+    salt: Salt | null,
+    options: O,
+  ): S {
     return new signerClass(keys, { ...options, salt });
   }
 }

@@ -1,6 +1,12 @@
 import { base64UrlDecode, base64UrlEncode } from './encoding.js';
 import { BadSignature } from './errors.js';
-import { assertDigestMethod, deriveKey, type DigestMethod, type KeyDerivation, type SecretKey } from './key-derivation.js';
+import {
+  assertDigestMethod,
+  deriveKey,
+  type DigestMethod,
+  type KeyDerivation,
+  type SecretKey,
+} from './key-derivation.js';
 import { HMACAlgorithm, type SigningAlgorithm } from './signing-algorithm.js';
 
 export interface SignerOptions {
@@ -53,7 +59,8 @@ export class Signer {
   private readonly derivedKeys: readonly Buffer[];
 
   constructor(secretKeys: SecretKey | readonly SecretKey[], options: SignerOptions = {}) {
-    const keys: readonly SecretKey[] = typeof secretKeys === 'string' || Buffer.isBuffer(secretKeys) ? [secretKeys] : secretKeys;
+    const keys: readonly SecretKey[] =
+      typeof secretKeys === 'string' || Buffer.isBuffer(secretKeys) ? [secretKeys] : secretKeys;
     if (keys.length === 0) throw new TypeError('Signer needs at least one secret key');
     this.secretKeys = [...keys];
     this.sep = options.sep ?? '.';

@@ -1,11 +1,25 @@
 import { BadSignature, SignatureExpired } from './errors.js';
 import type { SecretKey } from './key-derivation.js';
-import { loadOptionsOf, Serializer, type LoadOptions, type Salt, type SerializerOptions, type TextSource } from './serializer.js';
+import {
+  loadOptionsOf,
+  Serializer,
+  type LoadOptions,
+  type Salt,
+  type SerializerOptions,
+  type TextSource,
+} from './serializer.js';
 import type { SignerClass } from './signer.js';
-import { TimestampSigner, type TimestampedValue, type TimestampSignerOptions, type UnsignOptions } from './timestamp-signer.js';
+import {
+  TimestampSigner,
+  type TimestampedValue,
+  type TimestampSignerOptions,
+  type UnsignOptions,
+} from './timestamp-signer.js';
 
-export interface TimedSerializerOptions<S extends TimestampSigner = TimestampSigner, O extends TimestampSignerOptions = TimestampSignerOptions>
-  extends SerializerOptions<S, O> {
+export interface TimedSerializerOptions<
+  S extends TimestampSigner = TimestampSigner,
+  O extends TimestampSignerOptions = TimestampSignerOptions,
+> extends SerializerOptions<S, O> {
   /** Shorthand for `signerOptions.now`: the clock in Unix seconds. @default the system clock */
   now?: () => number;
 }
@@ -17,24 +31,41 @@ export interface TimedLoadOptions extends LoadOptions, UnsignOptions {}
  * itsdangerous' `TimedSerializer`: a {@link Serializer} whose signatures carry the time of
  * signing, so `loads` can enforce a `maxAge`. Not URL-safe; see `URLSafeTimedSerializer`.
  */
-export class TimedSerializer<S extends TimestampSigner = TimestampSigner, O extends TimestampSignerOptions = TimestampSignerOptions> extends Serializer<
-  S,
-  O
-> {
+export class TimedSerializer<
+  S extends TimestampSigner = TimestampSigner,
+  O extends TimestampSignerOptions = TimestampSignerOptions,
+> extends Serializer<S, O> {
   static override defaultSigner: SignerClass<TimestampSigner, TimestampSignerOptions> = TimestampSigner;
 
   constructor(secretKeys: SecretKey | readonly SecretKey[], options: TimedSerializerOptions<S, O> = {}) {
-    super(secretKeys, options.now === undefined ? options : { ...options, signerOptions: { ...options.signerOptions, now: options.now } as O });
+    super(
+      secretKeys,
+      options.now === undefined
+        ? options
+        : { ...options, signerOptions: { ...options.signerOptions, now: options.now } as O },
+    );
   }
 
   /**
    * Verifies (signature, then age) and decodes. An expired signature throws
    * {@link SignatureExpired} at once; other signature errors try the fallback signers first.
    */
-  override loads(signed: string | Buffer, options?: Salt | (TimedLoadOptions & { returnTimestamp?: false }) | null): unknown;
-  override loads(signed: string | Buffer, options: TimedLoadOptions & { returnTimestamp: true }): TimestampedValue<unknown>;
-  override loads(signed: string | Buffer, options?: Salt | (TimedLoadOptions & { returnTimestamp?: boolean }) | null): unknown;
-  override loads(signed: string | Buffer, options?: Salt | (TimedLoadOptions & { returnTimestamp?: boolean }) | null): unknown {
+  override loads(
+    signed: string | Buffer,
+    options?: Salt | (TimedLoadOptions & { returnTimestamp?: false }) | null,
+  ): unknown;
+  override loads(
+    signed: string | Buffer,
+    options: TimedLoadOptions & { returnTimestamp: true },
+  ): TimestampedValue<unknown>;
+  override loads(
+    signed: string | Buffer,
+    options?: Salt | (TimedLoadOptions & { returnTimestamp?: boolean }) | null,
+  ): unknown;
+  override loads(
+    signed: string | Buffer,
+    options?: Salt | (TimedLoadOptions & { returnTimestamp?: boolean }) | null,
+  ): unknown {
     const resolved: TimedLoadOptions & { returnTimestamp?: boolean } = loadOptionsOf(options);
     const { value, timestamp } = this.unsignTimed(signed, resolved);
     const loaded = this.loadPayload(value);

@@ -61,9 +61,18 @@ export class TimestampSigner extends Signer {
    * {@link SignatureExpired}.
    */
   override unsign(signedValue: string | Buffer, options?: UnsignOptions & { returnTimestamp?: false }): string;
-  override unsign(signedValue: string | Buffer, options: UnsignOptions & { returnTimestamp: true }): TimestampedValue<string>;
-  override unsign(signedValue: string | Buffer, options?: UnsignOptions & { returnTimestamp?: boolean }): string | TimestampedValue<string>;
-  override unsign(signedValue: string | Buffer, options: UnsignOptions & { returnTimestamp?: boolean } = {}): string | TimestampedValue<string> {
+  override unsign(
+    signedValue: string | Buffer,
+    options: UnsignOptions & { returnTimestamp: true },
+  ): TimestampedValue<string>;
+  override unsign(
+    signedValue: string | Buffer,
+    options?: UnsignOptions & { returnTimestamp?: boolean },
+  ): string | TimestampedValue<string>;
+  override unsign(
+    signedValue: string | Buffer,
+    options: UnsignOptions & { returnTimestamp?: boolean } = {},
+  ): string | TimestampedValue<string> {
     const result = this.unsignWithTimestamp(signedValue, options);
     return options.returnTimestamp ? result : result.value;
   }

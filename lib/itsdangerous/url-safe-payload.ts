@@ -23,7 +23,11 @@ export class URLSafePayload {
 
   constructor(options: URLSafePayloadOptions = {}) {
     this.maxPayloadSize = options.maxPayloadSize ?? DEFAULT_MAX_PAYLOAD_SIZE;
-    if (!Number.isSafeInteger(this.maxPayloadSize) || this.maxPayloadSize < 1 || this.maxPayloadSize > bufferConstants.MAX_LENGTH) {
+    if (
+      !Number.isSafeInteger(this.maxPayloadSize) ||
+      this.maxPayloadSize < 1 ||
+      this.maxPayloadSize > bufferConstants.MAX_LENGTH
+    ) {
       throw new RangeError(`maxPayloadSize must be a positive integer number of bytes, got ${this.maxPayloadSize}`);
     }
   }

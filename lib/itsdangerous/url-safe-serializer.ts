@@ -5,11 +5,13 @@ import { jsonSerializer, type TextSerializer } from './text-serializer.js';
 import { URLSafePayload, type URLSafePayloadOptions } from './url-safe-payload.js';
 
 export interface URLSafeSerializerOptions<S extends Signer = Signer, O extends SignerOptions = SignerOptions>
-  extends SerializerOptions<S, O>,
-    URLSafePayloadOptions {}
+  extends SerializerOptions<S, O>, URLSafePayloadOptions {}
 
 /** itsdangerous' `URLSafeSerializer`: a {@link Serializer} whose output is URL-safe (compact JSON, zlib, base64url). */
-export class URLSafeSerializer<S extends Signer = Signer, O extends SignerOptions = SignerOptions> extends Serializer<S, O> {
+export class URLSafeSerializer<S extends Signer = Signer, O extends SignerOptions = SignerOptions> extends Serializer<
+  S,
+  O
+> {
   static override defaultSerializer: TextSerializer = jsonSerializer;
 
   private readonly payload: URLSafePayload;

@@ -4,9 +4,11 @@ import { TimedSerializer, type TimedSerializerOptions } from './timed-serializer
 import type { TimestampSigner, TimestampSignerOptions } from './timestamp-signer.js';
 import { URLSafePayload, type URLSafePayloadOptions } from './url-safe-payload.js';
 
-export interface URLSafeTimedSerializerOptions<S extends TimestampSigner = TimestampSigner, O extends TimestampSignerOptions = TimestampSignerOptions>
-  extends TimedSerializerOptions<S, O>,
-    URLSafePayloadOptions {}
+export interface URLSafeTimedSerializerOptions<
+  S extends TimestampSigner = TimestampSigner,
+  O extends TimestampSignerOptions = TimestampSignerOptions,
+>
+  extends TimedSerializerOptions<S, O>, URLSafePayloadOptions {}
 
 /**
  * itsdangerous' `URLSafeTimedSerializer`, the format of Flask's session cookie: serialises,

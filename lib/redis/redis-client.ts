@@ -32,7 +32,10 @@ const backOff = (attempt: number): number => Math.min(attempt * 100, 2000);
  * an optional peer, loaded only here. Every client fails a command fast while its server is
  * unreachable (the request answers 503) and finds the new master by itself after a failover.
  */
-export async function connectRedis(target: string | RedisTarget, { commandTimeout }: RedisConnectionOptions): Promise<RedisClientLike> {
+export async function connectRedis(
+  target: string | RedisTarget,
+  { commandTimeout }: RedisConnectionOptions,
+): Promise<RedisClientLike> {
   let ioredis: Pick<typeof import('ioredis'), 'Redis' | 'Cluster'>;
   try {
     const { Redis, Cluster } = await import('ioredis');

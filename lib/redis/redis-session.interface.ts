@@ -83,7 +83,10 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
   private readonly ownsClient: boolean;
   private readonly signers = new PerKeyCache<IdSigners>((secretKey, fallbackKeys) => {
     const options = { salt: this.salt, keyDerivation: 'hmac', digestMethod: this.digestMethod } as const;
-    return { current: new Signer(secretKey, options), fallbacks: fallbackKeys.length ? new Signer(fallbackKeys, options) : null };
+    return {
+      current: new Signer(secretKey, options),
+      fallbacks: fallbackKeys.length ? new Signer(fallbackKeys, options) : null,
+    };
   });
   private prefixInUse = 'session:';
 
@@ -215,7 +218,12 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
     return current?.id === session.id ? current.cookie : this.getSigners(config)!.current.sign(session.id);
   }
 
-  protected createSession(_config: SessionConfig, entries: Iterable<readonly [string, unknown]> | null, id: string, isNew: boolean): RedisSession {
+  protected createSession(
+    _config: SessionConfig,
+    entries: Iterable<readonly [string, unknown]> | null,
+    id: string,
+    isNew: boolean,
+  ): RedisSession {
     return new RedisSession(entries, id, isNew, this);
   }
 
@@ -246,7 +254,9 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
 
   /** Seconds the stored session lives: `PERMANENT_SESSION_LIFETIME` if permanent, else the idle timeout. */
   protected getStorageTtl(config: SessionConfig, session: RedisSession): number {
-    return Math.ceil(session.permanent ? config.PERMANENT_SESSION_LIFETIME : (this.options.idleTimeout ?? config.SESSION_IDLE_TIMEOUT));
+    return Math.ceil(
+      session.permanent ? config.PERMANENT_SESSION_LIFETIME : (this.options.idleTimeout ?? config.SESSION_IDLE_TIMEOUT),
+    );
   }
 
   /** Quits a client this interface created; Nest calls it on shutdown (enableShutdownHooks). */
@@ -277,7 +287,9 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
   }
 
   private watchedValues(session: RedisSession): Array<string | undefined> {
-    return this.options.regenerateOnChange!.map((key) => (session.has(key) ? this.comparableForm(session.get(key)) : undefined));
+    return this.options.regenerateOnChange!.map((key) =>
+      session.has(key) ? this.comparableForm(session.get(key)) : undefined,
+    );
   }
 
   private watchedKeyChanged(session: OpenedSession): boolean {
@@ -290,7 +302,6 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
   private getSigners(config: SessionConfig): IdSigners | null {
     return this.signers.get(config);
   }
-
 
   protected async getClient(config: SessionConfig): Promise<RedisClientLike> {
     if (this.client) return this.client;

@@ -30,7 +30,10 @@ export abstract class CookieSessionInterface extends SessionInterface<SecureCook
   abstract loadCookieValue(config: SessionConfig, value: string): unknown;
 
   /** Cookie sessions open synchronously: the whole session is in the request. */
-  abstract override openSession(config: SessionConfig, request: SessionRequest): SecureCookieSession<SessionData> | null;
+  abstract override openSession(
+    config: SessionConfig,
+    request: SessionRequest,
+  ): SecureCookieSession<SessionData> | null;
 
   saveSession(config: SessionConfig, session: SecureCookieSession<SessionData>, response: SessionResponse): void {
     const attributes = this.getCookieAttributes(config, response.request);
@@ -71,6 +74,8 @@ export abstract class CookieSessionInterface extends SessionInterface<SecureCook
       const prototype: unknown = Object.getPrototypeOf(data);
       if (prototype === Object.prototype || prototype === null) return Object.entries(data as Record<string, unknown>);
     }
-    throw new TypeError(`the session payload is ${typeof data === 'object' ? 'a tagged value' : `a ${typeof data}`}, not an object`);
+    throw new TypeError(
+      `the session payload is ${typeof data === 'object' ? 'a tagged value' : `a ${typeof data}`}, not an object`,
+    );
   }
 }

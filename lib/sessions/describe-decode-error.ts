@@ -6,7 +6,8 @@ const CONTENT_FREE_MESSAGE = /^JSON nested deeper than \d+ levels$/;
 
 function describeCause(error: unknown): string {
   if (!(error instanceof Error)) return typeof error;
-  if (error instanceof InflateLimitExceeded || CONTENT_FREE_MESSAGE.test(error.message)) return `${error.name}: ${error.message}`;
+  if (error instanceof InflateLimitExceeded || CONTENT_FREE_MESSAGE.test(error.message))
+    return `${error.name}: ${error.message}`;
   return error.name;
 }
 

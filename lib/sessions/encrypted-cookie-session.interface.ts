@@ -79,7 +79,9 @@ export class EncryptedCookieSessionInterface extends CookieSessionInterface {
     try {
       return this.serializer.loads(text);
     } catch (error) {
-      throw new UnsealError('payload', `its payload cannot be decoded (${describeDecodeError(error)})`, { cause: error });
+      throw new UnsealError('payload', `its payload cannot be decoded (${describeDecodeError(error)})`, {
+        cause: error,
+      });
     }
   }
 
@@ -95,7 +97,8 @@ export class EncryptedCookieSessionInterface extends CookieSessionInterface {
         const migrated = this.openSigned(config, name, value);
         if (migrated) return migrated;
       }
-      const reason = error instanceof UnsealError ? error.message : `its payload is not a session (${describeDecodeError(error)})`;
+      const reason =
+        error instanceof UnsealError ? error.message : `its payload is not a session (${describeDecodeError(error)})`;
       const hint =
         error instanceof UnsealError && error.reason === 'format' && !this.acceptSignedCookies
           ? ' If the app used signed cookies until now, see acceptSignedCookies to keep those sessions.'
@@ -116,7 +119,9 @@ export class EncryptedCookieSessionInterface extends CookieSessionInterface {
       session = new this.sessionClass(this.toEntries(this.signed.loadCookieValue(config, value)));
     } catch (error) {
       if (error instanceof BadSignature) return null;
-      this.logger.warn(`Ignoring the '${name}' cookie: it is correctly signed but cannot be decoded (${describeDecodeError(error)}). A fresh session was started.`);
+      this.logger.warn(
+        `Ignoring the '${name}' cookie: it is correctly signed but cannot be decoded (${describeDecodeError(error)}). A fresh session was started.`,
+      );
       return new this.sessionClass();
     }
     session.modified = true;

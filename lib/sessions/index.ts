@@ -5,5 +5,8 @@ export type { SessionLogger, SessionRequest, SessionResponse } from './session-h
 export { SessionInterface, type NullSessionClass, type SessionCookieAttributes } from './session.interface.js';
 export { CookieSessionInterface } from './cookie-session.interface.js';
 export { SecureCookieSessionInterface } from './secure-cookie-session.interface.js';
-export { EncryptedCookieSessionInterface, type EncryptedCookieSessionOptions } from './encrypted-cookie-session.interface.js';
+export {
+  EncryptedCookieSessionInterface,
+  type EncryptedCookieSessionOptions,
+} from './encrypted-cookie-session.interface.js';
 export { SessionStoreUnavailableError } from './session-store-unavailable.error.js';

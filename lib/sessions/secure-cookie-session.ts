@@ -4,12 +4,15 @@ import { KeyError } from './session-errors.js';
 export type SessionData = Record<string, unknown>;
 
 type Key<T> = Extract<keyof T, string>;
-type Source<T> = Partial<T> | Iterable<readonly [string, unknown]> | SecureCookieSession<SessionData> | null | undefined;
+type Source<T> =
+  Partial<T> | Iterable<readonly [string, unknown]> | SecureCookieSession<SessionData> | null | undefined;
 
 const PERMANENT_KEY = '_permanent';
 
 /** What `permanent` reads: the declared type of `_permanent` (or anything, untyped), else a boolean. */
-export type PermanentValue<T> = typeof PERMANENT_KEY extends keyof T ? Exclude<T[typeof PERMANENT_KEY], undefined> | false : boolean;
+export type PermanentValue<T> = typeof PERMANENT_KEY extends keyof T
+  ? Exclude<T[typeof PERMANENT_KEY], undefined> | false
+  : boolean;
 
 function entriesOf(source: Source<SessionData>): Iterable<readonly [string, unknown]> {
   if (source == null) return [];

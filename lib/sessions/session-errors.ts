@@ -1,7 +1,10 @@
 /** Python's `KeyError`: a required key is missing (`pop` without a default, `popitem` on empty). */
 export class KeyError extends Error {
   override readonly name = 'KeyError';
-  constructor(readonly key: string | undefined, message = key === undefined ? 'dictionary is empty' : `'${key}'`) {
+  constructor(
+    readonly key: string | undefined,
+    message = key === undefined ? 'dictionary is empty' : `'${key}'`,
+  ) {
     super(message);
   }
 }

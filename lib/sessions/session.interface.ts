@@ -116,7 +116,11 @@ export abstract class SessionInterface<S extends SecureCookieSession<SessionData
     value: string,
     options: CookieOptions,
   ): void {
-    const prefixProblem = cookiePrefixProblem(name, { secure: Boolean(options.secure || options.partitioned), domain: options.domain, path: options.path });
+    const prefixProblem = cookiePrefixProblem(name, {
+      secure: Boolean(options.secure || options.partitioned),
+      domain: options.domain,
+      path: options.path,
+    });
     if (prefixProblem) throw new TypeError(`The session cookie '${name}' ${prefixProblem}`);
     const header = serializeSetCookie(name, value, options);
     const limit = config.MAX_COOKIE_SIZE;

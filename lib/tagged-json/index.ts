@@ -1,4 +1,10 @@
-export { TaggedJSONSerializer, TagAlreadyRegisteredError, sessionJsonSerializer, type RegisterTagOptions, type TaggedJSONSerializerOptions } from './tagged-json.serializer.js';
+export {
+  TaggedJSONSerializer,
+  TagAlreadyRegisteredError,
+  sessionJsonSerializer,
+  type RegisterTagOptions,
+  type TaggedJSONSerializerOptions,
+} from './tagged-json.serializer.js';
 export { JSONTag, NotImplementedError, type JSONTagClass } from './json-tag.js';
 export { PassDict, PassList, TagBytes, TagDateTime, TagDict, TagMarkup, TagTuple, TagUUID } from './tags.js';
 export { Tuple } from './tuple.js';

@@ -131,7 +131,11 @@ export function encodePythonArray(items: readonly unknown[], encodeItem: (item: 
 }
 
 /** `{"k":v}` for the given keys, in that order, each value written by `encodeValue`. */
-export function encodePythonObject(record: Record<string, unknown>, keys: readonly string[], encodeValue: (value: unknown) => string): string {
+export function encodePythonObject(
+  record: Record<string, unknown>,
+  keys: readonly string[],
+  encodeValue: (value: unknown) => string,
+): string {
   let out = '{';
   for (let i = 0; i < keys.length; i += 1) {
     const key = keys[i]!;
@@ -233,7 +237,12 @@ class ExactParser {
       this.index += 1;
       this.skipSpace();
       // defineProperty: a "__proto__" key is data, never a prototype change.
-      Object.defineProperty(result, key, { value: this.parseValue(), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(result, key, {
+        value: this.parseValue(),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
       this.skipSpace();
       const next = this.text[this.index++];
       if (next === '}') return result;

@@ -10,7 +10,18 @@ import {
   pythonJsonLoads,
   sortKeysByCodePoint,
 } from './python-json.js';
-import { hasHtml, PassDict, PassList, setOwn, TagBytes, TagDateTime, TagDict, TagMarkup, TagTuple, TagUUID } from './tags.js';
+import {
+  hasHtml,
+  PassDict,
+  PassList,
+  setOwn,
+  TagBytes,
+  TagDateTime,
+  TagDict,
+  TagMarkup,
+  TagTuple,
+  TagUUID,
+} from './tags.js';
 import { Tuple } from './tuple.js';
 
 export interface RegisterTagOptions {

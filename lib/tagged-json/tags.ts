@@ -7,7 +7,8 @@ import { UUID } from './uuid.js';
 
 /** Sets an own property even when the key is `__proto__`. */
 export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   else target[key] = value;
 }
 
@@ -134,7 +135,10 @@ function decodeBase64AsPython(text: string): Buffer {
     digits += char;
     quadPos = (quadPos + 1) % 4;
   }
-  if (quadPos === 1) throw new TypeError(`Invalid base64-encoded string: number of data characters (${digits.length}) cannot be 1 more than a multiple of 4`);
+  if (quadPos === 1)
+    throw new TypeError(
+      `Invalid base64-encoded string: number of data characters (${digits.length}) cannot be 1 more than a multiple of 4`,
+    );
   if (quadPos !== 0) throw new TypeError('Incorrect padding');
   return Buffer.from(digits, 'base64');
 }

@@ -10,7 +10,12 @@ export class UUID {
   /** Accepts what Python's `UUID(str)` does: dashes, braces, a `urn:uuid:` prefix, any case. */
   constructor(text: string) {
     if (typeof text !== 'string') throw new TypeError('UUID needs a string');
-    const hex = text.toLowerCase().replace(/^urn:/, '').replace(/^uuid:/, '').replace(/^\{|\}$/g, '').replaceAll('-', '');
+    const hex = text
+      .toLowerCase()
+      .replace(/^urn:/, '')
+      .replace(/^uuid:/, '')
+      .replace(/^\{|\}$/g, '')
+      .replaceAll('-', '');
     if (!HEX32.test(hex)) throw new TypeError(`badly formed hexadecimal UUID string: '${text}'`);
     this.hex = hex;
   }

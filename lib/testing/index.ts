@@ -7,7 +7,8 @@ const signedCookies = new SecureCookieSessionInterface();
 
 function resolve(config: Partial<SessionConfig>, sessionInterface: CookieSessionInterface) {
   const resolved = createSessionConfig(config);
-  if (!resolved.SECRET_KEY || resolved.SECRET_KEY.length === 0) throw new Error('A SECRET_KEY is needed to sign or read session cookies.');
+  if (!resolved.SECRET_KEY || resolved.SECRET_KEY.length === 0)
+    throw new Error('A SECRET_KEY is needed to sign or read session cookies.');
   return { resolved, name: sessionInterface.getCookieName(resolved) };
 }
 

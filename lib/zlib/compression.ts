@@ -72,7 +72,8 @@ class ReusableDeflater {
     }
     const shift = state.hash_shift;
     const mask = state.hash_mask;
-    for (let i = 0; i + 2 < input.length; i += 1) head[((input[i]! << (2 * shift)) ^ (input[i + 1]! << shift) ^ input[i + 2]!) & mask] = 0;
+    for (let i = 0; i + 2 < input.length; i += 1)
+      head[((input[i]! << (2 * shift)) ^ (input[i + 1]! << shift) ^ input[i + 2]!) & mask] = 0;
   }
 
   deflate(input: Uint8Array): Buffer {
@@ -217,7 +218,8 @@ class ReusableInflater {
         if (status === Z_STREAM_END) break;
         if (status === Z_BUF_ERROR) throw new InflateError('incomplete or truncated stream', 'Z_BUF_ERROR');
         if (status !== Z_OK) throw new InflateError(stream.msg || `inflate failed (${status})`, 'Z_DATA_ERROR');
-        if (stream.avail_in === 0 && stream.avail_out > 0) throw new InflateError('incomplete or truncated stream', 'Z_BUF_ERROR');
+        if (stream.avail_in === 0 && stream.avail_out > 0)
+          throw new InflateError('incomplete or truncated stream', 'Z_BUF_ERROR');
       }
     } finally {
       stream.input = null;

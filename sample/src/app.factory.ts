@@ -34,7 +34,11 @@ export async function createSampleApp(options: SampleAppOptions = {}): Promise<I
     ...(logger === undefined ? {} : { logger }),
   };
   if (platform === 'fastify') {
-    return NestFactory.create<NestFastifyApplication>(AppModule.forRoot(moduleOptions), new FastifyAdapter(), nestOptions);
+    return NestFactory.create<NestFastifyApplication>(
+      AppModule.forRoot(moduleOptions),
+      new FastifyAdapter(),
+      nestOptions,
+    );
   }
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(moduleOptions), nestOptions);
   // The pages are HTML; say nothing about the framework (Fastify sends no such header).

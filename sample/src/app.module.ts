@@ -37,7 +37,9 @@ const REDIS_KEYS = ['SESSION_REDIS_URL', 'SESSION_REDIS_CLUSTER_NODES', 'SESSION
  */
 function developmentSecretKey(logger: Logger): string {
   if (process.env.NODE_ENV === 'production') {
-    throw new Error('SECRET_KEY is not set. Refusing to start in production with a generated key: set SECRET_KEY in the environment.');
+    throw new Error(
+      'SECRET_KEY is not set. Refusing to start in production with a generated key: set SECRET_KEY in the environment.',
+    );
   }
   logger.warn(
     'SECRET_KEY is not set: signing sessions with a random key generated for this run. ' +
@@ -53,13 +55,18 @@ export class AppModule {
       module: AppModule,
       imports: [
         // Reads .env into ConfigService; SessionModule looks Flask's keys up there.
-        ConfigModule.forRoot({ isGlobal: true, ...(envFile === false ? { ignoreEnvFile: true } : { envFilePath: envFile }) }),
+        ConfigModule.forRoot({
+          isGlobal: true,
+          ...(envFile === false ? { ignoreEnvFile: true } : { envFilePath: envFile }),
+        }),
         SessionModule.forRootAsync({
           inject: [ConfigService],
           // What the factory returns wins over ConfigService, so it only fills in what is missing.
           useFactory: (config: ConfigService): SessionModuleOptions => {
             const options: SessionModuleOptions = { ...session };
-            for (const [key, value] of Object.entries(SAMPLE_DEFAULTS) as Array<[keyof SessionModuleOptions, unknown]>) {
+            for (const [key, value] of Object.entries(SAMPLE_DEFAULTS) as Array<
+              [keyof SessionModuleOptions, unknown]
+            >) {
               if (options[key] === undefined && config.get(key) === undefined) Object.assign(options, { [key]: value });
             }
             // SESSION_REDIS_URL (or a cluster's or sentinels' addresses) switches the app to

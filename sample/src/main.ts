@@ -14,7 +14,9 @@ async function main(): Promise<void> {
   const shown = everywhere ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   const scope = everywhere ? `, on every network interface (HOST=${host})` : '';
   const platform = app.getHttpAdapter().getType();
-  new Logger('Sample').log(`nest-flask-session sample listening on http://${shown}:${port}/${scope} on ${platform} (Ctrl+C to stop)`);
+  new Logger('Sample').log(
+    `nest-flask-session sample listening on http://${shown}:${port}/${scope} on ${platform} (Ctrl+C to stop)`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -14,7 +14,11 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('npm run bench (tiny mode)', () => {
   it('runs every app and codec and writes a well-formed Markdown table', () => {
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.bench.json')], { stdio: 'inherit' });
+    execFileSync(
+      process.execPath,
+      [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.bench.json')],
+      { stdio: 'inherit' },
+    );
     const output = join(mkdtempSync(join(tmpdir(), 'bench-')), 'latest.md');
     execFileSync(process.execPath, [join(ROOT, '.bench-dist/bench/run.js')], {
       env: { ...process.env, BENCH_TINY: '1', BENCH_OUTPUT: output },
@@ -22,15 +26,27 @@ describe('npm run bench (tiny mode)', () => {
       timeout: 240000,
     });
     const report = readFileSync(output, 'utf8');
-    const rows = report.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| ---') && !line.startsWith('| app') && !line.startsWith('| codec'));
+    const rows = report
+      .split('\n')
+      .filter(
+        (line) =>
+          line.startsWith('| ') &&
+          !line.startsWith('| ---') &&
+          !line.startsWith('| app') &&
+          !line.startsWith('| codec'),
+      );
     const httpRows = rows.filter((line) => / \/(hit|read) \|/.test(line));
     const apps = SERVER_KINDS.filter((kind) => !kind.includes('redis'));
     if (process.env.CI === 'true') apps.push(...SERVER_KINDS.filter((kind) => kind.includes('redis')));
     for (const app of apps) {
-      for (const route of ['/hit', '/read']) expect(httpRows.some((line) => line.startsWith(`| ${app} | ${route} |`))).toBe(true);
+      for (const route of ['/hit', '/read'])
+        expect(httpRows.some((line) => line.startsWith(`| ${app} | ${route} |`))).toBe(true);
     }
     for (const line of httpRows) {
-      const cells = line.split('|').slice(1, -1).map((cell) => cell.trim());
+      const cells = line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim());
       expect(cells).toHaveLength(8);
       for (const cell of cells.slice(2)) expect(Number.isFinite(Number(cell))).toBe(true);
       expect(Number(cells[2])).toBeGreaterThan(0);
@@ -42,7 +58,9 @@ describe('npm run bench (tiny mode)', () => {
     expect(targetRows.filter((line) => line.startsWith('| #15 |'))).toHaveLength(6);
     for (const line of targetRows) expect(line).toMatch(/\| (met|missed) \|$/);
     expect(rows.some((line) => line.startsWith('| @fastify/secure-session'))).toBe(true);
-    expect(rows.some((line) => line.startsWith('| nest-flask-session encrypted (EncryptedCookieSessionInterface'))).toBe(true);
+    expect(
+      rows.some((line) => line.startsWith('| nest-flask-session encrypted (EncryptedCookieSessionInterface')),
+    ).toBe(true);
     expect(rows.some((line) => line.startsWith('| iron-session'))).toBe(true);
   }, 300000);
 });

@@ -120,7 +120,9 @@ describeWithProgram(
         await clickAndLoad('button[data-add="teapot"]');
         await clickAndLoad('button[data-add="earl-grey"]');
         await expect(page.textContent('#cart-count')).resolves.toBe('3');
-        await expect(page.textContent('tr[data-line="earl-grey"] td')).resolves.toBe('Earl Grey <loose leaf> & "bergamot"');
+        await expect(page.textContent('tr[data-line="earl-grey"] td')).resolves.toBe(
+          'Earl Grey <loose leaf> & "bergamot"',
+        );
         await expect(page.textContent('tr[data-line="earl-grey"] .qty')).resolves.toBe('2');
         mkdirSync(ARTIFACTS, { recursive: true });
         await page.screenshot({ path: `${ARTIFACTS}sample-${platform}-cart.png`, fullPage: true });
@@ -215,7 +217,9 @@ describeWithProgram(
         await expect(page.locator('.flash').count()).resolves.toBe(0);
 
         await submitLogin('alice', 'wonderland');
-        await expect(page.locator('.flash-success').allTextContents()).resolves.toEqual(['Welcome, Alice Liddell! You are logged in.']);
+        await expect(page.locator('.flash-success').allTextContents()).resolves.toEqual([
+          'Welcome, Alice Liddell! You are logged in.',
+        ]);
         mkdirSync(ARTIFACTS, { recursive: true });
         await page.screenshot({ path: `${ARTIFACTS}sample-${platform}-logged-in.png`, fullPage: true });
         await page.goto(`${plain.origin}/cart`);

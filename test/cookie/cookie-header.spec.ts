@@ -69,24 +69,54 @@ describe('readCookie (Werkzeug parse_cookie rules)', () => {
   });
 });
 
-describeWithProgram('readCookie agrees with real werkzeug', werkzeugInstalled, 'python3 with werkzeug (pip install flask)', () => {
-  // Headers built from the characters that matter to the grammar, with realistic pieces mixed in.
-  const piece = fc.oneof(
-    fc.constantFrom('session', 'x', 'a', '=', ';', '; ', '"', '\\', '\\"', '\\073', '\\042', '\\351', ' ', '\t', 'eyJ.abc-_', 'é', '\xa0', '\x1f', ','),
-    fc.string({ unit: fc.constantFrom('a', 'b', '=', ';', '"', '\\', ' ', '0', '7', '3'), maxLength: 6 }),
-  );
-  const header = fc.array(piece, { maxLength: 14 }).map((parts) => parts.join(''));
+describeWithProgram(
+  'readCookie agrees with real werkzeug',
+  werkzeugInstalled,
+  'python3 with werkzeug (pip install flask)',
+  () => {
+    // Headers built from the characters that matter to the grammar, with realistic pieces mixed in.
+    const piece = fc.oneof(
+      fc.constantFrom(
+        'session',
+        'x',
+        'a',
+        '=',
+        ';',
+        '; ',
+        '"',
+        '\\',
+        '\\"',
+        '\\073',
+        '\\042',
+        '\\351',
+        ' ',
+        '\t',
+        'eyJ.abc-_',
+        'é',
+        '\xa0',
+        '\x1f',
+        ',',
+      ),
+      fc.string({ unit: fc.constantFrom('a', 'b', '=', ';', '"', '\\', ' ', '0', '7', '3'), maxLength: 6 }),
+    );
+    const header = fc.array(piece, { maxLength: 14 }).map((parts) => parts.join(''));
 
-  it('on 3,000 generated headers, for several names', () => {
-    const headers = fc.sample(header, { numRuns: 3000, seed: 20261130 });
-    const cases: Array<[string, string]> = [];
-    for (const value of headers) for (const name of ['session', 'x', 'a']) cases.push([value, name]);
-    const expected = werkzeugGet(cases);
-    // Node hands us the header's UTF-8 bytes as a Latin-1 string.
-    const asNodeSeesIt = (value: string) => Buffer.from(value, 'utf8').toString('latin1');
-    const mismatches = cases
-      .map(([value, name], index) => ({ value, name, ours: readCookie(asNodeSeesIt(value), name) ?? null, werkzeug: expected[index] }))
-      .filter((result) => result.ours !== result.werkzeug);
-    expect(mismatches.slice(0, 5)).toEqual([]);
-  });
-});
+    it('on 3,000 generated headers, for several names', () => {
+      const headers = fc.sample(header, { numRuns: 3000, seed: 20261130 });
+      const cases: Array<[string, string]> = [];
+      for (const value of headers) for (const name of ['session', 'x', 'a']) cases.push([value, name]);
+      const expected = werkzeugGet(cases);
+      // Node hands us the header's UTF-8 bytes as a Latin-1 string.
+      const asNodeSeesIt = (value: string) => Buffer.from(value, 'utf8').toString('latin1');
+      const mismatches = cases
+        .map(([value, name], index) => ({
+          value,
+          name,
+          ours: readCookie(asNodeSeesIt(value), name) ?? null,
+          werkzeug: expected[index],
+        }))
+        .filter((result) => result.ours !== result.werkzeug);
+      expect(mismatches.slice(0, 5)).toEqual([]);
+    });
+  },
+);

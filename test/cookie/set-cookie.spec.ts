@@ -4,11 +4,20 @@ describe('serializeSetCookie (Werkzeug dump_cookie, spec §7.1)', () => {
   const value = 'eyJ0ZXN0aW5nIjo0Mn0.ZVPxAA.-WtagSpGXQZzpgvpU8WbolHrlDs';
 
   it('default session cookie', () => {
-    expect(serializeSetCookie('session', value, { httpOnly: true, path: '/' })).toBe(`session=${value}; HttpOnly; Path=/`);
+    expect(serializeSetCookie('session', value, { httpOnly: true, path: '/' })).toBe(
+      `session=${value}; HttpOnly; Path=/`,
+    );
   });
 
   it('full settings, in Werkzeug attribute order (spec §7.1 example)', () => {
-    const options = { domain: '.example.com', httpOnly: false, secure: true, partitioned: true, sameSite: 'Lax', path: '/' };
+    const options = {
+      domain: '.example.com',
+      httpOnly: false,
+      secure: true,
+      partitioned: true,
+      sameSite: 'Lax',
+      path: '/',
+    };
     expect(serializeSetCookie('session', value, options)).toBe(
       `session=${value}; Domain=example.com; Secure; Path=/; SameSite=Lax; Partitioned`,
     );
@@ -25,9 +34,9 @@ describe('serializeSetCookie (Werkzeug dump_cookie, spec §7.1)', () => {
 
   it('Expires for a permanent session (spec §10.2)', () => {
     const expires = new Date((1700000000 + 31 * 86400) * 1000 + 678);
-    expect(serializeSetCookie('session', 'v', { expires, secure: true, httpOnly: true, path: '/', sameSite: 'lax' })).toBe(
-      'session=v; Expires=Fri, 15 Dec 2023 22:13:20 GMT; Secure; HttpOnly; Path=/; SameSite=Lax',
-    );
+    expect(
+      serializeSetCookie('session', 'v', { expires, secure: true, httpOnly: true, path: '/', sameSite: 'lax' }),
+    ).toBe('session=v; Expires=Fri, 15 Dec 2023 22:13:20 GMT; Secure; HttpOnly; Path=/; SameSite=Lax');
   });
 
   it('domain: port and leading dots stripped, IDNA encoded', () => {
@@ -45,7 +54,9 @@ describe('serializeSetCookie (Werkzeug dump_cookie, spec §7.1)', () => {
   it('SameSite is title-cased and validated', () => {
     expect(serializeSetCookie('s', 'v', { sameSite: 'STRICT' })).toBe('s=v; SameSite=Strict');
     expect(serializeSetCookie('s', 'v', { sameSite: 'none', secure: true })).toBe('s=v; Secure; SameSite=None');
-    expect(() => serializeSetCookie('s', 'v', { sameSite: 'invalid' })).toThrow("SameSite must be 'Strict', 'Lax', or 'None'");
+    expect(() => serializeSetCookie('s', 'v', { sameSite: 'invalid' })).toThrow(
+      "SameSite must be 'Strict', 'Lax', or 'None'",
+    );
   });
 
   it('Partitioned forces Secure', () => {

@@ -65,7 +65,10 @@ describe('headers asked for before the body, with an asynchronous save, on expre
     ['/implicit-header', 200, 'part one, part two'],
     ['/flush-headers', 200, 'after flushHeaders'],
   ])('%s: the session cookie goes out with the headers, the body is whole', async (path, status, body) => {
-    const app = await createApp({ SECRET_KEY, sessionInterface: SlowSavingInterface }, { controllers: [HeadersFirstController] });
+    const app = await createApp(
+      { SECRET_KEY, sessionInterface: SlowSavingInterface },
+      { controllers: [HeadersFirstController] },
+    );
     try {
       const res = await request(app.getHttpServer()).get(path);
       expect(res.status).toBe(status);

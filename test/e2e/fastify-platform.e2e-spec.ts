@@ -9,7 +9,14 @@ import { jest } from '@jest/globals';
 import fastifyCookie from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import request from 'supertest';
-import { getSession, type SecureCookieSession, Session, SessionInterface, SessionModule, type SessionModuleOptions } from 'nest-flask-session';
+import {
+  getSession,
+  type SecureCookieSession,
+  Session,
+  SessionInterface,
+  SessionModule,
+  type SessionModuleOptions,
+} from 'nest-flask-session';
 import { createSessionCookie, readSessionCookie } from 'nest-flask-session/testing';
 import { setCookies } from '../support/create-app.js';
 
@@ -56,7 +63,10 @@ async function fastifyApp(
   adapter = new FastifyAdapter(),
   register?: (app: NestFastifyApplication) => Promise<void>,
 ): Promise<NestFastifyApplication> {
-  const moduleRef = await Test.createTestingModule({ imports: [SessionModule.forRoot(options)], controllers: [PluginController] }).compile();
+  const moduleRef = await Test.createTestingModule({
+    imports: [SessionModule.forRoot(options)],
+    controllers: [PluginController],
+  }).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(adapter, { logger: false });
   await register?.(app);
   await app.init();
@@ -70,16 +80,22 @@ describe('beside @fastify/cookie and other plugins on fastify', () => {
     app = await fastifyApp({ SECRET_KEY }, new FastifyAdapter(), async (nest) => {
       await nest.register(fastifyCookie);
       // Another plugin's onSend hook that sets a header of its own.
-      nest.getHttpAdapter().getInstance().addHook('onSend', async (_request, reply, payload) => {
-        reply.header('x-plugin', 'on');
-        return payload;
-      });
+      nest
+        .getHttpAdapter()
+        .getInstance()
+        .addHook('onSend', async (_request, reply, payload) => {
+          reply.header('x-plugin', 'on');
+          return payload;
+        });
       // A route of a plugin, outside Nest's router: Fastify's request works with getSession().
-      nest.getHttpAdapter().getInstance().get('/plugin-route', async (req) => {
-        const session = await getSession<Data>(req);
-        session.set('plugin', ((session.get('plugin') as number | undefined) ?? 0) + 1);
-        return { plugin: session.get('plugin') };
-      });
+      nest
+        .getHttpAdapter()
+        .getInstance()
+        .get('/plugin-route', async (req) => {
+          const session = await getSession<Data>(req);
+          session.set('plugin', ((session.get('plugin') as number | undefined) ?? 0) + 1);
+          return { plugin: session.get('plugin') };
+        });
     });
   });
   afterAll(async () => {
@@ -89,7 +105,7 @@ describe('beside @fastify/cookie and other plugins on fastify', () => {
   it.each([
     ['a returned value', '/both', { mine: 1 }, 'other=x'],
     ['@Res() with reply.send()', '/both-manual', { mine: 2 }, 'other=y'],
-  ])("reply.setCookie() and the session both reach the client (%s)", async (_name, path, data, other) => {
+  ])('reply.setCookie() and the session both reach the client (%s)', async (_name, path, data, other) => {
     const res = await request(app.getHttpServer()).get(path);
     expect(res.status).toBe(200);
     const cookies = setCookies(res.headers);
@@ -101,7 +117,9 @@ describe('beside @fastify/cookie and other plugins on fastify', () => {
   });
 
   it('a route a plugin registers on the Fastify instance has the session too', async () => {
-    const res = await request(app.getHttpServer()).get('/plugin-route').set('Cookie', createSessionCookie({ plugin: 4 }, { SECRET_KEY }));
+    const res = await request(app.getHttpServer())
+      .get('/plugin-route')
+      .set('Cookie', createSessionCookie({ plugin: 4 }, { SECRET_KEY }));
     expect(res.body).toEqual({ plugin: 5 });
     expect(readSessionCookie(setCookies(res.headers), { SECRET_KEY })).toEqual({ plugin: 5 });
   });
@@ -117,7 +135,8 @@ describe('beside @fastify/cookie and other plugins on fastify', () => {
       return;
     }
     const deadline = Date.now() + 2000;
-    while (!errors.some((line) => line.includes('/hijack')) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (!errors.some((line) => line.includes('/hijack')) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     expect(errors.join('\n')).toMatch(/session changed during \/hijack but was not saved/);
   });
 

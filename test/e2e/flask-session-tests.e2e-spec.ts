@@ -10,7 +10,22 @@
  * unless SESSION_COOKIE_DOMAIN is set, which test_session_using_session_settings covers.
  * TestGreenletContextCopying and test_session_transactions_keep_context are Python-specific.
  */
-import { Body, Controller, Get, Header, HttpCode, Injectable, Post, Req, Res, UseInterceptors, type CallHandler, type ExecutionContext, type INestApplication, type NestInterceptor } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Injectable,
+  Post,
+  Req,
+  Res,
+  UseInterceptors,
+  type CallHandler,
+  type ExecutionContext,
+  type INestApplication,
+  type NestInterceptor,
+} from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { jest } from '@jest/globals';
 import type { Response } from 'express';
@@ -125,26 +140,37 @@ describe.each(PLATFORMS)('tests/test_basic.py on %s', (platform) => {
     const header = setCookies((await agent.get('/')).headers)[0]!;
     let cookie = header.toLowerCase();
     // Werkzeug >= 2.3 strips the leading dot.
-    for (const part of ['domain=example.com', 'path=/', 'secure', 'samesite', 'partitioned']) expect(cookie).toContain(part);
+    for (const part of ['domain=example.com', 'path=/', 'secure', 'samesite', 'partitioned'])
+      expect(cookie).toContain(part);
     expect(cookie).not.toContain('httponly');
     const value = header.split(';')[0]!;
-    cookie = setCookies((await request(app.getHttpServer()).get('/clear').set('Cookie', value)).headers)[0]!.toLowerCase();
+    cookie = setCookies(
+      (await request(app.getHttpServer()).get('/clear').set('Cookie', value)).headers,
+    )[0]!.toLowerCase();
     expect(cookie).toContain('session=;');
-    for (const part of ['domain=example.com', 'path=/', 'secure', 'samesite', 'partitioned']) expect(cookie).toContain(part);
+    for (const part of ['domain=example.com', 'path=/', 'secure', 'samesite', 'partitioned'])
+      expect(cookie).toContain(part);
   });
 
   it('test_session_using_samesite_attribute', async () => {
-    for (const [sameSite, expected] of [[null, null], ['Strict', 'samesite=strict'], ['Lax', 'samesite=lax']] as const) {
-      app = await createApp({ SECRET_KEY: 'test key', SESSION_COOKIE_SAMESITE: sameSite }, { controllers: [SetController] });
+    for (const [sameSite, expected] of [
+      [null, null],
+      ['Strict', 'samesite=strict'],
+      ['Lax', 'samesite=lax'],
+    ] as const) {
+      app = await createApp(
+        { SECRET_KEY: 'test key', SESSION_COOKIE_SAMESITE: sameSite },
+        { controllers: [SetController] },
+      );
       const cookie = setCookies((await request(app.getHttpServer()).get('/')).headers)[0]!.toLowerCase();
       if (expected) expect(cookie).toContain(expected);
       else expect(cookie).not.toContain('samesite');
       await app.close();
     }
     // Flask raises ValueError at save time; we refuse the value at start-up, naming the key.
-    await expect(createApp({ SECRET_KEY: 'test key', SESSION_COOKIE_SAMESITE: 'invalid' }, { controllers: [SetController] })).rejects.toThrow(
-      'SESSION_COOKIE_SAMESITE',
-    );
+    await expect(
+      createApp({ SECRET_KEY: 'test key', SESSION_COOKIE_SAMESITE: 'invalid' }, { controllers: [SetController] }),
+    ).rejects.toThrow('SESSION_COOKIE_SAMESITE');
   });
 
   it('test_missing_session', async () => {
@@ -166,7 +192,11 @@ describe.each(PLATFORMS)('tests/test_basic.py on %s', (platform) => {
     }
     app = await createApp({ SECRET_KEY: null }, { controllers: [MissingController] });
     const errors: string[] = [];
-    app.useLogger({ log() {}, warn() {}, error: (message: unknown, ...rest: unknown[]) => errors.push([message, ...rest].map(String).join(' ')) });
+    app.useLogger({
+      log() {},
+      warn() {},
+      error: (message: unknown, ...rest: unknown[]) => errors.push([message, ...rest].map(String).join(' ')),
+    });
     expect((await request(app.getHttpServer()).get('/get')).body).toEqual({ missing: null });
     for (const path of ['/set', '/pop']) {
       const res = await request(app.getHttpServer()).get(path);
@@ -225,7 +255,11 @@ describe.each(PLATFORMS)('tests/test_basic.py on %s', (platform) => {
     if (permanent) {
       const expected = new Date(Date.now() + 31 * 86400 * 1000);
       const actual = new Date(expires!);
-      expect([actual.getUTCFullYear(), actual.getUTCMonth(), actual.getUTCDate()]).toEqual([expected.getUTCFullYear(), expected.getUTCMonth(), expected.getUTCDate()]);
+      expect([actual.getUTCFullYear(), actual.getUTCMonth(), actual.getUTCDate()]).toEqual([
+        expected.getUTCFullYear(),
+        expected.getUTCMonth(),
+        expected.getUTCDate(),
+      ]);
       expect((await agent.get('/test')).text).toBe('True');
     } else {
       expect(expires).toBeUndefined();
@@ -281,7 +315,11 @@ describe.each(PLATFORMS)('tests/test_basic.py on %s', (platform) => {
     }
     app = await createApp({ SECRET_KEY: 'test key' }, { controllers: [SpecialController] });
     const value = sessionCookieValue((await request(app.getHttpServer()).get('/')).headers)!;
-    const s = new URLSafeTimedSerializer('test key', { salt: 'cookie-session', keyDerivation: 'hmac', serializer: new TaggedJSONSerializer() });
+    const s = new URLSafeTimedSerializer('test key', {
+      salt: 'cookie-session',
+      keyDerivation: 'hmac',
+      serializer: new TaggedJSONSerializer(),
+    });
     const data = s.loads(value) as Data;
     expect(data.t).toStrictEqual(Tuple.of(1, 2, 3));
     expect(data.b).toEqual(Buffer.from([0xff]));
@@ -299,28 +337,34 @@ describe.each(PLATFORMS)('tests/test_basic.py on %s', (platform) => {
     [true, false, false],
     [false, true, false],
     [false, false, false],
-  ])('test_session_cookie_setting (permanent=%p, refresh=%p → Set-Cookie on /read: %p)', async (permanent, refresh, expectCookie) => {
-    @Controller()
-    class BumpController {
-      @Get('/bump')
-      bump(@Session() session: SecureCookieSession<Data>) {
-        const foo = (session.get('foo', 0) as number) + 1;
-        session.set('foo', foo);
-        session.permanent = permanent;
-        return String(foo);
+  ])(
+    'test_session_cookie_setting (permanent=%p, refresh=%p → Set-Cookie on /read: %p)',
+    async (permanent, refresh, expectCookie) => {
+      @Controller()
+      class BumpController {
+        @Get('/bump')
+        bump(@Session() session: SecureCookieSession<Data>) {
+          const foo = (session.get('foo', 0) as number) + 1;
+          session.set('foo', foo);
+          session.permanent = permanent;
+          return String(foo);
+        }
+        @Get('/read')
+        read(@Session() session: SecureCookieSession<Data>) {
+          return String(session.get('foo', 0));
+        }
       }
-      @Get('/read')
-      read(@Session() session: SecureCookieSession<Data>) {
-        return String(session.get('foo', 0));
-      }
-    }
-    app = await createApp({ SECRET_KEY: 'test key', SESSION_REFRESH_EACH_REQUEST: refresh }, { controllers: [BumpController] });
-    const agent = request.agent(app.getHttpServer());
-    for (const expected of ['1', '2', '3']) expect((await agent.get('/bump')).text).toBe(expected);
-    const res = await agent.get('/read');
-    expect(res.text).toBe('3');
-    expect(setCookies(res.headers).length > 0).toBe(expectCookie);
-  });
+      app = await createApp(
+        { SECRET_KEY: 'test key', SESSION_REFRESH_EACH_REQUEST: refresh },
+        { controllers: [BumpController] },
+      );
+      const agent = request.agent(app.getHttpServer());
+      for (const expected of ['1', '2', '3']) expect((await agent.get('/bump')).text).toBe(expected);
+      const res = await agent.get('/read');
+      expect(res.text).toBe('3');
+      expect(setCookies(res.headers).length > 0).toBe(expectCookie);
+    },
+  );
 
   it('test_session_vary_cookie', async () => {
     @Controller()
@@ -370,7 +414,8 @@ describe.each(PLATFORMS)('tests/test_basic.py on %s', (platform) => {
       const res = await agent.get(path);
       expect(res.headers.vary).toBe(header);
     };
-    for (const path of ['/set', '/get', '/getitem', '/setdefault', '/clear', '/vary-cookie-header-set']) await expectVary(path);
+    for (const path of ['/set', '/get', '/getitem', '/setdefault', '/clear', '/vary-cookie-header-set'])
+      await expectVary(path);
     await expectVary('/vary-header-set', 'Accept-Encoding, Accept-Language, Cookie');
     await agent.get('/set');
     expect((await agent.get('/no-vary-header')).headers.vary).toBeUndefined();
@@ -436,7 +481,10 @@ describe.each(PLATFORMS)('tests/test_reqctx.py on %s', (platform) => {
         throw new Error('open failed');
       }
     }
-    app = await createApp({ SECRET_KEY: 'test key', sessionInterface: FailingInterface }, { controllers: [BasicController] });
+    app = await createApp(
+      { SECRET_KEY: 'test key', sessionInterface: FailingInterface },
+      { controllers: [BasicController] },
+    );
     expect((await request(app.getHttpServer()).get('/')).status).toBe(500);
     expect((await request(app.getHttpServer()).get('/nothing')).status).toBe(500);
   });
@@ -460,7 +508,10 @@ describe.each(PLATFORMS)('tests/test_reqctx.py on %s', (platform) => {
         return String(session.get('value', 'None'));
       }
     }
-    app = await createApp({ SECRET_KEY: 'test key', sessionInterface: DynamicInterface }, { controllers: [DynamicController] });
+    app = await createApp(
+      { SECRET_KEY: 'test key', sessionInterface: DynamicInterface },
+      { controllers: [DynamicController] },
+    );
     const agent = request.agent(app.getHttpServer());
     expect((await agent.post('/set').send({ value: '42' })).text).toBe('value set');
     expect((await agent.post('/set_dynamic_cookie').send({ value: '616' })).text).toBe('value set');
@@ -506,7 +557,13 @@ describe.each(PLATFORMS)('tests/test_testing.py and test_helpers.py on %s', (pla
         session.set('test', 'flask');
         if (platform === 'fastify') {
           // Fastify streams a Readable given to reply.send(); the session is read while it streams.
-          void (res as FastifyReply).send(Readable.from((function* () { yield String(session.get('test')); })()));
+          void (res as FastifyReply).send(
+            Readable.from(
+              (function* () {
+                yield String(session.get('test'));
+              })(),
+            ),
+          );
         } else {
           (res as Response).write(String(session.get('test')));
           (res as Response).end();

@@ -54,7 +54,14 @@ import {
 } from 'nest-flask-session';
 import { createSessionCookie, readSessionCookie } from 'nest-flask-session/testing';
 import { cookieInterface, PLATFORM_COOKIE_INTERFACES } from '../support/cookie-interfaces.js';
-import { createApp, createPlatformApp, PLATFORMS, sessionCookieValue, setCookies, type Platform } from '../support/create-app.js';
+import {
+  createApp,
+  createPlatformApp,
+  PLATFORMS,
+  sessionCookieValue,
+  setCookies,
+  type Platform,
+} from '../support/create-app.js';
 
 const SECRET_KEY = 'integration key';
 type Data = Record<string, unknown>;
@@ -262,137 +269,178 @@ async function eventually(check: () => void, timeoutMs = 2000): Promise<void> {
   }
 }
 
-describe.each(PLATFORM_COOKIE_INTERFACES)('every way a response leaves saves the session on %s with %s cookies', (platform, kind) => {
-  const { option, cookies } = cookieInterface(kind);
-  let app: INestApplication;
-  beforeAll(async () => {
-    app = await createApp({ SECRET_KEY, ...option }, { controllers: [pathsController(platform)] }, undefined, platform);
-  });
-  afterAll(async () => {
-    await app.close();
-  });
+describe.each(PLATFORM_COOKIE_INTERFACES)(
+  'every way a response leaves saves the session on %s with %s cookies',
+  (platform, kind) => {
+    const { option, cookies } = cookieInterface(kind);
+    let app: INestApplication;
+    beforeAll(async () => {
+      app = await createApp(
+        { SECRET_KEY, ...option },
+        { controllers: [pathsController(platform)] },
+        undefined,
+        platform,
+      );
+    });
+    afterAll(async () => {
+      await app.close();
+    });
 
-  it.each([
-    ['/returned', 200],
-    ['/async', 200],
-    ['/observable', 200],
-    ['/redirect', 302],
-    ['/passthrough', 201],
-    ['/manual', 200],
-    ['/manual-later', 200],
-    ['/file', 200],
-    ['/http-error', 400],
-    ['/crash', 500],
-  ])('%s (%i)', async (path, status) => {
-    const res = await request(app.getHttpServer()).get(path);
-    expect(res.status).toBe(status);
-    expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY }, cookies)).toEqual({ path: path.slice(1) });
-    // Express's redirect adds `Vary: Accept` after us; Cookie must be there exactly once.
-    expect(res.headers.vary.split(', ').filter((field: string) => field === 'Cookie')).toHaveLength(1);
-  });
+    it.each([
+      ['/returned', 200],
+      ['/async', 200],
+      ['/observable', 200],
+      ['/redirect', 302],
+      ['/passthrough', 201],
+      ['/manual', 200],
+      ['/manual-later', 200],
+      ['/file', 200],
+      ['/http-error', 400],
+      ['/crash', 500],
+    ])('%s (%i)', async (path, status) => {
+      const res = await request(app.getHttpServer()).get(path);
+      expect(res.status).toBe(status);
+      expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY }, cookies)).toEqual({ path: path.slice(1) });
+      // Express's redirect adds `Vary: Accept` after us; Cookie must be there exactly once.
+      expect(res.headers.vary.split(', ').filter((field: string) => field === 'Cookie')).toHaveLength(1);
+    });
 
-  it('an exception filter that writes to the session (getSession(host)) and sends the response itself', async () => {
-    const res = await request(app.getHttpServer()).get('/filtered');
-    expect(res.status).toBe(418);
-    expect(res.body).toEqual({ teapot: true });
-    expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY }, cookies)).toEqual({ path: 'filtered', filtered: true });
-  });
+    it('an exception filter that writes to the session (getSession(host)) and sends the response itself', async () => {
+      const res = await request(app.getHttpServer()).get('/filtered');
+      expect(res.status).toBe(418);
+      expect(res.body).toEqual({ teapot: true });
+      expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY }, cookies)).toEqual({
+        path: 'filtered',
+        filtered: true,
+      });
+    });
 
-  it('an interceptor writes through getSession(context) before the handler, which sees it', async () => {
-    const res = await request(app.getHttpServer()).get('/stamped');
-    expect(res.body).toEqual({ stamped: true, path: 'stamped' });
-    expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY }, cookies)).toEqual({ stamped: true, path: 'stamped' });
-  });
+    it('an interceptor writes through getSession(context) before the handler, which sees it', async () => {
+      const res = await request(app.getHttpServer()).get('/stamped');
+      expect(res.body).toEqual({ stamped: true, path: 'stamped' });
+      expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY }, cookies)).toEqual({
+        stamped: true,
+        path: 'stamped',
+      });
+    });
 
-  it('getSession() with the request from @Req() (on Fastify, the request and request.raw give the same session)', async () => {
-    const cookie = createSessionCookie({ userId: 5 }, { SECRET_KEY }, cookies);
-    const res = await request(app.getHttpServer()).get('/via-req').set('Cookie', cookie);
-    expect(res.body).toEqual({ same: true, data: { userId: 5, viaReq: platform } });
-    expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY }, cookies)).toEqual({ userId: 5, viaReq: platform });
-  });
+    it('getSession() with the request from @Req() (on Fastify, the request and request.raw give the same session)', async () => {
+      const cookie = createSessionCookie({ userId: 5 }, { SECRET_KEY }, cookies);
+      const res = await request(app.getHttpServer()).get('/via-req').set('Cookie', cookie);
+      expect(res.body).toEqual({ same: true, data: { userId: 5, viaReq: platform } });
+      expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY }, cookies)).toEqual({
+        userId: 5,
+        viaReq: platform,
+      });
+    });
 
-  it('a handler that writes to the platform response directly: the session is saved, or a clear error is logged', async () => {
-    const errors = collectErrors(app);
-    const res = await request(app.getHttpServer()).get('/raw');
-    expect(res.status).toBe(200);
-    expect(res.text).toBe('raw');
-    const saved = readSessionCookie(res.headers['set-cookie'], { SECRET_KEY }, cookies);
-    if (saved !== null) {
-      expect(saved).toEqual({ path: 'raw' });
-    } else {
-      // Never a silent loss: the log names the route and says what to do.
-      await eventually(() => expect(errors.join('\n')).toMatch(/session changed during \/raw but was not saved.*reply\.raw/));
-    }
-    // Express saves it: there, the handler's `res` is the response the binding watches.
-    if (platform === 'express') expect(saved).toEqual({ path: 'raw' });
-  });
-
-  it('a handler that writes to the platform response directly without changing the session logs nothing', async () => {
-    const errors = collectErrors(app);
-    const res = await request(app.getHttpServer()).get('/raw-untouched').set('Cookie', createSessionCookie({ userId: 9 }, { SECRET_KEY }, cookies));
-    expect(res.text).toBe('9');
-    // Give an onResponse hook the time to run before checking that nothing was logged.
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(errors).toEqual([]);
-  });
-
-  it('a guard reads and writes the session, also when it rejects; the handler after login sees it', async () => {
-    const agent = request.agent(app.getHttpServer());
-    const denied = await agent.get('/guarded?x=1');
-    expect(denied.status).toBe(403);
-    expect(readSessionCookie(denied.headers['set-cookie'], { SECRET_KEY }, cookies)).toEqual({ next: '/guarded?x=1' });
-    expect((await agent.get('/login')).body).toEqual({ next: '/guarded?x=1' });
-    expect((await agent.get('/guarded')).text).toBe('secret');
-  });
-
-  it("@Session('key') returns one value", async () => {
-    const res = await request(app.getHttpServer()).get('/user').set('Cookie', createSessionCookie({ userId: 3 }, { SECRET_KEY }, cookies));
-    expect(res.body).toEqual({ userId: 3 });
-    expect(res.headers.vary).toBe('Cookie');
-  });
-
-  it('an unknown route refreshes a permanent session, as Flask does on 404s', async () => {
-    const cookie = `session=${sessionCookieValue((await request(app.getHttpServer()).get('/permanent')).headers)}`;
-    const res = await request(app.getHttpServer()).get('/no-such-route').set('Cookie', cookie);
-    expect(res.status).toBe(404);
-    expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY }, cookies)).toEqual({ _permanent: true, p: 1 });
-  });
-
-  it.each([
-    ['malformed JSON', '{bad', 400],
-    ['a body over the limit', JSON.stringify({ x: 'a'.repeat(2_000_000) }), 413],
-  ])("a request the platform's body parser rejects (%s) still refreshes a permanent session", async (_name, body, status) => {
-    const cookie = createSessionCookie({ _permanent: true, p: 3 }, { SECRET_KEY }, cookies);
-    const res = await request(app.getHttpServer()).post('/json').set('Cookie', cookie).set('Content-Type', 'application/json').send(body);
-    expect(res.status).toBe(status);
-    expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY }, cookies)).toEqual({ _permanent: true, p: 3 });
-  });
-
-  it('an unknown route without a session cookie sends no cookie', async () => {
-    const res = await request(app.getHttpServer()).get('/no-such-route');
-    expect(res.status).toBe(404);
-    expect(setCookies(res.headers)).toEqual([]);
-  });
-
-  it('a tampered or garbage cookie is a fresh session, never an error', async () => {
-    const good = createSessionCookie({ userId: 1 }, { SECRET_KEY }, cookies);
-    for (const cookie of [`${good.slice(0, -2)}xx`, 'session=garbage', 'session=...', 'session=%ff%00', `session=${'a'.repeat(5000)}`]) {
-      const res = await request(app.getHttpServer()).get('/read').set('Cookie', cookie);
+    it('a handler that writes to the platform response directly: the session is saved, or a clear error is logged', async () => {
+      const errors = collectErrors(app);
+      const res = await request(app.getHttpServer()).get('/raw');
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({});
-    }
-  });
+      expect(res.text).toBe('raw');
+      const saved = readSessionCookie(res.headers['set-cookie'], { SECRET_KEY }, cookies);
+      if (saved !== null) {
+        expect(saved).toEqual({ path: 'raw' });
+      } else {
+        // Never a silent loss: the log names the route and says what to do.
+        await eventually(() =>
+          expect(errors.join('\n')).toMatch(/session changed during \/raw but was not saved.*reply\.raw/),
+        );
+      }
+      // Express saves it: there, the handler's `res` is the response the binding watches.
+      if (platform === 'express') expect(saved).toEqual({ path: 'raw' });
+    });
 
-  it('getSession() on an object that is no request of the app: an error that does not blame a missing module', async () => {
-    const error = await getSession({}).then(
-      () => null,
-      (reason: unknown) => reason as Error,
+    it('a handler that writes to the platform response directly without changing the session logs nothing', async () => {
+      const errors = collectErrors(app);
+      const res = await request(app.getHttpServer())
+        .get('/raw-untouched')
+        .set('Cookie', createSessionCookie({ userId: 9 }, { SECRET_KEY }, cookies));
+      expect(res.text).toBe('9');
+      // Give an onResponse hook the time to run before checking that nothing was logged.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(errors).toEqual([]);
+    });
+
+    it('a guard reads and writes the session, also when it rejects; the handler after login sees it', async () => {
+      const agent = request.agent(app.getHttpServer());
+      const denied = await agent.get('/guarded?x=1');
+      expect(denied.status).toBe(403);
+      expect(readSessionCookie(denied.headers['set-cookie'], { SECRET_KEY }, cookies)).toEqual({
+        next: '/guarded?x=1',
+      });
+      expect((await agent.get('/login')).body).toEqual({ next: '/guarded?x=1' });
+      expect((await agent.get('/guarded')).text).toBe('secret');
+    });
+
+    it("@Session('key') returns one value", async () => {
+      const res = await request(app.getHttpServer())
+        .get('/user')
+        .set('Cookie', createSessionCookie({ userId: 3 }, { SECRET_KEY }, cookies));
+      expect(res.body).toEqual({ userId: 3 });
+      expect(res.headers.vary).toBe('Cookie');
+    });
+
+    it('an unknown route refreshes a permanent session, as Flask does on 404s', async () => {
+      const cookie = `session=${sessionCookieValue((await request(app.getHttpServer()).get('/permanent')).headers)}`;
+      const res = await request(app.getHttpServer()).get('/no-such-route').set('Cookie', cookie);
+      expect(res.status).toBe(404);
+      expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY }, cookies)).toEqual({ _permanent: true, p: 1 });
+    });
+
+    it.each([
+      ['malformed JSON', '{bad', 400],
+      ['a body over the limit', JSON.stringify({ x: 'a'.repeat(2_000_000) }), 413],
+    ])(
+      "a request the platform's body parser rejects (%s) still refreshes a permanent session",
+      async (_name, body, status) => {
+        const cookie = createSessionCookie({ _permanent: true, p: 3 }, { SECRET_KEY }, cookies);
+        const res = await request(app.getHttpServer())
+          .post('/json')
+          .set('Cookie', cookie)
+          .set('Content-Type', 'application/json')
+          .send(body);
+        expect(res.status).toBe(status);
+        expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY }, cookies)).toEqual({
+          _permanent: true,
+          p: 3,
+        });
+      },
     );
-    expect(error).toBeInstanceOf(Error);
-    expect(error!.message).toContain('did not pass through the session hooks');
-    expect(error!.message).not.toContain('import SessionModule');
-  });
-});
+
+    it('an unknown route without a session cookie sends no cookie', async () => {
+      const res = await request(app.getHttpServer()).get('/no-such-route');
+      expect(res.status).toBe(404);
+      expect(setCookies(res.headers)).toEqual([]);
+    });
+
+    it('a tampered or garbage cookie is a fresh session, never an error', async () => {
+      const good = createSessionCookie({ userId: 1 }, { SECRET_KEY }, cookies);
+      for (const cookie of [
+        `${good.slice(0, -2)}xx`,
+        'session=garbage',
+        'session=...',
+        'session=%ff%00',
+        `session=${'a'.repeat(5000)}`,
+      ]) {
+        const res = await request(app.getHttpServer()).get('/read').set('Cookie', cookie);
+        expect(res.status).toBe(200);
+        expect(res.body).toEqual({});
+      }
+    });
+
+    it('getSession() on an object that is no request of the app: an error that does not blame a missing module', async () => {
+      const error = await getSession({}).then(
+        () => null,
+        (reason: unknown) => reason as Error,
+      );
+      expect(error).toBeInstanceOf(Error);
+      expect(error!.message).toContain('did not pass through the session hooks');
+      expect(error!.message).not.toContain('import SessionModule');
+    });
+  },
+);
 
 /** The cookie interface, opening and saving on a later tick as a store would. */
 class SlowCookieInterface extends SessionInterface {
@@ -410,7 +458,12 @@ class SlowCookieInterface extends SessionInterface {
 describe.each(PLATFORMS)('an interface that saves asynchronously, on every path, on %s', (platform) => {
   let app: INestApplication;
   beforeAll(async () => {
-    app = await createApp({ SECRET_KEY, sessionInterface: SlowCookieInterface }, { controllers: [pathsController(platform)] }, undefined, platform);
+    app = await createApp(
+      { SECRET_KEY, sessionInterface: SlowCookieInterface },
+      { controllers: [pathsController(platform)] },
+      undefined,
+      platform,
+    );
   });
   afterAll(async () => {
     await app.close();
@@ -447,7 +500,9 @@ describe('testing helpers (pure functions, no HTTP platform involved)', () => {
   it('readSessionCookie tells a deletion from no cookie', () => {
     expect(readSessionCookie(undefined, { SECRET_KEY })).toBeNull();
     expect(readSessionCookie(['other=1'], { SECRET_KEY })).toBeNull();
-    expect(readSessionCookie(['session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/'], { SECRET_KEY })).toEqual({});
+    expect(
+      readSessionCookie(['session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/'], { SECRET_KEY }),
+    ).toEqual({});
   });
 });
 
@@ -520,7 +575,12 @@ describe.each(PLATFORMS)('configuration on %s', (platform) => {
     app = await createApp(
       {},
       {
-        imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ SECRET_KEY: 'k', SECRET_KEY_FALLBACKS: '["a","b,c"]' })] })],
+        imports: [
+          ConfigModule.forRoot({
+            ignoreEnvFile: true,
+            load: [() => ({ SECRET_KEY: 'k', SECRET_KEY_FALLBACKS: '["a","b,c"]' })],
+          }),
+        ],
         controllers: [ConfigController],
       },
       undefined,
@@ -549,38 +609,58 @@ describe.each(PLATFORMS)('configuration on %s', (platform) => {
         SessionModule.forRootAsync({
           imports: [ConfigModule],
           inject: [ConfigService],
-          useFactory: (config: ConfigService) => ({ SECRET_KEY: config.get<string>('APP_SECRET'), SESSION_COOKIE_NAME: 'async' }),
+          useFactory: (config: ConfigService) => ({
+            SECRET_KEY: config.get<string>('APP_SECRET'),
+            SESSION_COOKIE_NAME: 'async',
+          }),
         }),
       ],
       controllers: [ConfigController],
     }).compile();
     app = await createPlatformApp(moduleRef, platform);
     const header = setCookies((await request(app.getHttpServer()).get('/set')).headers)[0]!;
-    expect(readSessionCookie([header], { SECRET_KEY: 'async-secret', SESSION_COOKIE_NAME: 'async' })).toEqual({ a: 1, _permanent: true });
+    expect(readSessionCookie([header], { SECRET_KEY: 'async-secret', SESSION_COOKIE_NAME: 'async' })).toEqual({
+      a: 1,
+      _permanent: true,
+    });
   });
 
   it.each([
     [{ SESSION_COOKIE_SAMESITE: 'sometimes' }, 'SESSION_COOKIE_SAMESITE'],
     [{ SESSION_COOKIE_SAMESITE: 'None' }, "SESSION_COOKIE_SAMESITE is 'None'"],
     [{ SESSION_COOKIE_NAME: '__Host-sid' }, '__Host-, which needs SESSION_COOKIE_SECURE'],
-    [{ SESSION_COOKIE_NAME: '__Host-sid', SESSION_COOKIE_SECURE: true, SESSION_COOKIE_DOMAIN: 'example.com' }, 'forbids SESSION_COOKIE_DOMAIN'],
-    [{ SESSION_COOKIE_NAME: '__Host-sid', SESSION_COOKIE_SECURE: true, APPLICATION_ROOT: '/app' }, "needs the cookie path '/'"],
+    [
+      { SESSION_COOKIE_NAME: '__Host-sid', SESSION_COOKIE_SECURE: true, SESSION_COOKIE_DOMAIN: 'example.com' },
+      'forbids SESSION_COOKIE_DOMAIN',
+    ],
+    [
+      { SESSION_COOKIE_NAME: '__Host-sid', SESSION_COOKIE_SECURE: true, APPLICATION_ROOT: '/app' },
+      "needs the cookie path '/'",
+    ],
     [{ SESSION_COOKIE_NAME: '__Secure-sid' }, '__Secure-, which needs SESSION_COOKIE_SECURE'],
     [{ SESSION_COOKIE_NAME: 'bad name;' }, 'SESSION_COOKIE_NAME must be a cookie token'],
     [{ PERMANENT_SESSION_LIFETIME: -1 }, 'PERMANENT_SESSION_LIFETIME must be zero or a positive number'],
-    [{ PERMANENT_SESSION_LIFETIME: 'soon' as unknown as number }, 'PERMANENT_SESSION_LIFETIME must be zero or a positive number'],
+    [
+      { PERMANENT_SESSION_LIFETIME: 'soon' as unknown as number },
+      'PERMANENT_SESSION_LIFETIME must be zero or a positive number',
+    ],
     [{ SECRET_KEY_FALLBACKS: 'old' as unknown as string[] }, 'SECRET_KEY_FALLBACKS must be a list'],
     [{ MAX_COOKIE_SIZE: -1 }, 'MAX_COOKIE_SIZE must be a whole number'],
     [{ SESSION_COOKIE_SECURE: 'maybe' as unknown as boolean }, 'SESSION_COOKIE_SECURE must be true or false'],
     [{ SESSION_COOKIE_SIZE_POLICY: 'panic' as 'warn' }, 'SESSION_COOKIE_SIZE_POLICY'],
   ])('start-up validation: %j', async (options, message) => {
-    await expect(createApp({ SECRET_KEY, ...options }, { controllers: [ConfigController] }, undefined, platform)).rejects.toThrow(message);
+    await expect(
+      createApp({ SECRET_KEY, ...options }, { controllers: [ConfigController] }, undefined, platform),
+    ).rejects.toThrow(message);
   });
 
   it('no SECRET_KEY is not an error: one start-up warning, a null session', async () => {
     const { Logger } = await import('@nestjs/common');
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => {});
-    const moduleRef = await Test.createTestingModule({ imports: [SessionModule.forRoot()], controllers: [ConfigController] }).compile();
+    const moduleRef = await Test.createTestingModule({
+      imports: [SessionModule.forRoot()],
+      controllers: [ConfigController],
+    }).compile();
     let warnings: string[];
     try {
       app = await createPlatformApp(moduleRef, platform);
@@ -643,7 +723,10 @@ describe.each(PLATFORMS)('custom SessionInterface on %s', (platform) => {
   it('by module option, with an injected dependency', async () => {
     const moduleRef = await Test.createTestingModule({
       imports: [
-        SessionModule.forRootAsync({ imports: [AuditModule], useFactory: () => ({ SECRET_KEY, sessionInterface: MemorySessionInterface }) }),
+        SessionModule.forRootAsync({
+          imports: [AuditModule],
+          useFactory: () => ({ SECRET_KEY, sessionInterface: MemorySessionInterface }),
+        }),
       ],
       controllers: [CounterController],
     }).compile();
@@ -677,7 +760,12 @@ describe.each(PLATFORMS)('custom SessionInterface on %s', (platform) => {
         throw new SessionStoreUnavailableError('redis: connect ECONNREFUSED 127.0.0.1:1');
       }
     }
-    app = await createApp({ SECRET_KEY, sessionInterface: DownInterface }, { controllers: [CounterController] }, undefined, platform);
+    app = await createApp(
+      { SECRET_KEY, sessionInterface: DownInterface },
+      { controllers: [CounterController] },
+      undefined,
+      platform,
+    );
     const errors = collectErrors(app);
     const res = await request(app.getHttpServer()).get('/count');
     expect(res.status).toBe(503);
@@ -691,7 +779,12 @@ describe.each(PLATFORMS)('custom SessionInterface on %s', (platform) => {
         throw new Error('disk full');
       }
     }
-    app = await createApp({ SECRET_KEY, sessionInterface: BrokenSave }, { controllers: [CounterController, pathsController(platform)] }, undefined, platform);
+    app = await createApp(
+      { SECRET_KEY, sessionInterface: BrokenSave },
+      { controllers: [CounterController, pathsController(platform)] },
+      undefined,
+      platform,
+    );
     const errors = collectErrors(app);
     for (const path of ['/count', '/manual', '/http-error']) {
       const res = await request(app.getHttpServer()).get(path);
@@ -702,7 +795,7 @@ describe.each(PLATFORMS)('custom SessionInterface on %s', (platform) => {
   });
 });
 
-describe.each(PLATFORMS)('save errors and the app\'s exception filters on %s', (platform) => {
+describe.each(PLATFORMS)("save errors and the app's exception filters on %s", (platform) => {
   /** The app's own catch-all filter: renders every exception as a 418 with its message. */
   @Catch()
   class CatchAllFilter implements ExceptionFilter {
@@ -791,9 +884,15 @@ describe.each(PLATFORM_COOKIE_INTERFACES)('sharing and rotation over HTTP on %s 
     const there = await start({ SECRET_KEY }, other);
     const cookie = `session=${sessionCookieValue((await request(here.getHttpServer()).get('/login')).headers)}`;
     const changed = await request(there.getHttpServer()).get('/returned').set('Cookie', cookie);
-    expect(readSessionCookie(changed.headers['set-cookie'], { SECRET_KEY }, cookies)).toEqual({ userId: 7, path: 'returned' });
+    expect(readSessionCookie(changed.headers['set-cookie'], { SECRET_KEY }, cookies)).toEqual({
+      userId: 7,
+      path: 'returned',
+    });
     const back = `session=${sessionCookieValue(changed.headers)}`;
-    expect((await request(here.getHttpServer()).get('/read').set('Cookie', back)).body).toEqual({ userId: 7, path: 'returned' });
+    expect((await request(here.getHttpServer()).get('/read').set('Cookie', back)).body).toEqual({
+      userId: 7,
+      path: 'returned',
+    });
   });
 
   it('SECRET_KEY_FALLBACKS: an old-key cookie opens and is re-signed with the new key when saved', async () => {
@@ -801,7 +900,10 @@ describe.each(PLATFORM_COOKIE_INTERFACES)('sharing and rotation over HTTP on %s 
     const rotated = await start({ SECRET_KEY: 'new key', SECRET_KEY_FALLBACKS: ['old key'] });
     const oldCookie = `session=${sessionCookieValue((await request(old.getHttpServer()).get('/login')).headers)}`;
     const res = await request(rotated.getHttpServer()).get('/returned').set('Cookie', oldCookie);
-    expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY: 'new key' }, cookies)).toEqual({ userId: 7, path: 'returned' });
+    expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY: 'new key' }, cookies)).toEqual({
+      userId: 7,
+      path: 'returned',
+    });
     expect(() => readSessionCookie(res.headers['set-cookie'], { SECRET_KEY: 'old key' }, cookies)).toThrow();
   });
 });
@@ -830,15 +932,24 @@ describe.each(PLATFORMS)('migrating a running app from signed to encrypted cooki
     expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY }, encrypted)).toEqual({ userId: 7 });
     expect(() => readSessionCookie(res.headers['set-cookie'], { SECRET_KEY }, signed)).toThrow();
     // Once encrypted, the next request reads it without writing it again.
-    const next = await request(after.getHttpServer()).get('/user').set('Cookie', `session=${sessionCookieValue(res.headers)}`);
+    const next = await request(after.getHttpServer())
+      .get('/user')
+      .set('Cookie', `session=${sessionCookieValue(res.headers)}`);
     expect(next.body).toEqual({ userId: 7 });
     expect(setCookies(next.headers)).toEqual([]);
   });
 
   it('without it, a signed cookie is a fresh session (never a 500)', async () => {
-    const app = await createApp({ SECRET_KEY, sessionInterface: EncryptedCookieSessionInterface }, { controllers: [pathsController(platform)] }, undefined, platform);
+    const app = await createApp(
+      { SECRET_KEY, sessionInterface: EncryptedCookieSessionInterface },
+      { controllers: [pathsController(platform)] },
+      undefined,
+      platform,
+    );
     apps.push(app);
-    const res = await request(app.getHttpServer()).get('/user').set('Cookie', createSessionCookie({ userId: 7 }, { SECRET_KEY }));
+    const res = await request(app.getHttpServer())
+      .get('/user')
+      .set('Cookie', createSessionCookie({ userId: 7 }, { SECRET_KEY }));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ userId: null });
   });
@@ -847,7 +958,12 @@ describe.each(PLATFORMS)('migrating a running app from signed to encrypted cooki
 describe('non-HTTP contexts (no HTTP platform involved)', () => {
   it('the interceptor passes them through untouched', async () => {
     const interceptor = new SessionInterceptor({ get: () => true } as never);
-    const context = { getType: () => 'rpc', switchToHttp: () => { throw new Error('not http'); } } as unknown as ExecutionContext;
+    const context = {
+      getType: () => 'rpc',
+      switchToHttp: () => {
+        throw new Error('not http');
+      },
+    } as unknown as ExecutionContext;
     const next: CallHandler = { handle: () => of('rpc result') };
     expect(await lastValueFrom(await interceptor.intercept(context, next))).toBe('rpc result');
   });
@@ -864,7 +980,11 @@ describe.each(PLATFORMS)('interceptor: false on %s', (platform) => {
         return 'ok';
       }
     }
-    UseInterceptors(SessionInterceptor)(Bound.prototype, 'bound', Object.getOwnPropertyDescriptor(Bound.prototype, 'bound')!);
+    UseInterceptors(SessionInterceptor)(
+      Bound.prototype,
+      'bound',
+      Object.getOwnPropertyDescriptor(Bound.prototype, 'bound')!,
+    );
     const app = await createApp({ SECRET_KEY, interceptor: false }, { controllers: [Bound] }, undefined, platform);
     const res = await request(app.getHttpServer()).get('/bound');
     expect(readSessionCookie(res.headers['set-cookie'], { SECRET_KEY })).toEqual({ bound: true });
@@ -905,7 +1025,9 @@ describe.each(PLATFORMS)('interceptor: false on %s', (platform) => {
 
   const interceptorsOf = (app: INestApplication): number =>
     // Global interceptors registered through APP_INTERCEPTOR end up in the application config.
-    (app as unknown as { config: { getGlobalInterceptors(): unknown[]; getGlobalRequestInterceptors(): unknown[] } }).config.getGlobalInterceptors().length;
+    (
+      app as unknown as { config: { getGlobalInterceptors(): unknown[]; getGlobalRequestInterceptors(): unknown[] } }
+    ).config.getGlobalInterceptors().length;
 
   it.each([
     ['a synchronous interface (cookies)', undefined],
@@ -978,7 +1100,9 @@ describe.each(PLATFORMS)('Nest middleware on %s', (platform) => {
       const first = await agent.get('/where?x=1');
       expect(errors).toEqual([]);
       expect(first.text).toBe('/where?x=1');
-      expect(readSessionCookie((await agent.get('/where')).headers['set-cookie'], { SECRET_KEY })).toEqual({ lastPath: '/where' });
+      expect(readSessionCookie((await agent.get('/where')).headers['set-cookie'], { SECRET_KEY })).toEqual({
+        lastPath: '/where',
+      });
     } finally {
       await app.close();
     }

@@ -16,9 +16,22 @@ const LIFETIME = 31 * 86400;
 /** The documented format, written out here with node:crypto alone. */
 const spec = {
   key: (secret: string, purpose = DEFAULT_SEALING_PURPOSE, version = 'v1') =>
-    Buffer.from(hkdfSync('sha256', Buffer.from(secret, 'utf8'), Buffer.from(`nest-flask-session sealed cookie ${version} aes-256-gcm`), purpose, 32)),
+    Buffer.from(
+      hkdfSync(
+        'sha256',
+        Buffer.from(secret, 'utf8'),
+        Buffer.from(`nest-flask-session sealed cookie ${version} aes-256-gcm`),
+        purpose,
+        32,
+      ),
+    ),
   seal(secret: string, plaintext: Buffer, { version = 'v1.', nonce = randomBytes(12) } = {}): string {
-    const cipher = createCipheriv('aes-256-gcm', spec.key(secret, DEFAULT_SEALING_PURPOSE, version.slice(0, -1)), nonce, { authTagLength: 16 });
+    const cipher = createCipheriv(
+      'aes-256-gcm',
+      spec.key(secret, DEFAULT_SEALING_PURPOSE, version.slice(0, -1)),
+      nonce,
+      { authTagLength: 16 },
+    );
     const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
     return version + Buffer.concat([nonce, ciphertext, cipher.getAuthTag()]).toString('base64url');
   },
@@ -64,7 +77,10 @@ describe('CookieSealer format v1', () => {
     const value = sealer.seal('{"a":1}', NOW);
     expect(value).toMatch(/^v1\.[A-Za-z0-9_-]+$/);
     expect(spec.open('secret one', value)).toEqual({ flags: 0, issuedAt: NOW, body: Buffer.from('{"a":1}') });
-    const written = spec.seal('secret one', spec.plaintext(1, NOW, deflateRawSync(Buffer.from('{"b":"' + 'x'.repeat(300) + '"}'))));
+    const written = spec.seal(
+      'secret one',
+      spec.plaintext(1, NOW, deflateRawSync(Buffer.from('{"b":"' + 'x'.repeat(300) + '"}'))),
+    );
     expect(sealer.open(written, LIFETIME, NOW)).toBe('{"b":"' + 'x'.repeat(300) + '"}');
   });
 
@@ -75,7 +91,9 @@ describe('CookieSealer format v1', () => {
     expect(failure(() => other.open(value, LIFETIME, NOW))).toBe('authentication');
     const rawKey = Buffer.alloc(32);
     Buffer.from('secret one').copy(rawKey);
-    const decipher = createDecipheriv('aes-256-gcm', rawKey, Buffer.from(value.slice(3), 'base64url').subarray(0, 12), { authTagLength: 16 });
+    const decipher = createDecipheriv('aes-256-gcm', rawKey, Buffer.from(value.slice(3), 'base64url').subarray(0, 12), {
+      authTagLength: 16,
+    });
     decipher.setAuthTag(Buffer.from(value.slice(3), 'base64url').subarray(-16));
     decipher.update(Buffer.from(value.slice(3), 'base64url').subarray(12, -16));
     expect(() => decipher.final()).toThrow();
@@ -111,7 +129,9 @@ describe('CookieSealer format v1', () => {
       for (let bit = 0; bit < 8; bit += 1) {
         const tampered = Buffer.from(bytes);
         tampered[position]! ^= 1 << bit;
-        expect(failure(() => sealer.open(`v1.${tampered.toString('base64url')}`, LIFETIME, NOW))).toBe('authentication');
+        expect(failure(() => sealer.open(`v1.${tampered.toString('base64url')}`, LIFETIME, NOW))).toBe(
+          'authentication',
+        );
         rejected += 1;
       }
     }
@@ -123,7 +143,9 @@ describe('CookieSealer format v1', () => {
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.';
     for (let i = 0; i < value.length; i += 1) {
       const swapped = alphabet[(alphabet.indexOf(value[i]!) + 1) % alphabet.length]!;
-      expect(failure(() => sealer.open(value.slice(0, i) + swapped + value.slice(i + 1), LIFETIME, NOW))).not.toBeUndefined();
+      expect(
+        failure(() => sealer.open(value.slice(0, i) + swapped + value.slice(i + 1), LIFETIME, NOW)),
+      ).not.toBeUndefined();
       expect(failure(() => sealer.open(value.slice(0, i) + value.slice(i + 1), LIFETIME, NOW))).not.toBeUndefined();
       expect(failure(() => sealer.open(value.slice(0, i), LIFETIME, NOW))).not.toBeUndefined();
     }
@@ -140,10 +162,20 @@ describe('CookieSealer format v1', () => {
     expect(failure(() => sealer.open(`v10.${value.slice(3)}`, LIFETIME, NOW))).toBe('version');
     expect(failure(() => sealer.open('v1.', LIFETIME, NOW))).toBe('truncated');
     expect(failure(() => sealer.open(`v1.${randomBytes(34).toString('base64url')}`, LIFETIME, NOW))).toBe('truncated');
-    expect(failure(() => sealer.open(`v1.${randomBytes(35).toString('base64url')}`, LIFETIME, NOW))).toBe('authentication');
+    expect(failure(() => sealer.open(`v1.${randomBytes(35).toString('base64url')}`, LIFETIME, NOW))).toBe(
+      'authentication',
+    );
     expect(failure(() => new CookieSealer(['another secret']).open(value, LIFETIME, NOW))).toBe('authentication');
     // A value sealed as another version cannot be relabelled v1: every version has its own keys.
-    expect(failure(() => sealer.open(`v1.${spec.seal('secret one', spec.plaintext(0, NOW, Buffer.from('{}')), { version: 'v2.' }).slice(3)}`, LIFETIME, NOW))).toBe('authentication');
+    expect(
+      failure(() =>
+        sealer.open(
+          `v1.${spec.seal('secret one', spec.plaintext(0, NOW, Buffer.from('{}')), { version: 'v2.' }).slice(3)}`,
+          LIFETIME,
+          NOW,
+        ),
+      ),
+    ).toBe('authentication');
   });
 
   it('messages never quote the value or its contents', () => {
@@ -152,7 +184,12 @@ describe('CookieSealer format v1', () => {
       () => sealer.open(value.slice(0, -4), LIFETIME, NOW),
       () => sealer.open(`v7.${value.slice(3)}`, LIFETIME, NOW),
       () => sealer.open(value, 10, NOW + 11),
-      () => sealer.open(spec.seal('secret one', spec.plaintext(0, NOW, Buffer.from([0xff, 0x68, 0x75, 0x6e]))), LIFETIME, NOW),
+      () =>
+        sealer.open(
+          spec.seal('secret one', spec.plaintext(0, NOW, Buffer.from([0xff, 0x68, 0x75, 0x6e]))),
+          LIFETIME,
+          NOW,
+        ),
     ].map((run) => {
       try {
         run();
@@ -198,10 +235,15 @@ describe('CookieSealer format v1', () => {
     const compressible = JSON.stringify({ cart: Array.from({ length: 20 }, (_, i) => ({ sku: `SKU-${i}`, qty: 1 })) });
     const sealed = sealer.seal(compressible, NOW);
     expect(spec.open('secret one', sealed).flags).toBe(1);
-    expect(sealed.length).toBeLessThan(new CookieSealer(['secret one'], { compressionThreshold: Number.MAX_SAFE_INTEGER }).seal(compressible, NOW).length);
+    expect(sealed.length).toBeLessThan(
+      new CookieSealer(['secret one'], { compressionThreshold: Number.MAX_SAFE_INTEGER }).seal(compressible, NOW)
+        .length,
+    );
     expect(sealer.open(sealed, LIFETIME, NOW)).toBe(compressible);
     // Random printable ASCII does not deflate shorter (fixed Huffman codes spend 8 bits on each).
-    const PRINTABLE = [...'!#$%&()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~'];
+    const PRINTABLE = [
+      ...'!#$%&()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~',
+    ];
     const printable = Array.from({ length: 130 }, () => PRINTABLE[randomInt(PRINTABLE.length)]).join('');
     const random = JSON.stringify({ t: printable });
     expect(deflateRawSync(random).length).toBeGreaterThanOrEqual(random.length);
@@ -222,7 +264,8 @@ describe('CookieSealer format v1', () => {
       spec.plaintext(0, NOW, Buffer.from([0xc3, 0x28])),
       spec.plaintext(0, NOW, Buffer.alloc(1025, 0x61)),
     ];
-    for (const plaintext of cases) expect(failure(() => limited.open(spec.seal('secret one', plaintext), LIFETIME, NOW))).toBe('payload');
+    for (const plaintext of cases)
+      expect(failure(() => limited.open(spec.seal('secret one', plaintext), LIFETIME, NOW))).toBe('payload');
   });
 });
 
@@ -249,6 +292,7 @@ describe('EncryptedCookieSessionInterface round trips every tagged type', () => 
     const sealed = iface.dumpCookieValue(config, { value, _permanent: true })!;
     const opened = iface.loadCookieValue(config, sealed) as Record<string, unknown>;
     expect(opened).toEqual({ value, _permanent: true });
-    if (value !== null && typeof value === 'object') expect((opened.value as object).constructor).toBe((value as object).constructor);
+    if (value !== null && typeof value === 'object')
+      expect((opened.value as object).constructor).toBe((value as object).constructor);
   });
 });

@@ -1,4 +1,12 @@
-import { flash, getFlashedMessages, Markup, SecureCookieSession, sessionJsonSerializer, Tuple, type SessionData } from '../../lib/index.js';
+import {
+  flash,
+  getFlashedMessages,
+  Markup,
+  SecureCookieSession,
+  sessionJsonSerializer,
+  Tuple,
+  type SessionData,
+} from '../../lib/index.js';
 
 describe('flash()', () => {
   it("appends (category, message) Tuples to _flashes, 'message' by default, and marks the session modified", () => {
@@ -6,8 +14,13 @@ describe('flash()', () => {
     flash(session, 'one');
     flash(session, new Markup('<b>two</b>'), 'error');
     expect(session.modified).toBe(true);
-    expect(session.get('_flashes')).toEqual([Tuple.of('message', 'one'), Tuple.of<string | Markup>('error', new Markup('<b>two</b>'))]);
-    expect(sessionJsonSerializer.dumps(session.toJSON())).toBe('{"_flashes":[{" t":["message","one"]},{" t":["error",{" m":"<b>two</b>"}]}]}');
+    expect(session.get('_flashes')).toEqual([
+      Tuple.of('message', 'one'),
+      Tuple.of<string | Markup>('error', new Markup('<b>two</b>')),
+    ]);
+    expect(sessionJsonSerializer.dumps(session.toJSON())).toBe(
+      '{"_flashes":[{" t":["message","one"]},{" t":["error",{" m":"<b>two</b>"}]}]}',
+    );
   });
 
   it('replaces a _flashes value that is not a list', () => {
@@ -28,14 +41,20 @@ describe('getFlashedMessages()', () => {
     expect(getFlashedMessages(session)).toEqual(['hi', 'bad', 'careful']);
     expect(session.has('_flashes')).toBe(false);
     expect(session.modified).toBe(true);
-    expect(getFlashedMessages(session, { withCategories: true })).toEqual([Tuple.of('message', 'hi'), Tuple.of('error', 'bad'), Tuple.of('warning', 'careful')]);
+    expect(getFlashedMessages(session, { withCategories: true })).toEqual([
+      Tuple.of('message', 'hi'),
+      Tuple.of('error', 'bad'),
+      Tuple.of('warning', 'careful'),
+    ]);
     // The next request has another session object: nothing left.
     expect(getFlashedMessages(new SecureCookieSession(session))).toEqual([]);
   });
 
   it('filters by category, with or without categories', () => {
     expect(getFlashedMessages(stored(), { categoryFilter: ['error', 'warning'] })).toEqual(['bad', 'careful']);
-    expect(getFlashedMessages(stored(), { withCategories: true, categoryFilter: ['error'] })).toEqual([Tuple.of('error', 'bad')]);
+    expect(getFlashedMessages(stored(), { withCategories: true, categoryFilter: ['error'] })).toEqual([
+      Tuple.of('error', 'bad'),
+    ]);
   });
 
   it('leaves a session without _flashes unmodified', () => {
@@ -45,7 +64,9 @@ describe('getFlashedMessages()', () => {
   });
 
   it('skips entries that are not (category, message) pairs', () => {
-    const session = new SecureCookieSession<SessionData>({ _flashes: [Tuple.of('ok', 'kept'), 'loose', [1, 'x'], Tuple.of('a', 'b', 'c'), Tuple.of<unknown>('n', 5)] });
+    const session = new SecureCookieSession<SessionData>({
+      _flashes: [Tuple.of('ok', 'kept'), 'loose', [1, 'x'], Tuple.of('a', 'b', 'c'), Tuple.of<unknown>('n', 5)],
+    });
     expect(getFlashedMessages(session, { withCategories: true })).toEqual([Tuple.of('ok', 'kept')]);
   });
 });

@@ -2,10 +2,12 @@ import { Markup, MsgspecSerializer, Tuple, UUID } from 'nest-flask-session';
 
 /** What msgspec 0.22 writes for the same values (`msgspec.msgpack.encode(...).hex()`, Flask-Session 0.8's encoder). */
 const MSGSPEC = {
-  mixed: '8aa16101a164d7ff1d53530065937d25a26432d6ff00000000a162c403010203a16ec0a166cb3ff8000000000000a36e6567fba173a668c3a96c6c6fa361727292019102a46e65737481a17881a179c3',
+  mixed:
+    '8aa16101a164d7ff1d53530065937d25a26432d6ff00000000a162c403010203a16ec0a166cb3ff8000000000000a36e6567fba173a668c3a96c6c6fa361727292019102a46e65737481a17881a179c3',
   proto: '82a95f5f70726f746f5f5f81a17801a16b92c003',
   strings: '83a1749201a161a175d92430303030303030302d303030302d303030302d303030302d303030303030303030303035a16da33c623e',
-  sizes: '82a46c6f6e67d92878787878787878787878787878787878787878787878787878787878787878787878787878787878a46d616e79dc0014000102030405060708090a0b0c0d0e0f10111213',
+  sizes:
+    '82a46c6f6e67d92878787878787878787878787878787878787878787878787878787878787878787878787878787878a46d616e79dc0014000102030405060708090a0b0c0d0e0f10111213',
   dates: '82a164d7ff000000026cb5db00a165c70cff000f4240ffffffffedd689d9',
   naiveDate: '81a56e61697665ba323032342d30312d30325430333a30343a30352e303030303036',
 };
@@ -35,13 +37,25 @@ describe('MsgspecSerializer (Flask-Session 0.8 encoding)', () => {
 
   it('writes MessagePack byte for byte as msgspec does: timestamps, bin, smallest headers', () => {
     expect(msgpack.encode(mixed()).toString('hex')).toBe(MSGSPEC.mixed);
-    expect(msgpack.encode(JSON.parse('{"__proto__":{"x":1},"k":[null,3]}') as Record<string, unknown>).toString('hex')).toBe(MSGSPEC.proto);
-    expect(msgpack.encode({ long: 'x'.repeat(40), many: Array.from({ length: 20 }, (_, i) => i) }).toString('hex')).toBe(MSGSPEC.sizes);
-    expect(msgpack.encode({ d: new Date(Date.UTC(2300, 0, 1)), e: new Date(Date.UTC(1960, 4, 6, 7, 8, 9, 1)) }).toString('hex')).toBe(MSGSPEC.dates);
+    expect(
+      msgpack.encode(JSON.parse('{"__proto__":{"x":1},"k":[null,3]}') as Record<string, unknown>).toString('hex'),
+    ).toBe(MSGSPEC.proto);
+    expect(
+      msgpack.encode({ long: 'x'.repeat(40), many: Array.from({ length: 20 }, (_, i) => i) }).toString('hex'),
+    ).toBe(MSGSPEC.sizes);
+    expect(
+      msgpack
+        .encode({ d: new Date(Date.UTC(2300, 0, 1)), e: new Date(Date.UTC(1960, 4, 6, 7, 8, 9, 1)) })
+        .toString('hex'),
+    ).toBe(MSGSPEC.dates);
   });
 
   it('writes a Tuple or Set as an array, a UUID as its canonical text, Markup as its text (what msgspec does with them)', () => {
-    const data = { t: Tuple.of<unknown>(1, 'a'), u: new UUID('00000000-0000-0000-0000-000000000005'), m: new Markup('<b>') };
+    const data = {
+      t: Tuple.of<unknown>(1, 'a'),
+      u: new UUID('00000000-0000-0000-0000-000000000005'),
+      m: new Markup('<b>'),
+    };
     expect(msgpack.encode(data).toString('hex')).toBe(MSGSPEC.strings);
     expect(msgpack.decode(msgpack.encode({ s: new Set([1, 2]) }))).toEqual({ s: [1, 2] });
   });
@@ -50,13 +64,18 @@ describe('MsgspecSerializer (Flask-Session 0.8 encoding)', () => {
     const encoded = msgpack.encode({ now: 1764489600000, neg: -(2 ** 40), big: 2n ** 60n, float: 0.5 });
     // 0xd3: int64 (msgspec writes a positive one as uint64 0xcf; msgspec reads both as the same int:
     // {'now': 1764489600000, 'neg': -1099511627776, 'big': 1152921504606846976, 'float': 0.5}).
-    expect(encoded.toString('hex')).toBe('84a36e6f77d30000019ad3c69c00a36e6567d3ffffff0000000000a3626967d31000000000000000a5666c6f6174cb3fe0000000000000');
+    expect(encoded.toString('hex')).toBe(
+      '84a36e6f77d30000019ad3c69c00a36e6567d3ffffff0000000000a3626967d31000000000000000a5666c6f6174cb3fe0000000000000',
+    );
     expect(msgpack.decode(encoded)).toEqual({ now: 1764489600000, neg: -(2 ** 40), big: 2n ** 60n, float: 0.5 });
   });
 
   it('reads what msgspec writes: Date (to the millisecond), Buffer, arrays, a naive datetime as its text, __proto__ as a plain key', () => {
     expect(msgpack.decode(hex(MSGSPEC.mixed))).toEqual(mixed());
-    expect(msgpack.decode(hex(MSGSPEC.dates))).toEqual({ d: new Date(Date.UTC(2300, 0, 1)), e: new Date(Date.UTC(1960, 4, 6, 7, 8, 9, 1)) });
+    expect(msgpack.decode(hex(MSGSPEC.dates))).toEqual({
+      d: new Date(Date.UTC(2300, 0, 1)),
+      e: new Date(Date.UTC(1960, 4, 6, 7, 8, 9, 1)),
+    });
     expect(msgpack.decode(hex(MSGSPEC.naiveDate))).toEqual({ naive: '2024-01-02T03:04:05.000006' });
     const proto = msgpack.decode(hex(MSGSPEC.proto));
     expect(Object.getPrototypeOf(proto)).toBe(Object.prototype);
@@ -73,7 +92,9 @@ describe('MsgspecSerializer (Flask-Session 0.8 encoding)', () => {
     expect(json.encode(mixed()).toString('utf8')).toBe(
       '{"a":1,"d":"2024-01-02T03:04:05.123000Z","d2":"1970-01-01T00:00:00Z","b":"AQID","n":null,"f":1.5,"neg":-5,"s":"héllo","arr":[1,[2]],"nest":{"x":{"y":true}}}',
     );
-    expect(json.encode({ nan: Number.NaN, gone: undefined, list: [undefined] }).toString('utf8')).toBe('{"nan":null,"list":[null]}');
+    expect(json.encode({ nan: Number.NaN, gone: undefined, list: [undefined] }).toString('utf8')).toBe(
+      '{"nan":null,"list":[null]}',
+    );
   });
 
   it('each format reads the other, the configured one first, as Flask-Session does', () => {
@@ -83,7 +104,10 @@ describe('MsgspecSerializer (Flask-Session 0.8 encoding)', () => {
   });
 
   it.each([
-    ['a pickled session (Flask-Session < 0.7)', Buffer.from('80049510000000000000007d948c0475736572948c05616c69636594732e', 'hex')],
+    [
+      'a pickled session (Flask-Session < 0.7)',
+      Buffer.from('80049510000000000000007d948c0475736572948c05616c69636594732e', 'hex'),
+    ],
     ['a MessagePack value that is not a map', hex('93010203')],
     ['JSON that is not an object', Buffer.from('[1,2]')],
     ['an unknown MessagePack extension', hex('81a178d40500')],
@@ -96,7 +120,12 @@ describe('MsgspecSerializer (Flask-Session 0.8 encoding)', () => {
 
   it.each([
     ['a Map', new Map([[1, 2]])],
-    ['a class instance', new (class Point { x = 1 })()],
+    [
+      'a class instance',
+      new (class Point {
+        x = 1;
+      })(),
+    ],
     ['a function', () => 1],
     ['an invalid Date', new Date(Number.NaN)],
     ['a Date after year 9999', new Date(Date.UTC(10000, 0, 1))],
@@ -107,6 +136,8 @@ describe('MsgspecSerializer (Flask-Session 0.8 encoding)', () => {
   });
 
   it('refuses an unknown format', async () => {
-    await expect(MsgspecSerializer.create('pickle' as 'json')).rejects.toThrow("Unsupported serialization format: 'pickle'");
+    await expect(MsgspecSerializer.create('pickle' as 'json')).rejects.toThrow(
+      "Unsupported serialization format: 'pickle'",
+    );
   });
 });

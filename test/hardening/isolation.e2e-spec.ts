@@ -29,7 +29,12 @@ describe.each(PLATFORM_COOKIE_INTERFACES)('isolation under concurrency on %s wit
   let app: INestApplication;
   let client: Awaited<ReturnType<typeof rawClient>>;
   beforeAll(async () => {
-    app = await createApp({ SECRET_KEY: 'isolation key', ...cookieInterface(kind).option }, { controllers: [CounterController] }, undefined, platform);
+    app = await createApp(
+      { SECRET_KEY: 'isolation key', ...cookieInterface(kind).option },
+      { controllers: [CounterController] },
+      undefined,
+      platform,
+    );
     client = await rawClient(app, 256);
   });
   afterAll(async () => {

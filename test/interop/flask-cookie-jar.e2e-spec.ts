@@ -40,88 +40,97 @@ class NestSideController {
   }
 }
 
-describeWithProgram('one cookie jar shared by Nest and a real Flask app', flaskInstalled, 'apt-get install -y python3-flask', () => {
-  let flask: PythonServer;
-  beforeAll(async () => {
-    flask = await startPythonServer(PYTHON, FLASK_APP, [SECRET_KEY]);
-  }, 30000);
-  afterAll(async () => {
-    if (flask) await stopPythonServer(flask);
-  });
-
-  describe.each(PLATFORMS)('with Nest on %s', (platform) => {
-    let app: INestApplication;
-    let nest: string;
+describeWithProgram(
+  'one cookie jar shared by Nest and a real Flask app',
+  flaskInstalled,
+  'apt-get install -y python3-flask',
+  () => {
+    let flask: PythonServer;
     beforeAll(async () => {
-      app = await createApp({ SECRET_KEY }, { controllers: [NestSideController] }, undefined, platform);
-      await app.listen(0, '127.0.0.1');
-      nest = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-    });
+      flask = await startPythonServer(PYTHON, FLASK_APP, [SECRET_KEY]);
+    }, 30000);
     afterAll(async () => {
-      await app.close();
+      if (flask) await stopPythonServer(flask);
     });
 
-    it('Nest sets a session, Flask reads and changes it, Nest reads the changes and changes it again, Flask reads that', async () => {
-      const jar = new CookieJar();
-
-      // Nest logs in: a Flask-format cookie in the jar.
-      const login = await jar.get(nest, '/nest/login');
-      expect(login.status).toBe(200);
-      expect(login.setCookies).toHaveLength(1);
-
-      // Flask opens Nest's cookie with its own SecureCookieSessionInterface.
-      const flaskRead = await jar.get(flask.base, '/flask/read');
-      expect(flaskRead.status).toBe(200);
-      expect(tagged.loads(flaskRead.text)).toEqual({ nest_user: 'alice', cart: Tuple.of<unknown>('book', 2), note: 'Zürich ☃' });
-      expect(flaskRead.setCookies).toEqual([]);
-
-      // Flask changes it (rich types, permanent) and re-signs it.
-      const flaskModify = await jar.get(flask.base, '/flask/modify');
-      expect(flaskModify.text).toBe('modified');
-      expect(flaskModify.setCookies).toHaveLength(1);
-      expect(flaskModify.setCookies[0]).toMatch(/^session=[^;]+; Expires=/);
-
-      // Nest reads Flask's changes, with their Python types.
-      const nestRead = await jar.get(nest, '/nest/read');
-      expect(nestRead.status).toBe(200);
-      const seen = tagged.loads(nestRead.text) as Data;
-      expect(seen).toEqual({
-        nest_user: 'alice',
-        cart: Tuple.of<unknown>('book', 2),
-        note: 'Zürich ☃',
-        flask_visits: 1,
-        from_flask: Tuple.of<unknown>('tuple', 1),
-        raw: Buffer.from([0xff, 0x00]),
-        when: new Date(Date.UTC(2026, 10, 30, 12, 0, 0)),
-        seen_nest_user: 'alice',
-        _permanent: true,
-        _permanent_seen: true,
+    describe.each(PLATFORMS)('with Nest on %s', (platform) => {
+      let app: INestApplication;
+      let nest: string;
+      beforeAll(async () => {
+        app = await createApp({ SECRET_KEY }, { controllers: [NestSideController] }, undefined, platform);
+        await app.listen(0, '127.0.0.1');
+        nest = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
       });
-      expect(seen.from_flask).toBeInstanceOf(Tuple);
-      // A permanent session read by Nest is refreshed, as Flask does.
-      expect(nestRead.setCookies).toHaveLength(1);
-      expect(nestRead.setCookies[0]).toMatch(/^session=[^;]+; Expires=/);
-
-      // Nest changes it; Flask reads Nest's changes.
-      const nestModify = await jar.get(nest, '/nest/modify');
-      expect(nestModify.text).toBe('modified');
-      const flaskAgain = await jar.get(flask.base, '/flask/read');
-      expect(tagged.loads(flaskAgain.text)).toEqual({
-        nest_user: 'alice',
-        cart: Tuple.of<unknown>('book', 2),
-        flask_visits: 10,
-        from_flask: Tuple.of<unknown>('tuple', 1),
-        raw: Buffer.from([0xff, 0x00]),
-        when: new Date(Date.UTC(2026, 10, 30, 12, 0, 0)),
-        seen_nest_user: 'alice',
-        nest_saw: Tuple.of<unknown>('tuple', 1),
-        _permanent: true,
+      afterAll(async () => {
+        await app.close();
       });
 
-      // And once more through Flask: its counter continues from Nest's value.
-      await jar.get(flask.base, '/flask/modify');
-      const last = tagged.loads((await jar.get(nest, '/nest/read')).text) as Data;
-      expect(last.flask_visits).toBe(11);
+      it('Nest sets a session, Flask reads and changes it, Nest reads the changes and changes it again, Flask reads that', async () => {
+        const jar = new CookieJar();
+
+        // Nest logs in: a Flask-format cookie in the jar.
+        const login = await jar.get(nest, '/nest/login');
+        expect(login.status).toBe(200);
+        expect(login.setCookies).toHaveLength(1);
+
+        // Flask opens Nest's cookie with its own SecureCookieSessionInterface.
+        const flaskRead = await jar.get(flask.base, '/flask/read');
+        expect(flaskRead.status).toBe(200);
+        expect(tagged.loads(flaskRead.text)).toEqual({
+          nest_user: 'alice',
+          cart: Tuple.of<unknown>('book', 2),
+          note: 'Zürich ☃',
+        });
+        expect(flaskRead.setCookies).toEqual([]);
+
+        // Flask changes it (rich types, permanent) and re-signs it.
+        const flaskModify = await jar.get(flask.base, '/flask/modify');
+        expect(flaskModify.text).toBe('modified');
+        expect(flaskModify.setCookies).toHaveLength(1);
+        expect(flaskModify.setCookies[0]).toMatch(/^session=[^;]+; Expires=/);
+
+        // Nest reads Flask's changes, with their Python types.
+        const nestRead = await jar.get(nest, '/nest/read');
+        expect(nestRead.status).toBe(200);
+        const seen = tagged.loads(nestRead.text) as Data;
+        expect(seen).toEqual({
+          nest_user: 'alice',
+          cart: Tuple.of<unknown>('book', 2),
+          note: 'Zürich ☃',
+          flask_visits: 1,
+          from_flask: Tuple.of<unknown>('tuple', 1),
+          raw: Buffer.from([0xff, 0x00]),
+          when: new Date(Date.UTC(2026, 10, 30, 12, 0, 0)),
+          seen_nest_user: 'alice',
+          _permanent: true,
+          _permanent_seen: true,
+        });
+        expect(seen.from_flask).toBeInstanceOf(Tuple);
+        // A permanent session read by Nest is refreshed, as Flask does.
+        expect(nestRead.setCookies).toHaveLength(1);
+        expect(nestRead.setCookies[0]).toMatch(/^session=[^;]+; Expires=/);
+
+        // Nest changes it; Flask reads Nest's changes.
+        const nestModify = await jar.get(nest, '/nest/modify');
+        expect(nestModify.text).toBe('modified');
+        const flaskAgain = await jar.get(flask.base, '/flask/read');
+        expect(tagged.loads(flaskAgain.text)).toEqual({
+          nest_user: 'alice',
+          cart: Tuple.of<unknown>('book', 2),
+          flask_visits: 10,
+          from_flask: Tuple.of<unknown>('tuple', 1),
+          raw: Buffer.from([0xff, 0x00]),
+          when: new Date(Date.UTC(2026, 10, 30, 12, 0, 0)),
+          seen_nest_user: 'alice',
+          nest_saw: Tuple.of<unknown>('tuple', 1),
+          _permanent: true,
+        });
+
+        // And once more through Flask: its counter continues from Nest's value.
+        await jar.get(flask.base, '/flask/modify');
+        const last = tagged.loads((await jar.get(nest, '/nest/read')).text) as Data;
+        expect(last.flask_visits).toBe(11);
+      });
     });
-  });
-});
+  },
+);

@@ -58,59 +58,70 @@ function ourOpen(config: SessionConfig, cookie: string): string {
   return tagged.dumps(session!.toJSON());
 }
 
-describeWithProgram('interop with real Flask (python3-flask)', flaskInstalled, 'apt-get install -y python3-flask', () => {
-  const key = 'interop secret key';
-  const config = createSessionConfig({ SECRET_KEY: key });
+describeWithProgram(
+  'interop with real Flask (python3-flask)',
+  flaskInstalled,
+  'apt-get install -y python3-flask',
+  () => {
+    const key = 'interop secret key';
+    const config = createSessionConfig({ SECRET_KEY: key });
 
-  it.each(Object.keys(SESSIONS))('Flask opens a cookie we mint: %s', (name) => {
-    const data = SESSIONS[name]!;
-    const cookie = ourCookie(config, data);
-    if (name === 'compressed' || name === 'rich types') expect(cookie.startsWith('.')).toBe(true);
-    const [result] = flask([{ op: 'open', secret_key: key, cookie }]);
-    expect(result).toEqual({ tagged: tagged.dumps(data) });
-  });
+    it.each(Object.keys(SESSIONS))('Flask opens a cookie we mint: %s', (name) => {
+      const data = SESSIONS[name]!;
+      const cookie = ourCookie(config, data);
+      if (name === 'compressed' || name === 'rich types') expect(cookie.startsWith('.')).toBe(true);
+      const [result] = flask([{ op: 'open', secret_key: key, cookie }]);
+      expect(result).toEqual({ tagged: tagged.dumps(data) });
+    });
 
-  it.each(Object.keys(SESSIONS))('we open a cookie Flask mints: %s', (name) => {
-    const text = tagged.dumps(SESSIONS[name]!);
-    const [minted] = flask([{ op: 'mint', secret_key: key, tagged: text }]);
-    expect(minted!.cookie).toBeTruthy();
-    expect(ourOpen(config, minted!.cookie!)).toBe(text);
-  });
+    it.each(Object.keys(SESSIONS))('we open a cookie Flask mints: %s', (name) => {
+      const text = tagged.dumps(SESSIONS[name]!);
+      const [minted] = flask([{ op: 'mint', secret_key: key, tagged: text }]);
+      expect(minted!.cookie).toBeTruthy();
+      expect(ourOpen(config, minted!.cookie!)).toBe(text);
+    });
 
-  it('Flask and we write the same Set-Cookie header for a permanent session with SameSite/Secure', () => {
-    const flaskConfig = { SESSION_COOKIE_SAMESITE: 'Lax', SESSION_COOKIE_SECURE: true };
-    const ours = createSessionConfig({ SECRET_KEY: key, ...flaskConfig });
-    const [minted] = flask([{ op: 'mint', secret_key: key, tagged: tagged.dumps(SESSIONS.permanent), config: flaskConfig }]);
-    const attributes = (header: string) => header.split('; ').slice(1).map((part) => part.split('=')[0]);
-    const exchange = fakeExchange();
-    const session = new SecureCookieSession();
-    session.update(SESSIONS.permanent!);
-    new SecureCookieSessionInterface().saveSession(ours, session, exchange.response);
-    expect(attributes(exchange.setCookies()[0]!)).toEqual(attributes(minted!.set_cookie!));
-  });
+    it('Flask and we write the same Set-Cookie header for a permanent session with SameSite/Secure', () => {
+      const flaskConfig = { SESSION_COOKIE_SAMESITE: 'Lax', SESSION_COOKIE_SECURE: true };
+      const ours = createSessionConfig({ SECRET_KEY: key, ...flaskConfig });
+      const [minted] = flask([
+        { op: 'mint', secret_key: key, tagged: tagged.dumps(SESSIONS.permanent), config: flaskConfig },
+      ]);
+      const attributes = (header: string) =>
+        header
+          .split('; ')
+          .slice(1)
+          .map((part) => part.split('=')[0]);
+      const exchange = fakeExchange();
+      const session = new SecureCookieSession();
+      session.update(SESSIONS.permanent!);
+      new SecureCookieSessionInterface().saveSession(ours, session, exchange.response);
+      expect(attributes(exchange.setCookies()[0]!)).toEqual(attributes(minted!.set_cookie!));
+    });
 
-  it('rotated keys: Flask verifies our cookie signed with the new key and with a fallback-era key', () => {
-    const rotated = createSessionConfig({ SECRET_KEY: 'new key', SECRET_KEY_FALLBACKS: ['old key'] });
-    const signedNew = ourCookie(rotated, { a: 1 });
-    const signedOld = ourCookie(createSessionConfig({ SECRET_KEY: 'old key' }), { a: 2 });
-    const results = flask([
-      { op: 'open', secret_key: 'new key', cookie: signedNew },
-      { op: 'open', secret_key: 'new key', fallbacks: ['old key'], cookie: signedOld },
-      { op: 'open', secret_key: 'new key', cookie: signedOld },
-    ]);
-    expect(results).toEqual([{ tagged: '{"a":1}' }, { tagged: '{"a":2}' }, { tagged: '{}' }]);
-  });
+    it('rotated keys: Flask verifies our cookie signed with the new key and with a fallback-era key', () => {
+      const rotated = createSessionConfig({ SECRET_KEY: 'new key', SECRET_KEY_FALLBACKS: ['old key'] });
+      const signedNew = ourCookie(rotated, { a: 1 });
+      const signedOld = ourCookie(createSessionConfig({ SECRET_KEY: 'old key' }), { a: 2 });
+      const results = flask([
+        { op: 'open', secret_key: 'new key', cookie: signedNew },
+        { op: 'open', secret_key: 'new key', fallbacks: ['old key'], cookie: signedOld },
+        { op: 'open', secret_key: 'new key', cookie: signedOld },
+      ]);
+      expect(results).toEqual([{ tagged: '{"a":1}' }, { tagged: '{"a":2}' }, { tagged: '{}' }]);
+    });
 
-  it('rotated keys: we open a cookie Flask signed with the key that is now a fallback', () => {
-    const [minted] = flask([{ op: 'mint', secret_key: 'old key', tagged: '{"user":"rotated"}' }]);
-    const rotated = createSessionConfig({ SECRET_KEY: 'new key', SECRET_KEY_FALLBACKS: ['old key'] });
-    expect(ourOpen(rotated, minted!.cookie!)).toBe('{"user":"rotated"}');
-    expect(ourOpen(createSessionConfig({ SECRET_KEY: 'new key' }), minted!.cookie!)).toBe('{}');
-  });
+    it('rotated keys: we open a cookie Flask signed with the key that is now a fallback', () => {
+      const [minted] = flask([{ op: 'mint', secret_key: 'old key', tagged: '{"user":"rotated"}' }]);
+      const rotated = createSessionConfig({ SECRET_KEY: 'new key', SECRET_KEY_FALLBACKS: ['old key'] });
+      expect(ourOpen(rotated, minted!.cookie!)).toBe('{"user":"rotated"}');
+      expect(ourOpen(createSessionConfig({ SECRET_KEY: 'new key' }), minted!.cookie!)).toBe('{}');
+    });
 
-  it('a cookie tampered on our side is an empty session in Flask too', () => {
-    const cookie = ourCookie(config, { user_id: 1 });
-    const tampered = `${cookie.slice(0, 5)}${cookie[5] === 'A' ? 'B' : 'A'}${cookie.slice(6)}`;
-    expect(flask([{ op: 'open', secret_key: key, cookie: tampered }])).toEqual([{ tagged: '{}' }]);
-  });
-});
+    it('a cookie tampered on our side is an empty session in Flask too', () => {
+      const cookie = ourCookie(config, { user_id: 1 });
+      const tampered = `${cookie.slice(0, 5)}${cookie[5] === 'A' ? 'B' : 'A'}${cookie.slice(6)}`;
+      expect(flask([{ op: 'open', secret_key: key, cookie: tampered }])).toEqual([{ tagged: '{}' }]);
+    });
+  },
+);

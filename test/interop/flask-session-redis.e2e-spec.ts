@@ -8,7 +8,13 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Controller, Get, type INestApplication } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { FlaskSessionRedisInterface, Session, SessionInterface, type RedisSession, type SessionConfig } from 'nest-flask-session';
+import {
+  FlaskSessionRedisInterface,
+  Session,
+  SessionInterface,
+  type RedisSession,
+  type SessionConfig,
+} from 'nest-flask-session';
 import { createApp, PLATFORMS } from '../support/create-app.js';
 import { redisInstalled, RedisServer } from '../support/redis-server.js';
 import { describeWithProgram, programWorks } from '../support/external-program.js';
@@ -16,7 +22,12 @@ import { CookieJar, startPythonServer, stopPythonServer, type PythonServer } fro
 
 const PYTHON = 'python3';
 const FLASK_APP = fileURLToPath(new URL('./flask_session_app.py', import.meta.url));
-const flaskSessionInstalled = redisInstalled && programWorks(PYTHON, ['-c', 'import flask, flask_session, redis; assert flask_session.__version__.startswith("0.8")']);
+const flaskSessionInstalled =
+  redisInstalled &&
+  programWorks(PYTHON, [
+    '-c',
+    'import flask, flask_session, redis; assert flask_session.__version__.startswith("0.8")',
+  ]);
 const SECRET_KEY = 'shared by Nest and Flask-Session: a test key of some length';
 const LIFETIME = 3600;
 type Data = Record<string, unknown>;
@@ -27,7 +38,8 @@ function describeValue(value: unknown): unknown {
   if (Buffer.isBuffer(value)) return { buffer: value.toString('hex') };
   if (typeof value === 'bigint') return { bigint: value.toString() };
   if (Array.isArray(value)) return value.map(describeValue);
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, describeValue(item)]));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, describeValue(item)]));
   return value;
 }
 
@@ -107,7 +119,13 @@ describeWithProgram(
     describe.each(VARIANTS)('$format, signed ids: $signed', ({ format, signed }) => {
       let flask: PythonServer;
       beforeAll(async () => {
-        flask = await startPythonServer(PYTHON, FLASK_APP, [server.url, SECRET_KEY, format, String(signed), String(LIFETIME)]);
+        flask = await startPythonServer(PYTHON, FLASK_APP, [
+          server.url,
+          SECRET_KEY,
+          format,
+          String(signed),
+          String(LIFETIME),
+        ]);
       }, 30000);
       afterAll(async () => {
         if (flask) await stopPythonServer(flask);
@@ -116,7 +134,8 @@ describeWithProgram(
       describe.each(PLATFORMS)('with Nest on %s', (platform) => {
         let app: INestApplication;
         let nest: string;
-        const flaskRead = async (jar: CookieJar) => JSON.parse((await jar.get(flask.base, '/flask/read')).text) as FlaskView;
+        const flaskRead = async (jar: CookieJar) =>
+          JSON.parse((await jar.get(flask.base, '/flask/read')).text) as FlaskView;
         const nestRead = async (jar: CookieJar) => JSON.parse((await jar.get(nest, '/nest/read')).text) as NestView;
         const idOf = (cookie: string) => (signed ? cookie.slice(0, cookie.lastIndexOf('.')) : cookie);
 
@@ -151,7 +170,8 @@ describeWithProgram(
           if (signed) expect(cookie).toMatch(/^[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{27}$/);
           const stored = await redis.getBuffer(`session:${sid}`);
           expect(stored).not.toBeNull();
-          if (format === 'json') expect(JSON.parse(stored!.toString('utf8'))).toMatchObject({ user_id: 'alice', blob: 'AP8Q' });
+          if (format === 'json')
+            expect(JSON.parse(stored!.toString('utf8'))).toMatchObject({ user_id: 'alice', blob: 'AP8Q' });
 
           const seen = await nestRead(jar);
           expect(seen.id).toBe(sid);

@@ -10,7 +10,13 @@ import { MemoryRedis } from '../support/memory-redis.js';
 const timingSafeEqual = jest.fn(realCrypto.timingSafeEqual);
 const createHash = jest.fn(realCrypto.createHash);
 const createHmac = jest.fn(realCrypto.createHmac);
-jest.unstable_mockModule('node:crypto', () => ({ ...realCrypto, default: realCrypto, timingSafeEqual, createHash, createHmac }));
+jest.unstable_mockModule('node:crypto', () => ({
+  ...realCrypto,
+  default: realCrypto,
+  timingSafeEqual,
+  createHash,
+  createHmac,
+}));
 const { BadSignature, Signer, URLSafeTimedSerializer } = await import('../../lib/itsdangerous/index.js');
 const { RedisSessionInterface } = await import('../../lib/redis/index.js');
 const { createSessionConfig } = await import('../../lib/config/session-config.js');
@@ -53,21 +59,32 @@ describe('constant-time comparison', () => {
 });
 
 describe('keys are derived once, in the constructor', () => {
-  it.each(['hmac', 'concat', 'django-concat', 'none'] as const)('%s: per-call work is one HMAC per key tried, no derivation', (keyDerivation) => {
-    const s = new URLSafeTimedSerializer(['a', 'b', 'c'], { keyDerivation, salt: 'cookie-session', now: () => 1700000000 });
-    const cookie = s.dumps({ user: 'alice' });
-    const signedByOldest = new URLSafeTimedSerializer('a', { keyDerivation, salt: 'cookie-session', now: () => 1700000000 }).dumps({ user: 'bob' });
-    createHash.mockClear();
-    createHmac.mockClear();
+  it.each(['hmac', 'concat', 'django-concat', 'none'] as const)(
+    '%s: per-call work is one HMAC per key tried, no derivation',
+    (keyDerivation) => {
+      const s = new URLSafeTimedSerializer(['a', 'b', 'c'], {
+        keyDerivation,
+        salt: 'cookie-session',
+        now: () => 1700000000,
+      });
+      const cookie = s.dumps({ user: 'alice' });
+      const signedByOldest = new URLSafeTimedSerializer('a', {
+        keyDerivation,
+        salt: 'cookie-session',
+        now: () => 1700000000,
+      }).dumps({ user: 'bob' });
+      createHash.mockClear();
+      createHmac.mockClear();
 
-    s.dumps({ user: 'alice' });
-    expect(createHmac).toHaveBeenCalledTimes(1);
-    s.loads(cookie, { maxAge: 60 });
-    expect(createHmac).toHaveBeenCalledTimes(2); // the newest key matches first
-    s.loads(signedByOldest, { maxAge: 60 });
-    expect(createHmac).toHaveBeenCalledTimes(5); // newest first: c, b, then a
-    expect(createHash).not.toHaveBeenCalled();
-  });
+      s.dumps({ user: 'alice' });
+      expect(createHmac).toHaveBeenCalledTimes(1);
+      s.loads(cookie, { maxAge: 60 });
+      expect(createHmac).toHaveBeenCalledTimes(2); // the newest key matches first
+      s.loads(signedByOldest, { maxAge: 60 });
+      expect(createHmac).toHaveBeenCalledTimes(5); // newest first: c, b, then a
+      expect(createHash).not.toHaveBeenCalled();
+    },
+  );
 });
 
 describe('opening a session checks the cookie once', () => {
@@ -79,7 +96,8 @@ describe('opening a session checks the cookie once', () => {
     const config = createSessionConfig({ SECRET_KEY: 'new', SECRET_KEY_FALLBACKS: ['old'] });
     const id = iface.newId();
     store.set(`session:${id}`, data);
-    const signWith = (...keys: string[]) => new Signer(keys, { salt: iface.salt, keyDerivation: 'hmac', digestMethod: 'sha256' }).sign(id);
+    const signWith = (...keys: string[]) =>
+      new Signer(keys, { salt: iface.salt, keyDerivation: 'hmac', digestMethod: 'sha256' }).sign(id);
     const request = (cookie: string) => ({ getCookie: () => cookie, url: '/', secure: false, raw: {} });
     return { iface, config, id, signWith, request };
   }
@@ -107,7 +125,15 @@ describe('opening a session checks the cookie once', () => {
       const session = (await iface.openSession(config, sessionRequest))!;
       session.set('n', 2);
       const sent: string[] = [];
-      const response = { request: sessionRequest, headersSent: false, raw: {}, setCookie() {}, deleteCookie() {}, addVary() {}, appendSetCookie: (header: string) => sent.push(header) };
+      const response = {
+        request: sessionRequest,
+        headersSent: false,
+        raw: {},
+        setCookie() {},
+        deleteCookie() {},
+        addVary() {},
+        appendSetCookie: (header: string) => sent.push(header),
+      };
       createHmac.mockClear();
       await iface.saveSession(config, session, response);
       return { sent: sent[0]!.split(';', 1)[0], hmacs: createHmac.mock.calls.length };

@@ -1,5 +1,12 @@
 import fc from 'fast-check';
-import { BadData, base64UrlDecode, base64UrlEncode, bytesToInt, intToBytes, Signer } from '../../lib/itsdangerous/index.js';
+import {
+  BadData,
+  base64UrlDecode,
+  base64UrlEncode,
+  bytesToInt,
+  intToBytes,
+  Signer,
+} from '../../lib/itsdangerous/index.js';
 
 const SEED = 20261122;
 
@@ -46,16 +53,19 @@ describe('base64UrlDecode: strict and canonical (a documented deviation from Pyt
 
   it('any string either decodes to bytes that re-encode to it, or throws BadData', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.stringMatching(/^[A-Za-z0-9_=+/-]{0,40}$/)), (text) => {
-        let decoded: Buffer;
-        try {
-          decoded = base64UrlDecode(text);
-        } catch (error) {
-          expect(error).toBeInstanceOf(BadData);
-          return;
-        }
-        expect(base64UrlEncode(decoded)).toBe(text);
-      }),
+      fc.property(
+        fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.stringMatching(/^[A-Za-z0-9_=+/-]{0,40}$/)),
+        (text) => {
+          let decoded: Buffer;
+          try {
+            decoded = base64UrlDecode(text);
+          } catch (error) {
+            expect(error).toBeInstanceOf(BadData);
+            return;
+          }
+          expect(base64UrlEncode(decoded)).toBe(text);
+        },
+      ),
       { seed: SEED, numRuns: 1000 },
     );
   });
@@ -80,7 +90,8 @@ describe('intToBytes / bytesToInt (itsdangerous int_to_bytes / bytes_to_int)', (
   });
 
   it('refuses what Python struct.pack(">Q") cannot pack or a JS number cannot hold exactly', () => {
-    for (const bad of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53]) expect(() => intToBytes(bad)).toThrow(RangeError);
+    for (const bad of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53])
+      expect(() => intToBytes(bad)).toThrow(RangeError);
   });
 
   it('reads leading zero bytes, and up to 8 bytes; past 2^53 as a bigint', () => {

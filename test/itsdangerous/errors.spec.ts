@@ -1,4 +1,11 @@
-import { BadData, BadHeader, BadPayload, BadSignature, BadTimeSignature, SignatureExpired } from '../../lib/itsdangerous/index.js';
+import {
+  BadData,
+  BadHeader,
+  BadPayload,
+  BadSignature,
+  BadTimeSignature,
+  SignatureExpired,
+} from '../../lib/itsdangerous/index.js';
 
 describe('error hierarchy (itsdangerous.exc)', () => {
   const cases = [

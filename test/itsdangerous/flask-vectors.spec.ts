@@ -66,7 +66,12 @@ it('covers every vector of the fixture', () => {
   expect(covered).toBe(flaskVectors.length);
   expect(flaskVectors).toHaveLength(67);
   // The only quirks: two lenient-base64 open vectors and two mint vectors that pass as text here.
-  expect(flaskVectors.filter((v) => v.quirk).map((v) => v.name).sort()).toEqual([
+  expect(
+    flaskVectors
+      .filter((v) => v.quirk)
+      .map((v) => v.name)
+      .sort(),
+  ).toEqual([
     'mint/scalars-python-repr',
     'mint/timestamp-tiny',
     'open/lenient-signature-padding',
@@ -105,10 +110,18 @@ describe('open vectors', () => {
   it('open/bad-payload-bad-tag: verified here, rejected by the tag decoder, which makes it BadPayload', () => {
     const vector = flaskVectors.find((v) => v.name === 'open/bad-payload-bad-tag')!;
     expect(vector.expect).toBe('BadPayload');
-    const open = (serializer: TextSerializer) => serializerFor(vector, vector.now!, serializer).loads(vector.cookie, { maxAge: vector.max_age! });
+    const open = (serializer: TextSerializer) =>
+      serializerFor(vector, vector.now!, serializer).loads(vector.cookie, { maxAge: vector.max_age! });
     expect(open(jsonCheckingPassThrough)).toBe('{"id":{" u":"not-a-uuid"}}');
     const tagDecoderFailure = new Error('badly formed hexadecimal UUID string');
-    const error = outcome(() => open({ dumps: String, loads: () => { throw tagDecoderFailure; } }));
+    const error = outcome(() =>
+      open({
+        dumps: String,
+        loads: () => {
+          throw tagDecoderFailure;
+        },
+      }),
+    );
     expect((error as { error: BadPayload }).error).toBeInstanceOf(BadPayload);
     expect((error as { error: BadPayload }).error.originalError).toBe(tagDecoderFailure);
   });
@@ -118,19 +131,26 @@ describe('quirks decided on purpose', () => {
   // DECISION: Python's base64 decoder accepts `=` padding and ignores unused low bits, so these
   // non-canonical spellings of a valid signature open in Flask. Flask never writes them; we decode
   // strictly and canonically, so they are REJECTED (BadTimeSignature: the timestamp is readable).
-  it.each(lenientBase64.map((v) => [v.name, v] as const))('%s is rejected, although Python accepts it', (_name, vector) => {
-    expect(vector.quirk).toBe(true);
-    expect(vector.expect).toBe('ok');
-    const serializer = serializerFor(vector, vector.now!, jsonCheckingPassThrough);
-    const { error } = outcome(() => serializer.loads(vector.cookie, { maxAge: vector.max_age! })) as { error: BadTimeSignature };
-    expect(error).toBeInstanceOf(BadTimeSignature);
-    expect(error).not.toBeInstanceOf(SignatureExpired);
-    expect(error.dateSigned?.getTime()).toBe(vector.timestamp! * 1000);
+  it.each(lenientBase64.map((v) => [v.name, v] as const))(
+    '%s is rejected, although Python accepts it',
+    (_name, vector) => {
+      expect(vector.quirk).toBe(true);
+      expect(vector.expect).toBe('ok');
+      const serializer = serializerFor(vector, vector.now!, jsonCheckingPassThrough);
+      const { error } = outcome(() => serializer.loads(vector.cookie, { maxAge: vector.max_age! })) as {
+        error: BadTimeSignature;
+      };
+      expect(error).toBeInstanceOf(BadTimeSignature);
+      expect(error).not.toBeInstanceOf(SignatureExpired);
+      expect(error.dateSigned?.getTime()).toBe(vector.timestamp! * 1000);
 
-    // The canonical spelling of the same signature opens.
-    const canonical = flaskVectors.find((v) => v.name === 'open/ok')!;
-    expect(vector.cookie).not.toBe(canonical.cookie);
-    expect(vector.cookie.slice(0, vector.cookie.lastIndexOf('.'))).toBe(canonical.cookie.slice(0, canonical.cookie.lastIndexOf('.')));
-    expect(serializer.loads(canonical.cookie, { maxAge: vector.max_age! })).toBe(vector.expect_tagged);
-  });
+      // The canonical spelling of the same signature opens.
+      const canonical = flaskVectors.find((v) => v.name === 'open/ok')!;
+      expect(vector.cookie).not.toBe(canonical.cookie);
+      expect(vector.cookie.slice(0, vector.cookie.lastIndexOf('.'))).toBe(
+        canonical.cookie.slice(0, canonical.cookie.lastIndexOf('.')),
+      );
+      expect(serializer.loads(canonical.cookie, { maxAge: vector.max_age! })).toBe(vector.expect_tagged);
+    },
+  );
 });

@@ -8,7 +8,10 @@ describe('itsdangerous 2.2 tests/test_itsdangerous/test_serializer.py', () => {
       factories: [
         ['Serializer', (options) => new Serializer('secret_key', options)],
         // Upstream's second param is `serializer=pickle`; the other serializer here is Flask's.
-        ['Serializer-tagged', (options) => new Serializer('secret_key', { serializer: new TaggedJSONSerializer(), ...options })],
+        [
+          'Serializer-tagged',
+          (options) => new Serializer('secret_key', { serializer: new TaggedJSONSerializer(), ...options }),
+        ],
       ],
       values: [['value', { id: 42 }]],
     });
@@ -22,6 +25,8 @@ describe('itsdangerous 2.2 tests/test_itsdangerous/test_serializer.py', () => {
     const sha512Value = factory({ signerOptions: { digestMethod: 'sha512' } }).dumps([42]);
     expect(defaultValue).toBe(sha1Value);
     expect(sha1Value).toBe('[42].-9cNi0CxsSB3hZPNCe9a2eEs1ZM');
-    expect(sha512Value).toBe('[42].MKCz_0nXQqv7wKpfHZcRtJRmpT2T5uvs9YQsJEhJimqxc9bCLxG31QzS5uC8OVBI1i6jyOLAFNoKaF5ckO9L5Q');
+    expect(sha512Value).toBe(
+      '[42].MKCz_0nXQqv7wKpfHZcRtJRmpT2T5uvs9YQsJEhJimqxc9bCLxG31QzS5uC8OVBI1i6jyOLAFNoKaF5ckO9L5Q',
+    );
   });
 });

@@ -15,25 +15,34 @@ const PYTHON_SIGNATURES: Array<[KeyDerivation, DigestMethod, string]> = [
   ['concat', 'sha512', 'value.ZiIwLpM2LSQuYAYM04TAhfHbdvyiodWukeKPZkXAzUsGoMuYlfpC19c7dwUAWhVyaCm6VMCClRjDD4qwF0Y7HQ'],
   ['django-concat', 'sha1', 'value.WAhB9FZzo8Omc-Y9J0P9GjgOk1E'],
   ['django-concat', 'sha256', 'value.UdW6EumfwvqkMdaD8Hynn--w1ZxfVvN6EQZh7oqy57g'],
-  ['django-concat', 'sha512', 'value.l5FGZowlLdAvKvu1jsGz3JazbybloZ76XMz3AUU9ayTvZulDxeOKS-WnD5T7cdejpS4U495mHuXHOZnw10ZaBg'],
+  [
+    'django-concat',
+    'sha512',
+    'value.l5FGZowlLdAvKvu1jsGz3JazbybloZ76XMz3AUU9ayTvZulDxeOKS-WnD5T7cdejpS4U495mHuXHOZnw10ZaBg',
+  ],
   ['none', 'sha1', 'value.lUpSwKtzf3knaaqBZ8dcOApo98o'],
   ['none', 'sha256', 'value.li0f3EyOlocY-IzcgtpOpB2jE14A1YgEiHHzVaD06l4'],
   ['none', 'sha512', 'value.-y_m_hi9lbCxenseMkEPsT2khRwauvOvBsceRXlowWBybdpriZGCBfPc2sMEpvgD44ZqvBKQz1itQS3vDalAew'],
 ];
 
 describe('Signer: key derivations and digests', () => {
-  it.each(PYTHON_SIGNATURES)('%s / %s signs exactly as itsdangerous, with the last key', (keyDerivation, digestMethod, expected) => {
-    const rotated = new Signer(['old', 'k'], { salt: 's', keyDerivation, digestMethod });
-    expect(rotated.sign('value')).toBe(expected);
-    expect(rotated.sign(Buffer.from('value'))).toBe(expected);
-    expect(rotated.unsign(expected)).toBe('value');
-    expect(new Signer('k', { salt: 's', keyDerivation, digestMethod }).unsign(expected)).toBe('value');
-  });
+  it.each(PYTHON_SIGNATURES)(
+    '%s / %s signs exactly as itsdangerous, with the last key',
+    (keyDerivation, digestMethod, expected) => {
+      const rotated = new Signer(['old', 'k'], { salt: 's', keyDerivation, digestMethod });
+      expect(rotated.sign('value')).toBe(expected);
+      expect(rotated.sign(Buffer.from('value'))).toBe(expected);
+      expect(rotated.unsign(expected)).toBe('value');
+      expect(new Signer('k', { salt: 's', keyDerivation, digestMethod }).unsign(expected)).toBe('value');
+    },
+  );
 
   it('every derivation and digest gives its own signature', () => {
     expect(new Set(PYTHON_SIGNATURES.map(([, , signed]) => signed)).size).toBe(PYTHON_SIGNATURES.length);
     // Same derivation and digest, another salt: another signature.
-    expect(new Signer('k', { salt: 't', keyDerivation: 'hmac' }).sign('value')).not.toBe('value.Ic62NDlb_WyV3VdM5wZhnxNvVbY');
+    expect(new Signer('k', { salt: 't', keyDerivation: 'hmac' }).sign('value')).not.toBe(
+      'value.Ic62NDlb_WyV3VdM5wZhnxNvVbY',
+    );
   });
 
   it("defaults are itsdangerous': salt 'itsdangerous.Signer', django-concat, sha1", () => {
@@ -43,10 +52,12 @@ describe('Signer: key derivations and digests', () => {
   it('UTF-8 encodes string keys and salts; Buffer keys are taken as bytes', () => {
     // Signer('clé', salt='sél', key_derivation='hmac').sign('v') in itsdangerous 2.1.2
     expect(new Signer('clé', { salt: 'sél', keyDerivation: 'hmac' }).sign('v')).toBe('v.YgVN7JDLwOqH3uKZOL1jJHyEyG0');
-    expect(new Signer(Buffer.from('clé'), { salt: Buffer.from('sél'), keyDerivation: 'hmac' }).sign('v')).toBe('v.YgVN7JDLwOqH3uKZOL1jJHyEyG0');
+    expect(new Signer(Buffer.from('clé'), { salt: Buffer.from('sél'), keyDerivation: 'hmac' }).sign('v')).toBe(
+      'v.YgVN7JDLwOqH3uKZOL1jJHyEyG0',
+    );
   });
 
-  it('keys are derived at construction: mutating the caller\'s key Buffer afterwards changes nothing', () => {
+  it("keys are derived at construction: mutating the caller's key Buffer afterwards changes nothing", () => {
     for (const keyDerivation of ['hmac', 'none'] as const) {
       const key = Buffer.from('k');
       const signer = new Signer(key, { salt: 's', keyDerivation });
@@ -79,7 +90,8 @@ describe('Signer: key rotation', () => {
   });
 
   it('every key in the list verifies', () => {
-    for (const key of ['older', 'old', 'new']) expect(rotated.unsign(new Signer(key, { keyDerivation: 'hmac' }).sign('v'))).toBe('v');
+    for (const key of ['older', 'old', 'new'])
+      expect(rotated.unsign(new Signer(key, { keyDerivation: 'hmac' }).sign('v'))).toBe('v');
   });
 
   it('a key dropped from the list no longer verifies', () => {
@@ -91,9 +103,12 @@ describe('Signer: key rotation', () => {
 describe('Signer: separator', () => {
   // itsdangerous refuses a separator only when it is a substring of its base64 alphabet
   // "a-zA-Z0-9-_=" (`self.sep in _base64_alphabet`), so "x|" and "az" are fine there, and here.
-  it.each(['a', 'Z', '0', '9', '-', '_', '=', '', 'ab', 'xyzAB', 'Z0', '9-_='])('rejects %j (a substring of the base64 alphabet)', (sep) => {
-    expect(() => new Signer('k', { sep })).toThrow(TypeError);
-  });
+  it.each(['a', 'Z', '0', '9', '-', '_', '=', '', 'ab', 'xyzAB', 'Z0', '9-_='])(
+    'rejects %j (a substring of the base64 alphabet)',
+    (sep) => {
+      expect(() => new Signer('k', { sep })).toThrow(TypeError);
+    },
+  );
 
   it('uses another separator when asked, splitting on its last occurrence', () => {
     // Signer('k', sep='|').sign('a.b') in itsdangerous 2.1.2
@@ -137,7 +152,17 @@ describe('Signer: unsign, validate and verifySignature', () => {
   it('wrong signatures of the right length and of wrong lengths are false, never an exception', () => {
     const sameLength = `${sig[0] === 'A' ? 'B' : 'A'}${sig.slice(1)}`;
     expect(sameLength).toHaveLength(sig.length);
-    for (const wrong of [sameLength, sig.slice(0, -1), sig.slice(0, -4), `${sig}AAAA`, `${sig}=`, '', '!!!!', 'é', sig.toLowerCase()]) {
+    for (const wrong of [
+      sameLength,
+      sig.slice(0, -1),
+      sig.slice(0, -4),
+      `${sig}AAAA`,
+      `${sig}=`,
+      '',
+      '!!!!',
+      'é',
+      sig.toLowerCase(),
+    ]) {
       expect(signer.verifySignature('value', wrong)).toBe(false);
       expect(() => signer.unsign(`value.${wrong}`)).toThrow(BadSignature);
     }
@@ -155,7 +180,6 @@ describe('Signer: unsign, validate and verifySignature', () => {
     expect(signer.unsign(signedBytes)).toBe('\ufffda');
   });
 });
-
 
 describe('itsdangerous 2.2 tests/test_itsdangerous/test_signer.py', () => {
   describe('TestSigner', () => {

@@ -17,7 +17,6 @@ const at = (now: number) => new TimestampSigner('k', { ...options, now: () => no
 const plain = new Signer('k', options);
 const tsSegment = (ts: number) => base64UrlEncode(intToBytes(ts));
 
-
 describe('TimestampSigner.sign', () => {
   it('appends the big-endian, zero-stripped timestamp, then signs the whole', () => {
     const signed = at(T0).sign('value');
@@ -105,14 +104,17 @@ describe('TimestampSigner.unsign (spec §6.2 steps 5-11)', () => {
     ['padded', 'ZVPxAA=='],
     ['8 bytes past 2^53', '__________8'],
     ['after 9999-12-31T23:59:59Z', tsSegment(253402300800)],
-  ])('step 10: a valid signature over a malformed timestamp (%s) is BadTimeSignature("Malformed timestamp")', (_label, ts) => {
-    // For the last case Python raises an uncaught ValueError instead (a documented deviation).
-    const error = catchError(() => signer.unsign(plain.sign(`value.${ts}`), { maxAge: 60 })) as BadTimeSignature;
-    expect(error).toBeInstanceOf(BadTimeSignature);
-    expect(error).not.toBeInstanceOf(SignatureExpired);
-    expect(error.message).toBe('Malformed timestamp');
-    expect(error.payload?.toString()).toBe('value');
-  });
+  ])(
+    'step 10: a valid signature over a malformed timestamp (%s) is BadTimeSignature("Malformed timestamp")',
+    (_label, ts) => {
+      // For the last case Python raises an uncaught ValueError instead (a documented deviation).
+      const error = catchError(() => signer.unsign(plain.sign(`value.${ts}`), { maxAge: 60 })) as BadTimeSignature;
+      expect(error).toBeInstanceOf(BadTimeSignature);
+      expect(error).not.toBeInstanceOf(SignatureExpired);
+      expect(error.message).toBe('Malformed timestamp');
+      expect(error.payload?.toString()).toBe('value');
+    },
+  );
 
   it('the last second Python can date still works', () => {
     const { timestamp } = signer.unsignWithTimestamp(plain.sign(`value.${tsSegment(253402300799)}`));

@@ -14,12 +14,16 @@ import {
 } from '../../lib/itsdangerous/index.js';
 import { passThroughSerializer } from '../support/flask-vectors.js';
 import { catchError } from '../support/catch-error.js';
-import { freezeTime, testSerializer, testTimedSerializer, type SerializerSuiteParams } from '../support/itsdangerous-suites.js';
+import {
+  freezeTime,
+  testSerializer,
+  testTimedSerializer,
+  type SerializerSuiteParams,
+} from '../support/itsdangerous-suites.js';
 
 const SEED = 20261122;
 const T0 = 1700000000;
 const flaskOptions = { salt: 'cookie-session', keyDerivation: 'hmac', digestMethod: 'sha1' } as const;
-
 
 describe('defaults are itsdangerous\' (salt "itsdangerous", django-concat, sha1, compact JSON)', () => {
   // URLSafeTimedSerializer('k') with the clock at 1700000000, itsdangerous 2.1.2.
@@ -27,7 +31,10 @@ describe('defaults are itsdangerous\' (salt "itsdangerous", django-concat, sha1,
 
   it.each([
     [{ a: 1 }, 'eyJhIjoxfQ.ZVPxAA.4g1HSEQ_RX7fgIj7iX9OnsvBOZY'],
-    [{ b: Array.from({ length: 60 }, (_, i) => (i % 3) + 1) }, '.eJyrVkpSsoo21DHSMdahOxlbCwAiVxht.ZVPxAA.gtLtjcTcsjCbNceUAUnK2ZTlz6s'],
+    [
+      { b: Array.from({ length: 60 }, (_, i) => (i % 3) + 1) },
+      '.eJyrVkpSsoo21DHSMdahOxlbCwAiVxht.ZVPxAA.gtLtjcTcsjCbNceUAUnK2ZTlz6s',
+    ],
     [['x'], 'WyJ4Il0.ZVPxAA.94cdJI4XpX3K1EO3Y7KRY3BFpZg'],
   ])('dumps(%j) as Python does', (value, cookie) => {
     expect(s.dumps(value)).toBe(cookie);
@@ -59,7 +66,12 @@ describe('spec §6.2 table (secret "test key", Flask settings, default JSON seri
     ['"abc"', 'abc', BadSignature, 'No "." found in value'],
     ['"abc.def"', 'abc.def', BadSignature, 'Signature "def" does not match'],
     ['signature truncated by 1 character', COOKIE.slice(0, -1), BadTimeSignature, /^Signature ".*" does not match$/],
-    ['a space inserted into the signature', COOKIE.replace(SIG, `${SIG.slice(0, 5)} ${SIG.slice(5)}`), BadTimeSignature, /does not match/],
+    [
+      'a space inserted into the signature',
+      COOKIE.replace(SIG, `${SIG.slice(0, 5)} ${SIG.slice(5)}`),
+      BadTimeSignature,
+      /does not match/,
+    ],
     ['signature + "A"', `${COOKIE}A`, BadTimeSignature, /does not match/],
     ['timestamp segment changed', COOKIE.replace('ZVPxAA', 'ZVPxAB'), BadTimeSignature, /does not match/],
     ['timestamp segment + "=="', COOKIE.replace('ZVPxAA', 'ZVPxAA=='), BadTimeSignature, /does not match/],
@@ -68,7 +80,12 @@ describe('spec §6.2 table (secret "test key", Flask settings, default JSON seri
     ['signature + "=" (Python: accepted)', `${COOKIE}=`, BadTimeSignature, /does not match/],
     ['signature + "!!" (Python: accepted)', `${COOKIE}!!`, BadTimeSignature, /does not match/],
     ['"-" changed to "+" (Python: accepted)', COOKIE.replace('4-PQ', '4+PQ'), BadTimeSignature, /does not match/],
-    ['a non-ASCII character inserted (Python: accepted)', COOKIE.replace(SIG, `${SIG.slice(0, 5)}é${SIG.slice(5)}`), BadTimeSignature, /does not match/],
+    [
+      'a non-ASCII character inserted (Python: accepted)',
+      COOKIE.replace(SIG, `${SIG.slice(0, 5)}é${SIG.slice(5)}`),
+      BadTimeSignature,
+      /does not match/,
+    ],
   ];
 
   it.each(rejected)('%s → %p', (_label, input, errorClass, message) => {
@@ -116,8 +133,16 @@ describe('loads: BadPayload under a valid signature', () => {
     ['non-canonical base64url', 'e30=', 'Could not base64 decode the payload because of an exception'],
     ['compressed but not base64url', '.!!!', 'Could not base64 decode the payload because of an exception'],
     ['compressed but not zlib', '.bm90IHpsaWI', 'Could not zlib decompress the payload before decoding the payload'],
-    ['invalid UTF-8', 'eyJrIjoi__4ifQ', 'Could not load the payload because an exception occurred on unserializing the data.'],
-    ['truncated JSON', 'eyJ1bnRlcm1pbmF0ZWQiOiA', 'Could not load the payload because an exception occurred on unserializing the data.'],
+    [
+      'invalid UTF-8',
+      'eyJrIjoi__4ifQ',
+      'Could not load the payload because an exception occurred on unserializing the data.',
+    ],
+    [
+      'truncated JSON',
+      'eyJ1bnRlcm1pbmF0ZWQiOiA',
+      'Could not load the payload because an exception occurred on unserializing the data.',
+    ],
     ['an empty payload', '', 'Could not load the payload because an exception occurred on unserializing the data.'],
   ])('%s', (_label, payload, message) => {
     const error = payloadError(payload);
@@ -125,9 +150,14 @@ describe('loads: BadPayload under a valid signature', () => {
     expect(error.originalError).not.toBeNull();
   });
 
-  it('keeps the serializer\'s own exception as originalError', () => {
+  it("keeps the serializer's own exception as originalError", () => {
     const failure = new Error('bad tag');
-    const throwing: TextSerializer = { dumps: String, loads: () => { throw failure; } };
+    const throwing: TextSerializer = {
+      dumps: String,
+      loads: () => {
+        throw failure;
+      },
+    };
     const strict = new URLSafeTimedSerializer('k', { ...flaskOptions, serializer: throwing, now: () => T0 });
     expect(payloadError('e30', strict).originalError).toBe(failure);
   });
@@ -142,7 +172,10 @@ describe('loads: BadPayload under a valid signature', () => {
     expect(json(1024)).toHaveLength(1024);
     expect(s.loads(raw.sign(Buffer.from(json(1024)).toString('base64url')))).toEqual(JSON.parse(json(1024)));
     expect(s.loads(raw.sign(`.${deflateSync(json(1024)).toString('base64url')}`))).toEqual(JSON.parse(json(1024)));
-    for (const payload of [Buffer.from(json(1025)).toString('base64url'), `.${deflateSync(json(1025)).toString('base64url')}`]) {
+    for (const payload of [
+      Buffer.from(json(1025)).toString('base64url'),
+      `.${deflateSync(json(1025)).toString('base64url')}`,
+    ]) {
       expect(payloadError(payload).message).toBe('The payload is larger than maxPayloadSize (1024 bytes)');
     }
   });
@@ -188,7 +221,8 @@ describe('loads: signature and age errors come from the TimestampSigner', () => 
     const otherSalt = new URLSafeTimedSerializer('k', { ...flaskOptions, salt: 'other', now: () => T0 });
     for (const a of [sha256, sha512, otherSalt]) {
       expect(a.loads(a.dumps({ a: 1 }))).toEqual({ a: 1 });
-      for (const b of [sha256, sha512, otherSalt]) if (a !== b) expect(() => b.loads(a.dumps({ a: 1 }))).toThrow(BadTimeSignature);
+      for (const b of [sha256, sha512, otherSalt])
+        if (a !== b) expect(() => b.loads(a.dumps({ a: 1 }))).toThrow(BadTimeSignature);
     }
     expect(sha512.dumps({ a: 1 }).split('.').pop()).toHaveLength(86);
   });
@@ -212,10 +246,12 @@ describe('properties (fast-check, fixed seed)', () => {
     const validPlain = s.dumps({ u: 1 });
     const mutations = (cookie: string) => [
       fc.nat({ max: cookie.length }).map((n) => cookie.slice(0, n)),
-      fc.tuple(fc.nat({ max: cookie.length - 1 }), fc.string({ unit: 'binary', minLength: 1, maxLength: 3 })).map(
-        ([i, c]) => cookie.slice(0, i) + c + cookie.slice(i + 1),
-      ),
-      fc.tuple(fc.nat({ max: cookie.length }), fc.constantFrom('.', '..', '=', '==')).map(([i, c]) => cookie.slice(0, i) + c + cookie.slice(i)),
+      fc
+        .tuple(fc.nat({ max: cookie.length - 1 }), fc.string({ unit: 'binary', minLength: 1, maxLength: 3 }))
+        .map(([i, c]) => cookie.slice(0, i) + c + cookie.slice(i + 1)),
+      fc
+        .tuple(fc.nat({ max: cookie.length }), fc.constantFrom('.', '..', '=', '=='))
+        .map(([i, c]) => cookie.slice(0, i) + c + cookie.slice(i)),
       fc.nat({ max: cookie.length - 1 }).map((i) => cookie.slice(0, i) + cookie.slice(i + 1)),
     ];
     const inputs = fc.oneof(
@@ -263,7 +299,12 @@ describe('itsdangerous 2.2 tests/test_itsdangerous/test_url_safe.py', () => {
   describe('TestURLSafeTimedSerializer (TestURLSafeSerializer and TestTimedSerializer rerun)', () => {
     const clock = freezeTime();
     const params: SerializerSuiteParams<URLSafeTimedSerializer> = {
-      factories: [['URLSafeTimedSerializer', (options) => new URLSafeTimedSerializer('secret-key', options as URLSafeTimedSerializerOptions)]],
+      factories: [
+        [
+          'URLSafeTimedSerializer',
+          (options) => new URLSafeTimedSerializer('secret-key', options as URLSafeTimedSerializerOptions),
+        ],
+      ],
       values: [
         ['value', { id: 42 }],
         ['zlib', 'a'.repeat(1000)],

@@ -20,7 +20,10 @@ interface Report {
 let report: Report;
 
 beforeAll(() => {
-  const out = execFileSync(process.execPath, [join(ROOT, 'test/package/load-both.cjs')], { cwd: ROOT, encoding: 'utf8' });
+  const out = execFileSync(process.execPath, [join(ROOT, 'test/package/load-both.cjs')], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   report = JSON.parse(out) as Report;
 });
 
@@ -43,7 +46,11 @@ it('the two builds are distinct copies, so loading them by path would split iden
 });
 
 it('a module wired from require() answers import()’s SessionInterface and SESSION_CONFIG tokens', () => {
-  expect(report.di).toEqual({ esmTokenFindsCjsProvider: true, sameProviderBothTokens: true, sameConfigBothTokens: true });
+  expect(report.di).toEqual({
+    esmTokenFindsCjsProvider: true,
+    sameProviderBothTokens: true,
+    sameConfigBothTokens: true,
+  });
 });
 
 it('the CommonJS and ES builds carry identical declarations', () => {

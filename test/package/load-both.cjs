@@ -10,7 +10,13 @@ const { join } = require('node:path');
 const { pathToFileURL } = require('node:url');
 
 const ENTRIES = { '.': 'index.js', './testing': 'testing/index.js' };
-const shape = (ns) => Object.fromEntries(Object.keys(ns).filter((k) => k !== 'default' && k !== '__esModule').sort().map((k) => [k, typeof ns[k]]));
+const shape = (ns) =>
+  Object.fromEntries(
+    Object.keys(ns)
+      .filter((k) => k !== 'default' && k !== '__esModule')
+      .sort()
+      .map((k) => [k, typeof ns[k]]),
+  );
 
 async function main() {
   const root = join(__dirname, '../..');
@@ -19,17 +25,25 @@ async function main() {
     const specifier = `nest-flask-session${subpath.slice(1)}`;
     const required = require(specifier);
     const imported = await import(specifier);
-    report.identical[subpath] = Object.keys(imported).filter((k) => k !== 'default').map((k) => [k, required[k] === imported[k]]);
+    report.identical[subpath] = Object.keys(imported)
+      .filter((k) => k !== 'default')
+      .map((k) => [k, required[k] === imported[k]]);
     const cjs = require(join(root, 'dist/cjs', file));
     const esm = await import(pathToFileURL(join(root, 'dist/esm', file)).href);
-    report.builds[subpath] = { cjs: shape(cjs), esm: shape(esm), sameClasses: cjs.SessionInterface === esm.SessionInterface };
+    report.builds[subpath] = {
+      cjs: shape(cjs),
+      esm: shape(esm),
+      sameClasses: cjs.SessionInterface === esm.SessionInterface,
+    };
   }
 
   // One DI identity: a module wired up from require()'s SessionModule answers import()'s token.
   const { Test } = require('@nestjs/testing');
   const cjs = require('nest-flask-session');
   const esm = await import('nest-flask-session');
-  const moduleRef = await Test.createTestingModule({ imports: [cjs.SessionModule.forRoot({ SECRET_KEY: 'identity' })] }).compile();
+  const moduleRef = await Test.createTestingModule({
+    imports: [cjs.SessionModule.forRoot({ SECRET_KEY: 'identity' })],
+  }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
   await app.init();
   const sessionInterface = app.get(esm.SessionInterface);

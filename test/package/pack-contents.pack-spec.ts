@@ -34,7 +34,9 @@ it('ships both builds, their declarations, README, LICENSE and package.json, and
     'README.md',
     'package.json',
     'dist/cjs/package.json',
-    ...['cjs', 'esm'].flatMap((format) => libModules().flatMap((module) => [`dist/${format}/${module}.js`, `dist/${format}/${module}.d.ts`])),
+    ...['cjs', 'esm'].flatMap((format) =>
+      libModules().flatMap((module) => [`dist/${format}/${module}.js`, `dist/${format}/${module}.d.ts`]),
+    ),
   ].sort();
   expect(packedFiles()).toEqual(expected);
 });

@@ -95,7 +95,11 @@ function snippets(): Array<{ name: string; code: string }> {
 }
 
 function withPrelude(code: string): string {
-  const imported = new Set([...code.matchAll(/import\s+(?:type\s+)?\{([^}]*)\}/g)].flatMap((m) => m[1]!.split(',').map((n) => n.replace(/\btype\b/, '').trim())));
+  const imported = new Set(
+    [...code.matchAll(/import\s+(?:type\s+)?\{([^}]*)\}/g)].flatMap((m) =>
+      m[1]!.split(',').map((n) => n.replace(/\btype\b/, '').trim()),
+    ),
+  );
   for (const m of code.matchAll(/import\s+(?:type\s+)?(\w+)\s+from/g)) imported.add(m[1]!);
   const declared = new Set([...code.matchAll(/\b(?:class|const|function)\s+(\w+)/g)].map((m) => m[1]!));
   const body = code.replace(/^import .*$/gm, '');
@@ -122,7 +126,10 @@ describe('README code blocks', () => {
     }
     const configFile = ts.readConfigFile(join(ROOT, 'tsconfig.json'), ts.sys.readFile.bind(ts.sys));
     const parsed = ts.parseJsonConfigFileContent(configFile.config, ts.sys, ROOT);
-    const program = ts.createProgram(blocks.map((block) => join(OUT, block.name)), { ...parsed.options, noEmit: true });
+    const program = ts.createProgram(
+      blocks.map((block) => join(OUT, block.name)),
+      { ...parsed.options, noEmit: true },
+    );
     const problems = ts
       .getPreEmitDiagnostics(program)
       .filter((d) => d.file?.fileName.startsWith(OUT))

@@ -26,7 +26,9 @@ describe('PERMANENT_SESSION_LIFETIME: 0 (Flask: cookies that expire at once)', (
     const exchange = fakeExchange();
     await iface.saveSession(config, session, exchange.response);
     expect(client.values.size).toBe(0);
-    expect(exchange.setCookies()).toEqual([expect.stringMatching(/^session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0/)]);
+    expect(exchange.setCookies()).toEqual([
+      expect.stringMatching(/^session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0/),
+    ]);
   });
 
   it('a non-permanent session still lives for SESSION_IDLE_TIMEOUT', async () => {

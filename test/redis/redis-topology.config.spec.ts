@@ -1,5 +1,12 @@
 /** SESSION_REDIS_CLUSTER_NODES, SESSION_REDIS_SENTINELS, SESSION_REDIS_SENTINEL_MASTER: parsing and start-up checks. */
-import { createSessionConfig, RedisSessionInterface, resolveSessionConfig, SessionConfigError, SessionStoreUnavailableError, type RedisClientLike } from '../../lib/index.js';
+import {
+  createSessionConfig,
+  RedisSessionInterface,
+  resolveSessionConfig,
+  SessionConfigError,
+  SessionStoreUnavailableError,
+  type RedisClientLike,
+} from '../../lib/index.js';
 import { resolveRedisTarget } from '../../lib/config/redis-topology.config.js';
 import { fakeExchange } from '../support/fake-http.js';
 
@@ -17,23 +24,52 @@ describe('Redis deployment keys', () => {
         { host: '::1', port: 7002 },
       ],
     });
-    const sentinel = fromEnv({ SESSION_REDIS_SENTINELS: '["s1:26379","s2:26379"]', SESSION_REDIS_SENTINEL_MASTER: 'sessions' });
-    expect(resolveRedisTarget(sentinel)).toEqual({ sentinels: [{ host: 's1', port: 26379 }, { host: 's2', port: 26379 }], sentinelMaster: 'sessions' });
+    const sentinel = fromEnv({
+      SESSION_REDIS_SENTINELS: '["s1:26379","s2:26379"]',
+      SESSION_REDIS_SENTINEL_MASTER: 'sessions',
+    });
+    expect(resolveRedisTarget(sentinel)).toEqual({
+      sentinels: [
+        { host: 's1', port: 26379 },
+        { host: 's2', port: 26379 },
+      ],
+      sentinelMaster: 'sessions',
+    });
     expect(resolveRedisTarget(fromEnv({ SESSION_REDIS_URL: 'redis://r:6379' }))).toEqual({ url: 'redis://r:6379' });
     expect(resolveRedisTarget(fromEnv({}))).toBeNull();
   });
 
   it.each([
     [{ SESSION_REDIS_CLUSTER_NODES: '10.0.0.1' }, 'SESSION_REDIS_CLUSTER_NODES', "'10.0.0.1' is not host:port"],
-    [{ SESSION_REDIS_CLUSTER_NODES: 'a:7000,b:70000' }, 'SESSION_REDIS_CLUSTER_NODES', "'b:70000' has port 70000, outside 1-65535"],
+    [
+      { SESSION_REDIS_CLUSTER_NODES: 'a:7000,b:70000' },
+      'SESSION_REDIS_CLUSTER_NODES',
+      "'b:70000' has port 70000, outside 1-65535",
+    ],
     [{ SESSION_REDIS_CLUSTER_NODES: 'redis://a:7000' }, 'SESSION_REDIS_CLUSTER_NODES', 'is not host:port'],
     [{ SESSION_REDIS_CLUSTER_NODES: ' , ' }, 'SESSION_REDIS_CLUSTER_NODES', 'at least one host:port'],
     [{ SESSION_REDIS_CLUSTER_NODES: '[1,2]' }, 'SESSION_REDIS_CLUSTER_NODES', 'JSON list of strings'],
-    [{ SESSION_REDIS_SENTINELS: 's:26379' }, 'SESSION_REDIS_SENTINEL_MASTER', 'must be set with SESSION_REDIS_SENTINELS'],
+    [
+      { SESSION_REDIS_SENTINELS: 's:26379' },
+      'SESSION_REDIS_SENTINEL_MASTER',
+      'must be set with SESSION_REDIS_SENTINELS',
+    ],
     [{ SESSION_REDIS_SENTINEL_MASTER: 'sessions' }, 'SESSION_REDIS_SENTINEL_MASTER', 'needs SESSION_REDIS_SENTINELS'],
-    [{ SESSION_REDIS_SENTINELS: 's:0', SESSION_REDIS_SENTINEL_MASTER: 'm' }, 'SESSION_REDIS_SENTINELS', 'outside 1-65535'],
-    [{ SESSION_REDIS_URL: 'redis://r', SESSION_REDIS_CLUSTER_NODES: 'a:1' }, 'SESSION_REDIS_CLUSTER_NODES', 'cannot be combined with SESSION_REDIS_URL'],
-    [{ SESSION_REDIS_CLUSTER_NODES: 'a:1', SESSION_REDIS_SENTINELS: 's:2', SESSION_REDIS_SENTINEL_MASTER: 'm' }, 'SESSION_REDIS_SENTINELS', 'cannot be combined with SESSION_REDIS_CLUSTER_NODES'],
+    [
+      { SESSION_REDIS_SENTINELS: 's:0', SESSION_REDIS_SENTINEL_MASTER: 'm' },
+      'SESSION_REDIS_SENTINELS',
+      'outside 1-65535',
+    ],
+    [
+      { SESSION_REDIS_URL: 'redis://r', SESSION_REDIS_CLUSTER_NODES: 'a:1' },
+      'SESSION_REDIS_CLUSTER_NODES',
+      'cannot be combined with SESSION_REDIS_URL',
+    ],
+    [
+      { SESSION_REDIS_CLUSTER_NODES: 'a:1', SESSION_REDIS_SENTINELS: 's:2', SESSION_REDIS_SENTINEL_MASTER: 'm' },
+      'SESSION_REDIS_SENTINELS',
+      'cannot be combined with SESSION_REDIS_CLUSTER_NODES',
+    ],
   ])('fails start-up naming the key: %j', (env, key, message) => {
     let error: unknown;
     try {
@@ -47,17 +83,25 @@ describe('Redis deployment keys', () => {
   });
 
   it('typed options are checked too', () => {
-    expect(() => resolveSessionConfig({ SESSION_REDIS_CLUSTER_NODES: [] })).toThrow('SESSION_REDIS_CLUSTER_NODES must list at least one host:port');
-    expect(() => resolveSessionConfig({ SESSION_REDIS_SENTINELS: ['s:1'], SESSION_REDIS_SENTINEL_MASTER: ' ' })).toThrow(
-      'SESSION_REDIS_SENTINEL_MASTER must be the name of a master',
+    expect(() => resolveSessionConfig({ SESSION_REDIS_CLUSTER_NODES: [] })).toThrow(
+      'SESSION_REDIS_CLUSTER_NODES must list at least one host:port',
     );
+    expect(() =>
+      resolveSessionConfig({ SESSION_REDIS_SENTINELS: ['s:1'], SESSION_REDIS_SENTINEL_MASTER: ' ' }),
+    ).toThrow('SESSION_REDIS_SENTINEL_MASTER must be the name of a master');
   });
 });
 
 describe('commandTimeout bounds every command, an injected client included', () => {
   it('a client that never answers gives SessionStoreUnavailableError (a 503) after commandTimeout', async () => {
     const silent = new Promise<never>(() => {});
-    const client: RedisClientLike = { get: () => silent, set: (() => silent) as RedisClientLike['set'], expire: () => silent, del: () => silent, quit: () => silent };
+    const client: RedisClientLike = {
+      get: () => silent,
+      set: (() => silent) as RedisClientLike['set'],
+      expire: () => silent,
+      del: () => silent,
+      quit: () => silent,
+    };
     const iface = new RedisSessionInterface({ client, commandTimeout: 100 });
     const config = createSessionConfig({ SECRET_KEY });
     const fresh = (await iface.openSession(config, fakeExchange().request))!;
@@ -65,7 +109,9 @@ describe('commandTimeout bounds every command, an injected client included', () 
     const started = Date.now();
     const saving = iface.saveSession(config, fresh, fakeExchange().response);
     await expect(saving).rejects.toBeInstanceOf(SessionStoreUnavailableError);
-    await expect(saving).rejects.toThrow('The session store (Redis) is unavailable: writing failed (no answer within 100 ms).');
+    await expect(saving).rejects.toThrow(
+      'The session store (Redis) is unavailable: writing failed (no answer within 100 ms).',
+    );
     expect(Date.now() - started).toBeGreaterThanOrEqual(90);
     expect(Date.now() - started).toBeLessThan(2000);
   });

@@ -16,7 +16,11 @@ describeWithProgram('the sample app on Redis sessions', redisInstalled, 'apt-get
   beforeAll(async () => {
     server = await RedisServer.start();
     redis = new Redis(server.url);
-    app = await createSampleApp({ session: { SECRET_KEY: 'sample redis key', SESSION_REDIS_URL: server.url }, envFile: false, logger: false });
+    app = await createSampleApp({
+      session: { SECRET_KEY: 'sample redis key', SESSION_REDIS_URL: server.url },
+      envFile: false,
+      logger: false,
+    });
     await app.init();
   });
   afterAll(async () => {

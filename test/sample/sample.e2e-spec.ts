@@ -60,7 +60,10 @@ describe.each(PLATFORMS)('sample app (e2e) on %s', (platform) => {
   it('counts visits in the session cookie, a browser-session cookie with the sample attributes', async () => {
     const app = await start();
     const agent = request.agent(app.getHttpServer());
-    const first = await agent.get('/').expect(200).expect('Content-Type', /text\/html/);
+    const first = await agent
+      .get('/')
+      .expect(200)
+      .expect('Content-Type', /text\/html/);
     expect(visitsOf(first.text)).toBe(1);
     expect(first.headers.vary).toMatch(/Cookie/);
     const cookie = sessionCookie(first)!;
@@ -93,14 +96,18 @@ describe.each(PLATFORMS)('sample app (e2e) on %s', (platform) => {
     expect(flashes).toHaveLength(1);
     expect(flashes[0]).toBeInstanceOf(Tuple);
     // On the wire exactly what Flask's flash() writes: a list of tagged (category, message) tuples.
-    expect(sessionJsonSerializer.dumps({ _flashes: flashes })).toBe('{"_flashes":[{" t":["success","Welcome, Alice Liddell! You are logged in."]}]}');
+    expect(sessionJsonSerializer.dumps({ _flashes: flashes })).toBe(
+      '{"_flashes":[{" t":["success","Welcome, Alice Liddell! You are logged in."]}]}',
+    );
 
     const home = await agent.get('/').expect(200);
     expect(home.text).toContain('Welcome, Alice Liddell! You are logged in.');
     expect(home.text).toContain('<span class="who" id="current-user">Alice Liddell</span>');
     expect(sessionData(home)).not.toHaveProperty('_flashes');
     // The page's session dump shows the session as saved: the flash is already popped.
-    expect(home.text).toMatch(/<pre id="session-json"><code>\{\n {2}&#34;_permanent&#34;: false,\n {2}&#34;user_id&#34;: &#34;alice&#34;,\n {2}&#34;visits&#34;: 1\n\}<\/code><\/pre>/);
+    expect(home.text).toMatch(
+      /<pre id="session-json"><code>\{\n {2}&#34;_permanent&#34;: false,\n {2}&#34;user_id&#34;: &#34;alice&#34;,\n {2}&#34;visits&#34;: 1\n\}<\/code><\/pre>/,
+    );
     const again = await agent.get('/').expect(200);
     expect(again.text).not.toContain('You are logged in.');
     expect(again.text).toContain('You are logged in as <strong id="user-id">alice</strong>.');
@@ -109,7 +116,12 @@ describe.each(PLATFORMS)('sample app (e2e) on %s', (platform) => {
   it('keeps a cart of nested data, saved because the handler sets session.modified', async () => {
     const app = await start();
     const agent = request.agent(app.getHttpServer());
-    const firstAdd = await agent.post('/cart/add').type('form').send({ product: 'teapot' }).expect(303).expect('Location', '/cart');
+    const firstAdd = await agent
+      .post('/cart/add')
+      .type('form')
+      .send({ product: 'teapot' })
+      .expect(303)
+      .expect('Location', '/cart');
     expect(sessionData(firstAdd)?.cart).toEqual({ teapot: 1 });
     // The second add only changes a value inside session.cart.
     const secondAdd = await agent.post('/cart/add').type('form').send({ product: 'teapot' }).expect(303);
@@ -175,7 +187,9 @@ describe.each(PLATFORMS)('sample app (e2e) on %s', (platform) => {
 
     const logout = await agent.post('/logout').expect(303).expect('Location', '/logged-out');
     const deletion = sessionCookie(logout)!;
-    expect(deletion).toMatch(/^session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly; Path=\/; SameSite=Lax$/);
+    expect(deletion).toMatch(
+      /^session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly; Path=\/; SameSite=Lax$/,
+    );
 
     const page = await agent.get('/logged-out').expect(200);
     expect(sessionCookie(page)).toBeUndefined();
@@ -221,14 +235,21 @@ describe.each(PLATFORMS)('sample app (e2e) on %s', (platform) => {
     const page = await request(app.getHttpServer()).get('/').set('Cookie', `session=${forged}`).expect(200);
     expect(page.text).toContain('You are not logged in.');
     expect(visitsOf(page.text)).toBe(1);
-    await request(app.getHttpServer()).get('/account').set('Cookie', 'session=garbage').expect(302).expect('Location', '/login');
+    await request(app.getHttpServer())
+      .get('/account')
+      .set('Cookie', 'session=garbage')
+      .expect(302)
+      .expect('Location', '/login');
   });
 
   it('shows flashes written by a Flask app on the same domain: strings escaped, Markup as HTML', async () => {
     const app = await start();
     const cookie = createSessionCookie(
       {
-        _flashes: [Tuple.of('message', '<i>plain text</i>'), Tuple.of<string | Markup>('warning', new Markup('<strong>Flask</strong> says hi'))],
+        _flashes: [
+          Tuple.of('message', '<i>plain text</i>'),
+          Tuple.of<string | Markup>('warning', new Markup('<strong>Flask</strong> says hi')),
+        ],
       },
       session,
     );
@@ -259,7 +280,10 @@ describe.each(PLATFORMS)('sample app (e2e) on %s', (platform) => {
       delete process.env.SECRET_KEY;
       const dir = mkdtempSync(join(tmpdir(), 'sample-env-'));
       try {
-        writeFileSync(join(dir, '.env'), 'SECRET_KEY=from-the-env-file\nSESSION_COOKIE_SAMESITE=None\nSESSION_COOKIE_SECURE=true\n');
+        writeFileSync(
+          join(dir, '.env'),
+          'SECRET_KEY=from-the-env-file\nSESSION_COOKIE_SAMESITE=None\nSESSION_COOKIE_SECURE=true\n',
+        );
         const app = await start({ session: {}, envFile: join(dir, '.env') });
         const response = await request(app.getHttpServer()).get('/').expect(200);
         expect(sessionCookie(response)).toMatch(/; Secure; HttpOnly; Path=\/; SameSite=None$/);
@@ -272,7 +296,11 @@ describe.each(PLATFORMS)('sample app (e2e) on %s', (platform) => {
     it('without SECRET_KEY, signs with a random development key and says so', async () => {
       delete process.env.SECRET_KEY;
       const warnings: string[] = [];
-      const logger: LoggerService = { log() {}, error() {}, warn: (message: unknown) => void warnings.push(String(message)) };
+      const logger: LoggerService = {
+        log() {},
+        error() {},
+        warn: (message: unknown) => void warnings.push(String(message)),
+      };
       const app = await start({ session: {}, logger });
       const response = await request(app.getHttpServer()).get('/').expect(200);
       expect(sessionCookie(response)).toMatch(/^session=[^;]+\./); // signed with some key...
@@ -283,7 +311,9 @@ describe.each(PLATFORMS)('sample app (e2e) on %s', (platform) => {
     it('refuses to start in production without SECRET_KEY', async () => {
       delete process.env.SECRET_KEY;
       process.env.NODE_ENV = 'production';
-      await expect(createSampleApp({ session: {}, envFile: false, logger: false })).rejects.toThrow(/SECRET_KEY is not set/);
+      await expect(createSampleApp({ session: {}, envFile: false, logger: false })).rejects.toThrow(
+        /SECRET_KEY is not set/,
+      );
     });
   });
 });

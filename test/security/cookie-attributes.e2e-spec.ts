@@ -56,8 +56,14 @@ describe('cookie domain and path are validated at start-up', () => {
 describe('cookie name prefixes are matched case-insensitively, as browsers do', () => {
   it.each([
     [{ SESSION_COOKIE_NAME: '__host-sid' }, '__host-, which needs SESSION_COOKIE_SECURE=true'],
-    [{ SESSION_COOKIE_NAME: '__HOST-sid', SESSION_COOKIE_SECURE: true, SESSION_COOKIE_DOMAIN: 'example.com' }, 'forbids SESSION_COOKIE_DOMAIN'],
-    [{ SESSION_COOKIE_NAME: '__Host-sid', SESSION_COOKIE_SECURE: true, SESSION_COOKIE_PATH: '/app' }, "needs the cookie path '/'"],
+    [
+      { SESSION_COOKIE_NAME: '__HOST-sid', SESSION_COOKIE_SECURE: true, SESSION_COOKIE_DOMAIN: 'example.com' },
+      'forbids SESSION_COOKIE_DOMAIN',
+    ],
+    [
+      { SESSION_COOKIE_NAME: '__Host-sid', SESSION_COOKIE_SECURE: true, SESSION_COOKIE_PATH: '/app' },
+      "needs the cookie path '/'",
+    ],
     [{ SESSION_COOKIE_NAME: '__secure-sid' }, '__secure-, which needs SESSION_COOKIE_SECURE=true'],
     [{ SESSION_COOKIE_NAME: '__SECURE-sid' }, '__SECURE-, which needs SESSION_COOKIE_SECURE=true'],
   ])('%j is refused', (options, message) => {
@@ -65,13 +71,17 @@ describe('cookie name prefixes are matched case-insensitively, as browsers do', 
   });
 
   it('__host- with Secure, no domain and path / is accepted', () => {
-    expect(() => resolveSessionConfig({ SECRET_KEY, SESSION_COOKIE_NAME: '__host-sid', SESSION_COOKIE_SECURE: true })).not.toThrow();
+    expect(() =>
+      resolveSessionConfig({ SECRET_KEY, SESSION_COOKIE_NAME: '__host-sid', SESSION_COOKIE_SECURE: true }),
+    ).not.toThrow();
   });
 });
 
 describe('attributes computed per request are checked when the header is written', () => {
   it('serializeSetCookie refuses a domain or path that would add attributes', () => {
-    expect(() => serializeSetCookie('s', 'v', { domain: 'evil.com; SameSite=None; Secure' })).toThrow('Cookie domain must be a host name');
+    expect(() => serializeSetCookie('s', 'v', { domain: 'evil.com; SameSite=None; Secure' })).toThrow(
+      'Cookie domain must be a host name',
+    );
     expect(() => serializeSetCookie('s', 'v', { path: 'relative' })).toThrow("Cookie path must start with '/'");
     // A path is percent-encoded, so `;` inside it never ends the attribute.
     expect(serializeSetCookie('s', 'v', { path: '/a; Domain=evil.com' })).toBe('s=v; Path=/a%3B%20Domain=evil.com');
@@ -84,10 +94,15 @@ describe('attributes computed per request are checked when the header is written
   }
 
   it('a getter that derives the domain from a header cannot inject attributes: the response fails, no header goes out', async () => {
-    const app = await createApp({ SECRET_KEY, sessionInterface: new HostDomainInterface() }, { controllers: [WriteController] });
+    const app = await createApp(
+      { SECRET_KEY, sessionInterface: new HostDomainInterface() },
+      { controllers: [WriteController] },
+    );
     const ok = await request(app.getHttpServer()).get('/write').set('X-Forwarded-Host', 'example.com');
     expect(setCookies(ok.headers)[0]).toContain('; Domain=example.com;');
-    const attack = await request(app.getHttpServer()).get('/write').set('X-Forwarded-Host', 'evil.com; SameSite=None; Secure');
+    const attack = await request(app.getHttpServer())
+      .get('/write')
+      .set('X-Forwarded-Host', 'evil.com; SameSite=None; Secure');
     expect(attack.status).toBe(500);
     expect(setCookies(attack.headers)).toEqual([]);
     await app.close();

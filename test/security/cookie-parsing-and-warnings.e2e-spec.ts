@@ -30,7 +30,7 @@ class WhoAmIController {
 describe('the Cookie header is read as Werkzeug reads it', () => {
   const cookieValue = (user: string) => createSessionCookie({ user }, { SECRET_KEY }).slice('session='.length);
 
-  it('a session cookie inside another cookie\'s quoted value is not the session', async () => {
+  it("a session cookie inside another cookie's quoted value is not the session", async () => {
     const app = await createApp({ SECRET_KEY }, { controllers: [WhoAmIController] });
     const header = `x="a; session=${cookieValue('evil')}; y="; session=${cookieValue('good')}`;
     const res = await request(app.getHttpServer()).get('/me').set('Cookie', header);
@@ -40,7 +40,9 @@ describe('the Cookie header is read as Werkzeug reads it', () => {
 
   it('a quoted session cookie opens, as in Flask', async () => {
     const app = await createApp({ SECRET_KEY }, { controllers: [WhoAmIController] });
-    const res = await request(app.getHttpServer()).get('/me').set('Cookie', `session="${cookieValue('quoted')}"`);
+    const res = await request(app.getHttpServer())
+      .get('/me')
+      .set('Cookie', `session="${cookieValue('quoted')}"`);
     expect(res.body).toEqual({ user: 'quoted' });
     await app.close();
   });
@@ -62,8 +64,15 @@ describe('warnings about undecodable sessions never quote the session', () => {
     const iface = new SecureCookieSessionInterface();
     const warn = jest.fn<(message: string) => void>();
     iface.logger = { warn, error: jest.fn() };
-    const signer = new URLSafeTimedSerializer(SECRET_KEY, { salt: 'cookie-session', keyDerivation: 'hmac', serializer: passThroughSerializer });
-    const session = iface.openSession(createSessionConfig({ SECRET_KEY }), fakeExchange(`session=${signer.dumps(payload)}`).request)!;
+    const signer = new URLSafeTimedSerializer(SECRET_KEY, {
+      salt: 'cookie-session',
+      keyDerivation: 'hmac',
+      serializer: passThroughSerializer,
+    });
+    const session = iface.openSession(
+      createSessionConfig({ SECRET_KEY }),
+      fakeExchange(`session=${signer.dumps(payload)}`).request,
+    )!;
     expect(session.size).toBe(0);
     expect(warn).toHaveBeenCalledTimes(1);
     expect(warn.mock.calls[0]![0]).toContain('cannot be decoded (');
@@ -80,7 +89,9 @@ describe('warnings about undecodable sessions never quote the session', () => {
     // Store the value under a real id, then open it with that id's cookie.
     const created = iface.newId();
     await client.set(`session:${created}`, payload, 'EX', 60);
-    const cookie = new Signer(SECRET_KEY, { salt: iface.salt, keyDerivation: 'hmac', digestMethod: 'sha256' }).sign(created);
+    const cookie = new Signer(SECRET_KEY, { salt: iface.salt, keyDerivation: 'hmac', digestMethod: 'sha256' }).sign(
+      created,
+    );
     const session = await iface.openSession(config, fakeExchange(`session=${cookie}`).request);
     expect(session!.size).toBe(0);
     expect(warn).toHaveBeenCalledTimes(1);

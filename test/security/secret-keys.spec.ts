@@ -56,13 +56,16 @@ describe('empty keys are refused, naming the key', () => {
   });
 
   it('the app does not start with an empty fallback key', async () => {
-    await expect(createApp({ SECRET_KEY: STRONG, SECRET_KEY_FALLBACKS: [''] }, { controllers: [WhoAmIController] })).rejects.toThrow(
-      'SECRET_KEY_FALLBACKS[0] is empty',
-    );
+    await expect(
+      createApp({ SECRET_KEY: STRONG, SECRET_KEY_FALLBACKS: [''] }, { controllers: [WhoAmIController] }),
+    ).rejects.toThrow('SECRET_KEY_FALLBACKS[0] is empty');
   });
 
   it('an app with real keys does not open a cookie forged with the empty key', async () => {
-    const app = await createApp({ SECRET_KEY: STRONG, SECRET_KEY_FALLBACKS: [STRONG_OLD] }, { controllers: [WhoAmIController] });
+    const app = await createApp(
+      { SECRET_KEY: STRONG, SECRET_KEY_FALLBACKS: [STRONG_OLD] },
+      { controllers: [WhoAmIController] },
+    );
     const res = await request(app.getHttpServer()).get('/me').set('Cookie', `session=${forged}`);
     expect(res.body).toEqual({ user: null });
     await app.close();
@@ -71,7 +74,9 @@ describe('empty keys are refused, naming the key', () => {
   it('the cookie interface never verifies with an empty key, even given an unvalidated config', () => {
     const config = createSessionConfig({ SECRET_KEY: STRONG, SECRET_KEY_FALLBACKS: [''] });
     const iface = new SecureCookieSessionInterface();
-    expect(() => iface.openSession(config, fakeExchange(`session=${forged}`).request)).toThrow('SECRET_KEY_FALLBACKS[0] is empty');
+    expect(() => iface.openSession(config, fakeExchange(`session=${forged}`).request)).toThrow(
+      'SECRET_KEY_FALLBACKS[0] is empty',
+    );
   });
 
   it('the Redis interface never verifies an id signed with an empty key, even given an unvalidated config', async () => {
@@ -81,7 +86,9 @@ describe('empty keys are refused, naming the key', () => {
     await client.set(`session:${id}`, '{"user_id":42}', 'EX', 60);
     const cookie = new Signer('', { salt: iface.salt, keyDerivation: 'hmac', digestMethod: 'sha256' }).sign(id);
     const config = createSessionConfig({ SECRET_KEY: STRONG, SECRET_KEY_FALLBACKS: [''] });
-    await expect(iface.openSession(config, fakeExchange(`session=${cookie}`).request)).rejects.toThrow('SECRET_KEY_FALLBACKS[0] is empty');
+    await expect(iface.openSession(config, fakeExchange(`session=${cookie}`).request)).rejects.toThrow(
+      'SECRET_KEY_FALLBACKS[0] is empty',
+    );
   });
 });
 
@@ -100,13 +107,18 @@ describe('weak keys: warned about in development, refused in production', () => 
   });
 
   it(`finds keys under ${MIN_SECRET_KEY_BYTES} bytes and published placeholders`, () => {
-    const config = createSessionConfig({ SECRET_KEY: short, SECRET_KEY_FALLBACKS: [STRONG_OLD, placeholder, Buffer.alloc(16, 1)] });
+    const config = createSessionConfig({
+      SECRET_KEY: short,
+      SECRET_KEY_FALLBACKS: [STRONG_OLD, placeholder, Buffer.alloc(16, 1)],
+    });
     expect(findWeakSecretKeys(config)).toEqual([
       { key: 'SECRET_KEY', reason: expect.stringContaining('20 bytes long'), placeholder: false },
       { key: 'SECRET_KEY_FALLBACKS[1]', reason: expect.stringContaining('placeholder'), placeholder: true },
       { key: 'SECRET_KEY_FALLBACKS[2]', reason: expect.stringContaining('16 bytes long'), placeholder: false },
     ]);
-    expect(findWeakSecretKeys(createSessionConfig({ SECRET_KEY: STRONG, SECRET_KEY_FALLBACKS: [STRONG_OLD] }))).toEqual([]);
+    expect(findWeakSecretKeys(createSessionConfig({ SECRET_KEY: STRONG, SECRET_KEY_FALLBACKS: [STRONG_OLD] }))).toEqual(
+      [],
+    );
   });
 
   it('development: the app starts and logs which key is weak', async () => {
@@ -133,7 +145,7 @@ describe('weak keys: warned about in development, refused in production', () => 
     await app.close();
   });
 
-  it("sample/.env.example ships no usable key: SECRET_KEY is empty there", () => {
+  it('sample/.env.example ships no usable key: SECRET_KEY is empty there', () => {
     const example = readFileSync(new URL('../../sample/.env.example', import.meta.url), 'utf8');
     const assignments = example.split('\n').filter((line) => /^\s*SECRET_KEY\s*=/.test(line));
     expect(assignments.map((line) => line.split('=', 2)[1]!.trim())).toEqual(['']);

@@ -6,7 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { jest } from '@jest/globals';
 import { createSessionConfig, type SessionConfig } from '../../lib/config/index.js';
-import { EncryptedCookieSessionInterface, SecureCookieSessionInterface, type CookieSessionInterface } from '../../lib/sessions/index.js';
+import {
+  EncryptedCookieSessionInterface,
+  SecureCookieSessionInterface,
+  type CookieSessionInterface,
+} from '../../lib/sessions/index.js';
 import { NullSession, SecureCookieSession } from '../../lib/sessions/index.js';
 import { fakeExchange } from '../support/fake-http.js';
 
@@ -93,7 +97,9 @@ describe.each(INTERFACES)('%s', (_name, Interface) => {
     it('an empty fallback key is refused', () => {
       const { iface } = setup();
       const config = createSessionConfig({ SECRET_KEY: 'k', SECRET_KEY_FALLBACKS: ['old', ''] });
-      expect(() => iface.openSession(config, fakeExchange('session=x').request)).toThrow(/SECRET_KEY_FALLBACKS\[1\] is empty/);
+      expect(() => iface.openSession(config, fakeExchange('session=x').request)).toThrow(
+        /SECRET_KEY_FALLBACKS\[1\] is empty/,
+      );
     });
 
     it('max age applies to every cookie, and age == max age is still valid', () => {
@@ -199,7 +205,9 @@ describe.each(INTERFACES)('%s', (_name, Interface) => {
       const { iface, config } = setup();
       const session = new SecureCookieSession();
       session.set('a', 1);
-      expect(save(iface, config, session, 'Accept-Encoding, Accept-Language').vary()).toBe('Accept-Encoding, Accept-Language, Cookie');
+      expect(save(iface, config, session, 'Accept-Encoding, Accept-Language').vary()).toBe(
+        'Accept-Encoding, Accept-Language, Cookie',
+      );
       const again = new SecureCookieSession();
       again.set('a', 1);
       again.accessed = true;
@@ -225,7 +233,9 @@ describe.each(INTERFACES)('%s', (_name, Interface) => {
       const session = new SecureCookieSession();
       session.set('blob', randomBytes(3500).toString('base64'));
       const exchange = fakeExchange();
-      expect(() => iface.saveSession(config, session, exchange.response)).toThrow(/cookie is too large.*MAX_COOKIE_SIZE/s);
+      expect(() => iface.saveSession(config, session, exchange.response)).toThrow(
+        /cookie is too large.*MAX_COOKIE_SIZE/s,
+      );
       expect(exchange.setCookies()).toEqual([]);
     });
 
@@ -252,7 +262,8 @@ describe.each(INTERFACES)('%s', (_name, Interface) => {
     it('getters can be overridden per request (test_session_dynamic_cookie_name)', () => {
       const iface = new Interface();
       const byDefault = iface.getCookieName.bind(iface);
-      iface.getCookieName = (config, request) => (request?.url.endsWith('dynamic_cookie') ? 'dynamic_cookie_name' : byDefault(config));
+      iface.getCookieName = (config, request) =>
+        request?.url.endsWith('dynamic_cookie') ? 'dynamic_cookie_name' : byDefault(config);
       const config = createSessionConfig({ SECRET_KEY: 'k' });
       const exchange = fakeExchange();
       exchange.incoming.url = '/set_dynamic_cookie';

@@ -1,7 +1,11 @@
 import { jest } from '@jest/globals';
 import { CookieSealer } from '../../lib/encryption/index.js';
 import { createSessionConfig, type SessionConfig } from '../../lib/config/index.js';
-import { EncryptedCookieSessionInterface, SecureCookieSessionInterface, type EncryptedCookieSessionOptions } from '../../lib/sessions/index.js';
+import {
+  EncryptedCookieSessionInterface,
+  SecureCookieSessionInterface,
+  type EncryptedCookieSessionOptions,
+} from '../../lib/sessions/index.js';
 import { SecureCookieSession } from '../../lib/sessions/index.js';
 import { URLSafeTimedSerializer } from '../../lib/itsdangerous/index.js';
 import { passThroughSerializer } from '../support/flask-vectors.js';
@@ -18,7 +22,11 @@ function setup(options: EncryptedCookieSessionOptions = {}, overrides: Partial<S
   return { iface, config, warn };
 }
 
-function saved(iface: EncryptedCookieSessionInterface | SecureCookieSessionInterface, config: SessionConfig, session: SecureCookieSession) {
+function saved(
+  iface: EncryptedCookieSessionInterface | SecureCookieSessionInterface,
+  config: SessionConfig,
+  session: SecureCookieSession,
+) {
   const exchange = fakeExchange();
   iface.saveSession(config, session, exchange.response);
   return exchange.setCookies()[0]?.split(';')[0];
@@ -44,45 +52,67 @@ describe('EncryptedCookieSessionInterface', () => {
     expect(cookie).toMatch(/^session=v1\.[A-Za-z0-9_-]+$/);
     expect(cookie).not.toMatch(/alice|admin|YWxpY2|ZWFkbW/);
     expect(() => new SecureCookieSessionInterface().loadCookieValue(config, cookie.slice('session='.length))).toThrow();
-    expect(iface.openSession(config, fakeExchange(cookie).request)!.toJSON()).toEqual({ user: 'alice@example.com', role: 'admin' });
+    expect(iface.openSession(config, fakeExchange(cookie).request)!.toJSON()).toEqual({
+      user: 'alice@example.com',
+      role: 'admin',
+    });
   });
 
   it.each<[string, (value: string) => string, Partial<SessionConfig>, RegExp]>([
-    ['tampered', (value) => `${value.slice(0, 20)}${value[20] === 'A' ? 'B' : 'A'}${value.slice(21)}`, {}, /does not authenticate/],
+    [
+      'tampered',
+      (value) => `${value.slice(0, 20)}${value[20] === 'A' ? 'B' : 'A'}${value.slice(21)}`,
+      {},
+      /does not authenticate/,
+    ],
     ['truncated', (value) => value.slice(0, 35), {}, /too short to hold a sealed session/],
     ['cut mid-character', (value) => value.slice(0, 36), {}, /not base64url after its "v1." prefix/],
     ['wrong key', (value) => value, { SECRET_KEY: 'a different key' }, /does not authenticate under SECRET_KEY/],
     ['wrong version', (value) => `v2.${value.slice(3)}`, {}, /format version v2/],
     ['not base64url', (value) => `${value}!`, {}, /not base64url/],
     ['expired', (value) => value, { PERMANENT_SESSION_LIFETIME: 60 }, /issued 61 s ago, more than the 60 s/],
-  ])('%s: a fresh session and one warning that says why without quoting the cookie', (name, change, overrides, reason) => {
-    const { iface, config, warn } = setup({}, overrides);
-    const value = saved(iface, createSessionConfig({ SECRET_KEY }), modified({ secret: 'hunter2' }))!.slice('session='.length);
-    if (name === 'expired') jest.setSystemTime((NOW + 61) * 1000);
-    const session = iface.openSession(config, fakeExchange(`session=${change(value)}`).request)!;
-    expect(session).toBeInstanceOf(SecureCookieSession);
-    expect(session.size).toBe(0);
-    expect(session.modified).toBe(false);
-    expect(warn).toHaveBeenCalledTimes(1);
-    const message = warn.mock.calls[0]![0];
-    expect(message).toMatch(/^Ignoring the 'session' cookie: /);
-    expect(message).toMatch(reason);
-    expect(message).toContain('A fresh session was started.');
-    expect(message).not.toContain('hunter2');
-    expect(message).not.toContain(value.slice(3, 24));
-  });
+  ])(
+    '%s: a fresh session and one warning that says why without quoting the cookie',
+    (name, change, overrides, reason) => {
+      const { iface, config, warn } = setup({}, overrides);
+      const value = saved(iface, createSessionConfig({ SECRET_KEY }), modified({ secret: 'hunter2' }))!.slice(
+        'session='.length,
+      );
+      if (name === 'expired') jest.setSystemTime((NOW + 61) * 1000);
+      const session = iface.openSession(config, fakeExchange(`session=${change(value)}`).request)!;
+      expect(session).toBeInstanceOf(SecureCookieSession);
+      expect(session.size).toBe(0);
+      expect(session.modified).toBe(false);
+      expect(warn).toHaveBeenCalledTimes(1);
+      const message = warn.mock.calls[0]![0];
+      expect(message).toMatch(/^Ignoring the 'session' cookie: /);
+      expect(message).toMatch(reason);
+      expect(message).toContain('A fresh session was started.');
+      expect(message).not.toContain('hunter2');
+      expect(message).not.toContain(value.slice(3, 24));
+    },
+  );
 
   it('an authentic payload that is no session, or nests too deep: a fresh session and one warning', () => {
     const { iface, config, warn } = setup();
     const sealer = iface.getSealer(config)!;
-    for (const payload of ['42', '"text"', '[1,2]', '{"id":{" u":"not-a-uuid"}}', '{"unterminated":', `{"a":${'['.repeat(300)}${']'.repeat(300)}}`]) {
+    for (const payload of [
+      '42',
+      '"text"',
+      '[1,2]',
+      '{"id":{" u":"not-a-uuid"}}',
+      '{"unterminated":',
+      `{"a":${'['.repeat(300)}${']'.repeat(300)}}`,
+    ]) {
       warn.mockClear();
       expect(iface.openSession(config, fakeExchange(`session=${sealer.seal(payload)}`).request)!.size).toBe(0);
       expect(warn).toHaveBeenCalledTimes(1);
       expect(warn.mock.calls[0]![0]).toMatch(/payload/);
     }
     expect(warn.mock.calls[0]![0]).toContain('deeper than 128'); // the last payload
-    expect(iface.openSession(config, fakeExchange(`session=${sealer.seal('[["a",1]]')}`).request)!.toJSON()).toEqual({ a: 1 });
+    expect(iface.openSession(config, fakeExchange(`session=${sealer.seal('[["a",1]]')}`).request)!.toJSON()).toEqual({
+      a: 1,
+    });
     expect(iface.openSession(config, fakeExchange(`session=${sealer.seal('null')}`).request)!.size).toBe(0);
   });
 
@@ -102,14 +132,24 @@ describe('EncryptedCookieSessionInterface', () => {
 
   describe('migration from signed cookies (acceptSignedCookies)', () => {
     it('a Flask-signed cookie opens once and this response re-writes it encrypted', () => {
-      const { iface, config, warn } = setup({ acceptSignedCookies: true }, { SECRET_KEY: 'new key', SECRET_KEY_FALLBACKS: ['old key'] });
-      const signed = saved(new SecureCookieSessionInterface(), createSessionConfig({ SECRET_KEY: 'old key' }), modified({ user_id: 1, _permanent: true }))!;
+      const { iface, config, warn } = setup(
+        { acceptSignedCookies: true },
+        { SECRET_KEY: 'new key', SECRET_KEY_FALLBACKS: ['old key'] },
+      );
+      const signed = saved(
+        new SecureCookieSessionInterface(),
+        createSessionConfig({ SECRET_KEY: 'old key' }),
+        modified({ user_id: 1, _permanent: true }),
+      )!;
       const session = iface.openSession(config, fakeExchange(signed).request)!;
       expect(session.toJSON()).toEqual({ user_id: 1, _permanent: true });
       expect(session.modified).toBe(true);
       const encrypted = saved(iface, config, session)!;
       expect(encrypted).toMatch(/^session=v1\./);
-      const reopened = iface.openSession(createSessionConfig({ SECRET_KEY: 'new key' }), fakeExchange(encrypted).request)!;
+      const reopened = iface.openSession(
+        createSessionConfig({ SECRET_KEY: 'new key' }),
+        fakeExchange(encrypted).request,
+      )!;
       expect(reopened.toJSON()).toEqual({ user_id: 1, _permanent: true });
       expect(reopened.modified).toBe(false);
       expect(warn).not.toHaveBeenCalled();
@@ -117,7 +157,11 @@ describe('EncryptedCookieSessionInterface', () => {
 
     it('a signed cookie that does not verify, or has expired, is a fresh session', () => {
       const { iface, config, warn } = setup({ acceptSignedCookies: true }, { PERMANENT_SESSION_LIFETIME: 60 });
-      const forged = saved(new SecureCookieSessionInterface(), createSessionConfig({ SECRET_KEY: 'attacker key' }), modified({ admin: true }))!;
+      const forged = saved(
+        new SecureCookieSessionInterface(),
+        createSessionConfig({ SECRET_KEY: 'attacker key' }),
+        modified({ admin: true }),
+      )!;
       expect(iface.openSession(config, fakeExchange(forged).request)!.size).toBe(0);
       expect(warn).toHaveBeenCalledTimes(1);
       const genuine = saved(new SecureCookieSessionInterface(), config, modified({ user_id: 1 }))!;
@@ -128,10 +172,18 @@ describe('EncryptedCookieSessionInterface', () => {
 
     it('a correctly signed cookie whose payload does not decode is a fresh session with a warning', () => {
       const { iface, config, warn } = setup({ acceptSignedCookies: true });
-      const raw = new URLSafeTimedSerializer(SECRET_KEY, { salt: 'cookie-session', keyDerivation: 'hmac', serializer: passThroughSerializer });
-      expect(iface.openSession(config, fakeExchange(`session=${raw.dumps('{"id":{" u":"not-a-uuid"}}')}`).request)!.size).toBe(0);
+      const raw = new URLSafeTimedSerializer(SECRET_KEY, {
+        salt: 'cookie-session',
+        keyDerivation: 'hmac',
+        serializer: passThroughSerializer,
+      });
+      expect(
+        iface.openSession(config, fakeExchange(`session=${raw.dumps('{"id":{" u":"not-a-uuid"}}')}`).request)!.size,
+      ).toBe(0);
       expect(warn).toHaveBeenCalledTimes(1);
-      expect(warn.mock.calls[0]![0]).toMatch(/correctly signed but cannot be decoded \(BadPayload.*A fresh session was started\.$/);
+      expect(warn.mock.calls[0]![0]).toMatch(
+        /correctly signed but cannot be decoded \(BadPayload.*A fresh session was started\.$/,
+      );
     });
   });
 

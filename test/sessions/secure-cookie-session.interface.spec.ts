@@ -11,7 +11,12 @@ const NOW = 1700000000;
 const EXAMPLE_1 = 'eyJuYW1lIjoiYWxpY2UiLCJ1c2VyX2lkIjo0Mn0.ZVPxAA.FDKVgqPmIWNvDD8SnblR4-PQdhk';
 
 /** Signs payload text as the interface would, without encoding it first. */
-const rawSigner = () => new URLSafeTimedSerializer('test key', { salt: 'cookie-session', keyDerivation: 'hmac', serializer: passThroughSerializer });
+const rawSigner = () =>
+  new URLSafeTimedSerializer('test key', {
+    salt: 'cookie-session',
+    keyDerivation: 'hmac',
+    serializer: passThroughSerializer,
+  });
 
 function setup(overrides: Partial<SessionConfig> = {}) {
   const iface = new SecureCookieSessionInterface();
@@ -45,7 +50,8 @@ describe('SecureCookieSessionInterface.openSession (spec §3.2)', () => {
   it('bad signature, wrong key and expiry give an empty session without a warning', () => {
     const { iface, config, warn } = setup();
     const cases = [EXAMPLE_1.slice(0, -1), 'garbage', '...', `${EXAMPLE_1}x`];
-    for (const value of cases) expect(iface.openSession(config, fakeExchange(`session=${value}`).request)!.size).toBe(0);
+    for (const value of cases)
+      expect(iface.openSession(config, fakeExchange(`session=${value}`).request)!.size).toBe(0);
     const other = createSessionConfig({ SECRET_KEY: 'other key' });
     expect(iface.openSession(other, fakeExchange(`session=${EXAMPLE_1}`).request)!.size).toBe(0);
     jest.setSystemTime((NOW + 31 * 86400 + 1) * 1000);
@@ -70,7 +76,9 @@ describe('SecureCookieSessionInterface.openSession (spec §3.2)', () => {
     const raw = rawSigner();
     expect(iface.openSession(config, fakeExchange(`session=${raw.dumps('null')}`).request)!.size).toBe(0);
     expect(iface.openSession(config, fakeExchange(`session=${raw.dumps('[]')}`).request)!.size).toBe(0);
-    expect(iface.openSession(config, fakeExchange(`session=${raw.dumps('[["a",1]]')}`).request)!.toJSON()).toEqual({ a: 1 });
+    expect(iface.openSession(config, fakeExchange(`session=${raw.dumps('[["a",1]]')}`).request)!.toJSON()).toEqual({
+      a: 1,
+    });
     expect(warn).not.toHaveBeenCalled();
   });
 });
@@ -87,7 +95,11 @@ describe('SecureCookieSessionInterface.saveSession (spec §3.3)', () => {
 
   it('Flask example 2 (tagged types, permanent, SameSite, Secure), byte for byte', () => {
     const { iface } = setup();
-    const config = createSessionConfig({ SECRET_KEY: 's3cr3t-Key!', SESSION_COOKIE_SAMESITE: 'Lax', SESSION_COOKIE_SECURE: true });
+    const config = createSessionConfig({
+      SECRET_KEY: 's3cr3t-Key!',
+      SESSION_COOKIE_SAMESITE: 'Lax',
+      SESSION_COOKIE_SECURE: true,
+    });
     const session = new SecureCookieSession();
     session.update({
       _permanent: true,

@@ -125,7 +125,12 @@ describe('NullSession (spec §1.4)', () => {
     ['popitem', (s: NullSession) => s.popitem()],
     ['setdefault', (s: NullSession) => s.setdefault('foo', 1)],
     ['update', (s: NullSession) => s.update({ a: 1 })],
-    ['permanent setter', (s: NullSession) => { s.permanent = true; }],
+    [
+      'permanent setter',
+      (s: NullSession) => {
+        s.permanent = true;
+      },
+    ],
   ])('%s throws an error that says to set SECRET_KEY', (_name, write) => {
     const s = new NullSession();
     let caught: unknown;

@@ -20,7 +20,9 @@ const README_FILES = ['src/app.module.ts', 'src/cart.controller.ts', 'test/sessi
 /** A ```ts block of README.md whose first line is `// <path>`. */
 export function readmeFile(path: string): string {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const block = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).find((code) => code.startsWith(`// ${path}\n`));
+  const block = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)]
+    .map((m) => m[1]!)
+    .find((code) => code.startsWith(`// ${path}\n`));
   if (block === undefined) throw new Error(`README.md has no \`// ${path}\` block`);
   return block;
 }
@@ -33,7 +35,8 @@ const withoutJsExtensions = (code: string) => code.replace(/(from '\.{1,2}\/[^']
  * script), which would point the apps' npm at the repository. The user's own npm settings
  * (registry, cache, proxy) stay.
  */
-const NPM_SCRIPT_ENV = /^(npm_(lifecycle_|package_|command$|execpath$|node_execpath$|config_(local_prefix|prefix|global_prefix|user_agent|npm_version)$)|INIT_CWD$)/i;
+const NPM_SCRIPT_ENV =
+  /^(npm_(lifecycle_|package_|command$|execpath$|node_execpath$|config_(local_prefix|prefix|global_prefix|user_agent|npm_version)$)|INIT_CWD$)/i;
 
 /** The environment of a user's shell, plus `extra`. */
 function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -121,7 +124,13 @@ export class ConsumerApp {
       });
     for (let attempt = 0; attempt < 100; attempt++) {
       if (child.exitCode !== null) throw new Error(`the app exited with ${child.exitCode}:\n${output}`);
-      if (await fetch(`${url}/`).then(() => true, () => false)) return { url, stop };
+      if (
+        await fetch(`${url}/`).then(
+          () => true,
+          () => false,
+        )
+      )
+        return { url, stop };
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     await stop();

@@ -20,7 +20,13 @@ export interface ConsumerSpec {
 
 const passed = (result: CommandResult) => ({ code: result.code, output: result.code === 0 ? '' : result.output });
 
-export function describeConsumer({ template, nestMajor, moduleSystem, e2eMarker, otherResolution }: ConsumerSpec): void {
+export function describeConsumer({
+  template,
+  nestMajor,
+  moduleSystem,
+  e2eMarker,
+  otherResolution,
+}: ConsumerSpec): void {
   describe(`${template}: Nest ${nestMajor}, ${moduleSystem}, from npm pack`, () => {
     let app: ConsumerApp;
 
@@ -32,50 +38,74 @@ export function describeConsumer({ template, nestMajor, moduleSystem, e2eMarker,
 
     it(`installed @nestjs/core ${nestMajor} and the tarball`, async () => {
       const list = await app.exec('npm', ['ls', '@nestjs/core', 'nest-flask-session', '--json']);
-      const deps = (JSON.parse(list.stdout) as { dependencies: Record<string, { version: string; resolved?: string }> }).dependencies;
+      const deps = (JSON.parse(list.stdout) as { dependencies: Record<string, { version: string; resolved?: string }> })
+        .dependencies;
       expect(deps['@nestjs/core']!.version).toMatch(new RegExp(`^${nestMajor}\\.`));
       expect(deps['nest-flask-session']!.resolved).toMatch(/^file:.*nest-flask-session-.*\.tgz$/);
     });
 
-    it('builds with tsc, and its tests type-check against both entries', async () => {
-      expect(passed(await app.exec('npx', ['tsc', '-p', 'tsconfig.build.json']))).toEqual({ code: 0, output: '' });
-      expect(app.built()).toEqual(expect.arrayContaining(['main.js', 'app.module.js', 'cart.controller.js']));
-      expect(passed(await app.exec('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']))).toEqual({ code: 0, output: '' });
-    }, STEP_TIMEOUT);
+    it(
+      'builds with tsc, and its tests type-check against both entries',
+      async () => {
+        expect(passed(await app.exec('npx', ['tsc', '-p', 'tsconfig.build.json']))).toEqual({ code: 0, output: '' });
+        expect(app.built()).toEqual(expect.arrayContaining(['main.js', 'app.module.js', 'cart.controller.js']));
+        expect(passed(await app.exec('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']))).toEqual({
+          code: 0,
+          output: '',
+        });
+      },
+      STEP_TIMEOUT,
+    );
 
-    it(`type-checks with ${otherResolution.join(' ')} too`, async () => {
-      const result = await app.exec('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit', ...otherResolution]);
-      expect(passed(result)).toEqual({ code: 0, output: '' });
-    }, STEP_TIMEOUT);
+    it(
+      `type-checks with ${otherResolution.join(' ')} too`,
+      async () => {
+        const result = await app.exec('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit', ...otherResolution]);
+        expect(passed(result)).toEqual({ code: 0, output: '' });
+      },
+      STEP_TIMEOUT,
+    );
 
-    it('passes its generated unit test (npm test)', async () => {
-      expect(passed(await app.exec('npm', ['test']))).toEqual({ code: 0, output: '' });
-    }, STEP_TIMEOUT);
+    it(
+      'passes its generated unit test (npm test)',
+      async () => {
+        expect(passed(await app.exec('npm', ['test']))).toEqual({ code: 0, output: '' });
+      },
+      STEP_TIMEOUT,
+    );
 
-    it("passes the generated e2e test and README's session e2e test (npm run test:e2e)", async () => {
-      const result = await app.exec('npm', ['run', 'test:e2e']);
-      expect(passed(result)).toEqual({ code: 0, output: '' });
-      expect(result.output).toMatch(/app\.e2e-spec\.ts/);
-      expect(result.output).toMatch(/session\.e2e-spec\.ts/);
-      expect(result.output).toMatch(e2eMarker);
-    }, STEP_TIMEOUT);
+    it(
+      "passes the generated e2e test and README's session e2e test (npm run test:e2e)",
+      async () => {
+        const result = await app.exec('npm', ['run', 'test:e2e']);
+        expect(passed(result)).toEqual({ code: 0, output: '' });
+        expect(result.output).toMatch(/app\.e2e-spec\.ts/);
+        expect(result.output).toMatch(/session\.e2e-spec\.ts/);
+        expect(result.output).toMatch(e2eMarker);
+      },
+      STEP_TIMEOUT,
+    );
 
-    it('the built app keeps its / and serves /cart with a signed session', async () => {
-      const server = await app.start({ SECRET_KEY: 'consumer test key' });
-      try {
-        const home = await fetch(`${server.url}/`);
-        expect(await home.text()).toBe('Hello World!');
-        const first = await fetch(`${server.url}/cart`);
-        expect(await first.json()).toEqual({ cart: [], visits: 1 });
-        const cookie = first.headers.getSetCookie()[0]!.split(';', 1)[0]!;
-        const added = await fetch(`${server.url}/cart/tea`, { method: 'POST', headers: { cookie } });
-        expect(await added.json()).toEqual(['tea']);
-        const next = added.headers.getSetCookie()[0]!.split(';', 1)[0]!;
-        const second = await fetch(`${server.url}/cart`, { headers: { cookie: next } });
-        expect(await second.json()).toEqual({ cart: ['tea'], visits: 2 });
-      } finally {
-        await server.stop();
-      }
-    }, STEP_TIMEOUT);
+    it(
+      'the built app keeps its / and serves /cart with a signed session',
+      async () => {
+        const server = await app.start({ SECRET_KEY: 'consumer test key' });
+        try {
+          const home = await fetch(`${server.url}/`);
+          expect(await home.text()).toBe('Hello World!');
+          const first = await fetch(`${server.url}/cart`);
+          expect(await first.json()).toEqual({ cart: [], visits: 1 });
+          const cookie = first.headers.getSetCookie()[0]!.split(';', 1)[0]!;
+          const added = await fetch(`${server.url}/cart/tea`, { method: 'POST', headers: { cookie } });
+          expect(await added.json()).toEqual(['tea']);
+          const next = added.headers.getSetCookie()[0]!.split(';', 1)[0]!;
+          const second = await fetch(`${server.url}/cart`, { headers: { cookie: next } });
+          expect(await second.json()).toEqual({ cart: ['tea'], visits: 2 });
+        } finally {
+          await server.stop();
+        }
+      },
+      STEP_TIMEOUT,
+    );
   });
 }

@@ -8,10 +8,17 @@ export const PLATFORMS = ['express', 'fastify'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
 /** An app on the platform, initialised and (on Fastify) ready, so supertest can call `getHttpServer()`. */
-export async function createPlatformApp(moduleRef: TestingModule, platform: Platform, logger: false | undefined = false): Promise<INestApplication> {
+export async function createPlatformApp(
+  moduleRef: TestingModule,
+  platform: Platform,
+  logger: false | undefined = false,
+): Promise<INestApplication> {
   const app =
     platform === 'fastify'
-      ? moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), logger === false ? { logger: false } : {})
+      ? moduleRef.createNestApplication<NestFastifyApplication>(
+          new FastifyAdapter(),
+          logger === false ? { logger: false } : {},
+        )
       : moduleRef.createNestApplication(logger === false ? { logger: false } : {});
   await app.init();
   if (platform === 'fastify') await (app as NestFastifyApplication).getHttpAdapter().getInstance().ready();
@@ -25,7 +32,10 @@ export async function createApp(
   configure?: (builder: ReturnType<typeof Test.createTestingModule>) => ReturnType<typeof Test.createTestingModule>,
   platform: Platform = 'express',
 ): Promise<INestApplication> {
-  let builder = Test.createTestingModule({ ...metadata, imports: [SessionModule.forRoot(options), ...(metadata.imports ?? [])] });
+  let builder = Test.createTestingModule({
+    ...metadata,
+    imports: [SessionModule.forRoot(options), ...(metadata.imports ?? [])],
+  });
   if (configure) builder = configure(builder);
   return createPlatformApp(await builder.compile(), platform);
 }

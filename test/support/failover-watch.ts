@@ -50,7 +50,9 @@ export async function watchFailover(
     const at = performance.now() - t0;
     const roundReplies: Observed[] = await Promise.all([
       node.get('/read', victim.cookie).then((reply) => ({ ...reply, at, kind: 'read' as const, victim })),
-      node.get(`/set/touched/${round}`, victim.cookie).then((reply) => ({ ...reply, at, kind: 'rewrite' as const, victim })),
+      node
+        .get(`/set/touched/${round}`, victim.cookie)
+        .then((reply) => ({ ...reply, at, kind: 'rewrite' as const, victim })),
       node.get(`/set/v/new-${round}`).then((reply) => ({ ...reply, at, kind: 'create' as const })),
     ]);
     replies.push(...roundReplies);
@@ -74,7 +76,8 @@ export async function watchFailover(
       (reply) =>
         reply.status === 200 &&
         reply.victim !== undefined &&
-        (reply.body.id !== reply.victim.id || (reply.kind === 'read' && (reply.body.new !== false || reply.body.data?.v !== reply.victim.value))),
+        (reply.body.id !== reply.victim.id ||
+          (reply.kind === 'read' && (reply.body.new !== false || reply.body.data?.v !== reply.victim.value))),
     ),
     count503: failures.length,
     slowest503: Math.max(0, ...failures.map((reply) => reply.ms)),

@@ -21,7 +21,9 @@ export interface FlaskVector {
 }
 
 export const flaskVectors: FlaskVector[] = (
-  JSON.parse(readFileSync(new URL('../fixtures/flask-vectors.json', import.meta.url), 'utf8')) as { vectors: FlaskVector[] }
+  JSON.parse(readFileSync(new URL('../fixtures/flask-vectors.json', import.meta.url), 'utf8')) as {
+    vectors: FlaskVector[];
+  }
 ).vectors;
 
 /** A serializer that passes payload text through, for signing hand-made (or hostile) payloads. */

@@ -18,12 +18,21 @@ export async function rawClient(app: INestApplication, maxSockets = 64) {
   const agent = new Agent({ keepAlive: true, maxSockets });
   const get = (path: string, cookie?: string): Promise<RawResponse> =>
     new Promise((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path, agent, headers: cookie === undefined ? {} : { cookie } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      });
+      const req = request(
+        { host: '127.0.0.1', port, path, agent, headers: cookie === undefined ? {} : { cookie } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body: Buffer.concat(chunks).toString('utf8'),
+            }),
+          );
+          res.on('error', reject);
+        },
+      );
       req.setTimeout(10000, () => req.destroy(new Error(`timeout on ${path}`)));
       req.on('error', reject);
       req.end();

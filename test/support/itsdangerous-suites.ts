@@ -178,7 +178,11 @@ class StringIO implements TextSink, TextSource {
 
 function cases<S extends Serializer>(params: SerializerSuiteParams<S>): Array<[string, SerializerFactory<S>, unknown]> {
   return params.factories.flatMap(([factoryId, factory]) =>
-    params.values.map(([valueId, value]): [string, SerializerFactory<S>, unknown] => [`${factoryId}-${valueId}`, factory, value]),
+    params.values.map(([valueId, value]): [string, SerializerFactory<S>, unknown] => [
+      `${factoryId}-${valueId}`,
+      factory,
+      value,
+    ]),
   );
 }
 
@@ -187,7 +191,10 @@ function badUnsignClass(serializer: Serializer): SignerClass {
   if (serializer instanceof TimedSerializer) {
     const Base = serializer.signer as typeof TimestampSigner;
     return class BadUnsign extends Base {
-      override unsignWithTimestamp(signed: string | Buffer, options?: { maxAge?: number | null }): TimestampedValue<string> {
+      override unsignWithTimestamp(
+        signed: string | Buffer,
+        options?: { maxAge?: number | null },
+      ): TimestampedValue<string> {
         try {
           return super.unsignWithTimestamp(signed, options);
         } catch (error) {
@@ -312,7 +319,10 @@ export function testSerializer<S extends Serializer>(params: SerializerSuitePara
 
     it(`test_fallback_signers[${id}]`, () => {
       const signed = factory({ signerOptions: { digestMethod: 'sha256' } }).dumps(value);
-      const fallbackSerializer = factory({ signerOptions: { digestMethod: 'sha1' }, fallbackSigners: [{ digestMethod: 'sha256' }] });
+      const fallbackSerializer = factory({
+        signerOptions: { digestMethod: 'sha1' },
+        fallbackSigners: [{ digestMethod: 'sha256' }],
+      });
       expect(fallbackSerializer.loads(signed)).toEqual(value);
     });
   }
@@ -335,7 +345,9 @@ export function testSerializer<S extends Serializer>(params: SerializerSuitePara
       class Signer256 extends Base {
         static override defaultDigestMethod = 'sha256';
       }
-      const serializer = factory({ fallbackSigners: [{ digestMethod: 'sha256' }, [Signer, { digestMethod: 'sha256' }], Signer256] });
+      const serializer = factory({
+        fallbackSigners: [{ digestMethod: 'sha256' }, [Signer, { digestMethod: 'sha256' }], Signer256],
+      });
       const unsigners = [...serializer.iterUnsigners()];
       expect(unsigners).toHaveLength(4);
       expect(unsigners[0]!.digestMethod).toBe('sha1');
@@ -364,7 +376,10 @@ export function testTimestampSigner(clock: { tick(seconds?: number): void }): vo
 
   it('test_return_timestamp', () => {
     const signer = signerFactory();
-    expect(signer.unsign(signer.sign('value'), { returnTimestamp: true })).toEqual({ value: 'value', timestamp: FROZEN_AT });
+    expect(signer.unsign(signer.sign('value'), { returnTimestamp: true })).toEqual({
+      value: 'value',
+      timestamp: FROZEN_AT,
+    });
   });
 
   it('test_timestamp_missing', () => {
@@ -409,7 +424,10 @@ export function testTimestampSigner(clock: { tick(seconds?: number): void }): vo
 }
 
 /** The tests TestTimedSerializer adds to TestSerializer; call inside a `describe` that froze time. */
-export function testTimedSerializer(params: SerializerSuiteParams<TimedSerializer>, clock: { tick(seconds?: number): void }): void {
+export function testTimedSerializer(
+  params: SerializerSuiteParams<TimedSerializer>,
+  clock: { tick(seconds?: number): void },
+): void {
   for (const [id, factory, value] of cases(params)) {
     it(`test_max_age[${id}]`, () => {
       const serializer = factory();

@@ -12,7 +12,11 @@ export interface PythonServer {
  * Runs `python script PORT ...args` on a free port; resolves once the script prints "ready".
  * The scripts take the port as their first argument.
  */
-export async function startPythonServer(python: string, script: string, args: readonly string[]): Promise<PythonServer> {
+export async function startPythonServer(
+  python: string,
+  script: string,
+  args: readonly string[],
+): Promise<PythonServer> {
   const port = await freePort();
   const name = basename(script);
   const child = spawn(python, [script, String(port), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -14,7 +14,11 @@ export const DEBIAN_FLASK_HINT = 'apt-get install -y python3-flask';
  */
 export function runPython<T>(script: string, data: unknown = null): T {
   const program = `import json, sys\ndata = json.load(sys.stdin)\nresult = None\n${script}\nprint(json.dumps(result))`;
-  const run = spawnSync(DEBIAN_PYTHON, ['-c', program], { input: JSON.stringify(data), encoding: 'utf8', timeout: 60000 });
+  const run = spawnSync(DEBIAN_PYTHON, ['-c', program], {
+    input: JSON.stringify(data),
+    encoding: 'utf8',
+    timeout: 60000,
+  });
   if (run.status !== 0) throw new Error(`python3 failed (${String(run.status)}): ${run.stderr}`);
   return JSON.parse(run.stdout) as T;
 }

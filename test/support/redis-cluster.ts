@@ -21,7 +21,12 @@ export async function waitFor(what: string, check: () => Promise<boolean>, ms = 
 
 /** A direct connection to one server that gives up at once (no retry, no queue). */
 export function directClient(port: number): Redis {
-  const client = new Redis(port, '127.0.0.1', { maxRetriesPerRequest: 0, connectTimeout: 1000, commandTimeout: 1000, retryStrategy: () => null });
+  const client = new Redis(port, '127.0.0.1', {
+    maxRetriesPerRequest: 0,
+    connectTimeout: 1000,
+    commandTimeout: 1000,
+    retryStrategy: () => null,
+  });
   client.on('error', () => {});
   return client;
 }
@@ -76,19 +81,27 @@ export class RedisCluster {
         servers.push(
           await RedisServer.start(
             [
-              '--cluster-enabled', 'yes',
-              '--cluster-port', String(busPort),
-              '--cluster-config-file', join(dir, `nodes-${port}.conf`),
-              '--cluster-node-timeout', String(nodeTimeout),
+              '--cluster-enabled',
+              'yes',
+              '--cluster-port',
+              String(busPort),
+              '--cluster-config-file',
+              join(dir, `nodes-${port}.conf`),
+              '--cluster-node-timeout',
+              String(nodeTimeout),
               // A paused master's replica may always take over, however long ago it last heard from it.
-              '--cluster-replica-validity-factor', '0',
-              '--dir', dir,
+              '--cluster-replica-validity-factor',
+              '0',
+              '--dir',
+              dir,
             ],
             port,
           ),
         );
       }
-      await run('redis-cli', ['--cluster', 'create', ...cluster.seeds, '--cluster-replicas', '1', '--cluster-yes'], { timeout: 30000 });
+      await run('redis-cli', ['--cluster', 'create', ...cluster.seeds, '--cluster-replicas', '1', '--cluster-yes'], {
+        timeout: 30000,
+      });
       await cluster.waitUntilHealthy();
       return cluster;
     } catch (error) {

@@ -66,25 +66,29 @@ export class RedisSentinelSet {
 
   /** Every sentinel knows the other two and the replica, and the replica is in sync. */
   private async waitUntilReady(): Promise<void> {
-    await waitFor('the replica in sync and the sentinels aware of each other', async () => {
-      const replica = directClient(this.replica.port);
-      try {
-        if (!(await replica.info('replication')).includes('master_link_status:up')) return false;
-      } finally {
-        replica.disconnect();
-      }
-      for (const sentinel of this.sentinels) {
-        const client = directClient(sentinel.port);
+    await waitFor(
+      'the replica in sync and the sentinels aware of each other',
+      async () => {
+        const replica = directClient(this.replica.port);
         try {
-          const others = (await client.call('SENTINEL', 'SENTINELS', MASTER_NAME)) as unknown[];
-          const replicas = (await client.call('SENTINEL', 'REPLICAS', MASTER_NAME)) as unknown[];
-          if (others.length !== 2 || replicas.length !== 1) return false;
+          if (!(await replica.info('replication')).includes('master_link_status:up')) return false;
         } finally {
-          client.disconnect();
+          replica.disconnect();
         }
-      }
-      return true;
-    }, 30000);
+        for (const sentinel of this.sentinels) {
+          const client = directClient(sentinel.port);
+          try {
+            const others = (await client.call('SENTINEL', 'SENTINELS', MASTER_NAME)) as unknown[];
+            const replicas = (await client.call('SENTINEL', 'REPLICAS', MASTER_NAME)) as unknown[];
+            if (others.length !== 2 || replicas.length !== 1) return false;
+          } finally {
+            client.disconnect();
+          }
+        }
+        return true;
+      },
+      30000,
+    );
   }
 
   /** The master's port as the sentinels announce it (after a failover, the replica's). */

@@ -19,14 +19,21 @@ export class RedisServer {
   /** A plain server; `args` adds redis-server options (for example `['--replicaof', '127.0.0.1', '6379']`). */
   static async start(args: string[] = [], port?: number): Promise<RedisServer> {
     port ??= await freePort();
-    return RedisServer.spawn(['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', ...args], port);
+    return RedisServer.spawn(
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', ...args],
+      port,
+    );
   }
 
   /** `redis-server ...argv`, once it answers PING on `port` (a sentinel too: `[configFile, '--sentinel']`). */
   static async spawn(argv: string[], port: number): Promise<RedisServer> {
     const child = spawn('redis-server', argv, { stdio: 'ignore' });
     const server = new RedisServer(child, port);
-    const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const probe = new Redis(port, '127.0.0.1', {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     probe.on('error', () => {}); // refused until the server is up: expected while polling
     const deadline = Date.now() + 10000;
     for (;;) {

@@ -48,7 +48,10 @@ export class SessionNode {
     const iface = new RedisSessionInterface({ commandTimeout: COMMAND_TIMEOUT });
     const app = await createApp(
       { sessionInterface: iface },
-      { imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ SECRET_KEY, ...env })] })], controllers: [SessionProbeController] },
+      {
+        imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ SECRET_KEY, ...env })] })],
+        controllers: [SessionProbeController],
+      },
       undefined,
       platform,
     );
@@ -68,7 +71,8 @@ export class SessionNode {
     for (;;) {
       const reply = await this.get('/set/warm/up');
       if (reply.status === 200) return;
-      if (reply.status !== 503 || Date.now() > deadline) throw new Error(`the app did not reach Redis: ${reply.status} ${JSON.stringify(reply.body)}`);
+      if (reply.status !== 503 || Date.now() > deadline)
+        throw new Error(`the app did not reach Redis: ${reply.status} ${JSON.stringify(reply.body)}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
@@ -89,7 +93,11 @@ export class SessionNode {
 }
 
 /** Runs `task` over `items`, `concurrency` at a time, in order. */
-export async function inBatches<T, R>(items: readonly T[], concurrency: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function inBatches<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  task: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   await Promise.all(

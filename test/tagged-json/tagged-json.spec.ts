@@ -14,11 +14,13 @@ import {
   UUID,
 } from '../../lib/tagged-json/index.js';
 
-const vectors = (JSON.parse(readFileSync(new URL('../fixtures/flask-vectors.json', import.meta.url), 'utf8')) as {
-  vectors: Array<{ name: string; mode: string; tagged: string | null; quirk?: boolean }>;
-}).vectors;
+const vectors = (
+  JSON.parse(readFileSync(new URL('../fixtures/flask-vectors.json', import.meta.url), 'utf8')) as {
+    vectors: Array<{ name: string; mode: string; tagged: string | null; quirk?: boolean }>;
+  }
+).vectors;
 
-describe('TaggedJSONSerializer against Flask\'s bytes', () => {
+describe("TaggedJSONSerializer against Flask's bytes", () => {
   const s = new TaggedJSONSerializer();
 
   it.each(vectors.filter((v) => v.mode === 'mint' && !v.quirk).map((v) => [v.name, v.tagged!] as const))(
@@ -32,7 +34,9 @@ describe('TaggedJSONSerializer against Flask\'s bytes', () => {
   it('loads the tagged types as their JS classes', () => {
     const loaded = s.loads(vectors.find((v) => v.name === 'mint/flask-typical')!.tagged!) as Record<string, unknown>;
     expect((loaded._flashes as unknown[])[0]).toBeInstanceOf(Tuple);
-    const types = s.loads('{"b":{" b":"/w=="},"d":{" d":"Mon, 06 May 2024 07:08:09 GMT"},"m":{" m":"<html>"},"u":{" u":"5f0c6a2e8a2b4c7e9c553b1f0b0c9d11"},"t":{" t":[1,2,3]}}') as Record<string, unknown>;
+    const types = s.loads(
+      '{"b":{" b":"/w=="},"d":{" d":"Mon, 06 May 2024 07:08:09 GMT"},"m":{" m":"<html>"},"u":{" u":"5f0c6a2e8a2b4c7e9c553b1f0b0c9d11"},"t":{" t":[1,2,3]}}',
+    ) as Record<string, unknown>;
     expect(types.b).toEqual(Buffer.from([0xff]));
     expect((types.d as Date).toISOString()).toBe('2024-05-06T07:08:09.000Z');
     expect(types.m).toBeInstanceOf(Markup);
@@ -40,7 +44,7 @@ describe('TaggedJSONSerializer against Flask\'s bytes', () => {
     expect(types.t).toStrictEqual(Tuple.of(1, 2, 3));
   });
 
-  it('spec §10.2: example 2 session dumps to Flask\'s 302 bytes', () => {
+  it("spec §10.2: example 2 session dumps to Flask's 302 bytes", () => {
     const text = s.dumps({
       _permanent: true,
       tup: Tuple.of(1, 2, 3),
@@ -52,7 +56,9 @@ describe('TaggedJSONSerializer against Flask\'s bytes', () => {
       esc: { ' t': 'not-a-tuple' },
       _flashes: [Tuple.of('message', 'Saved!')],
     });
-    expect(text).toBe('{"_flashes":[{" t":["message","Saved!"]}],"_permanent":true,"esc":{" di":{" t__":"not-a-tuple"}},"html":{" m":"<b>hi</b>"},"raw":{" b":"/wBoaQ=="},"text":"h\\u00e9llo \\u2603 \\ud83d\\ude00","tup":{" t":[1,2,3]},"uid":{" u":"12345678123456781234567812345678"},"when":{" d":"Tue, 02 Jan 2024 03:04:05 GMT"}}');
+    expect(text).toBe(
+      '{"_flashes":[{" t":["message","Saved!"]}],"_permanent":true,"esc":{" di":{" t__":"not-a-tuple"}},"html":{" m":"<b>hi</b>"},"raw":{" b":"/wBoaQ=="},"text":"h\\u00e9llo \\u2603 \\ud83d\\ude00","tup":{" t":[1,2,3]},"uid":{" u":"12345678123456781234567812345678"},"when":{" d":"Tue, 02 Jan 2024 03:04:05 GMT"}}',
+    );
     expect(Buffer.byteLength(text)).toBe(302);
   });
 
@@ -68,13 +74,16 @@ describe('TaggedJSONSerializer against Flask\'s bytes', () => {
     expect(s.loads(text)).toStrictEqual(value);
   });
 
-  it('unparsable dates load as null, as Werkzeug\'s parse_date', () => {
+  it("unparsable dates load as null, as Werkzeug's parse_date", () => {
     expect(s.loads('{"d":{" d":"garbage"}}')).toEqual({ d: null });
   });
 
-  it.each(['{"x":{" u":"zz"}}', '{"x":{" b":5}}', '{"x":{" t":5}}', '{"x":{" m":1}}'])('a bad tag value throws: %s', (text) => {
-    expect(() => s.loads(text)).toThrow();
-  });
+  it.each(['{"x":{" u":"zz"}}', '{"x":{" b":5}}', '{"x":{" t":5}}', '{"x":{" m":1}}'])(
+    'a bad tag value throws: %s',
+    (text) => {
+      expect(() => s.loads(text)).toThrow();
+    },
+  );
 
   it('refuses what Python cannot store, rather than dropping it', () => {
     for (const bad of [undefined, () => 1, Symbol('x'), new Map(), new Set(), new (class Foo {})(), new Date(NaN)]) {
@@ -104,9 +113,23 @@ describe('TaggedJSONSerializer against Flask\'s bytes', () => {
 
 describe('Python json byte rules', () => {
   it.each([
-    [1e-7, '1e-07'], [1e21, '1e+21'], [1e16, '1e+16'], [1.5e300, '1.5e+300'], [123.456, '123.456'], [0.1, '0.1'],
-    [-0, '-0.0'], [2 ** 53, '9007199254740992.0'], [1e-5, '1e-05'], [0.0001, '0.0001'], [-2.75, '-2.75'],
-    [NaN, 'NaN'], [Infinity, 'Infinity'], [-Infinity, '-Infinity'], [42, '42'], [-17, '-17'], [Number.MAX_SAFE_INTEGER, '9007199254740991'],
+    [1e-7, '1e-07'],
+    [1e21, '1e+21'],
+    [1e16, '1e+16'],
+    [1.5e300, '1.5e+300'],
+    [123.456, '123.456'],
+    [0.1, '0.1'],
+    [-0, '-0.0'],
+    [2 ** 53, '9007199254740992.0'],
+    [1e-5, '1e-05'],
+    [0.0001, '0.0001'],
+    [-2.75, '-2.75'],
+    [NaN, 'NaN'],
+    [Infinity, 'Infinity'],
+    [-Infinity, '-Infinity'],
+    [42, '42'],
+    [-17, '-17'],
+    [Number.MAX_SAFE_INTEGER, '9007199254740991'],
   ])('%p → %s', (value, text) => {
     expect(pythonJsonDumps(value)).toBe(text);
   });
@@ -119,9 +142,9 @@ describe('Python json byte rules', () => {
 
   it('bigint and exact big integers both ways', () => {
     expect(pythonJsonDumps({ n: 9223372036854775813n })).toBe('{"n":9223372036854775813}');
-    expect(pythonJsonLoads('[9223372036854775813,-9007199254740993,9007199254740991,1e+16,-0.0,NaN,-Infinity]')).toEqual([
-      9223372036854775813n, -9007199254740993n, 9007199254740991, 1e16, -0, NaN, -Infinity,
-    ]);
+    expect(
+      pythonJsonLoads('[9223372036854775813,-9007199254740993,9007199254740991,1e+16,-0.0,NaN,-Infinity]'),
+    ).toEqual([9223372036854775813n, -9007199254740993n, 9007199254740991, 1e16, -0, NaN, -Infinity]);
   });
 
   it('keys sort by code point, not UTF-16 unit', () => {
@@ -129,7 +152,9 @@ describe('Python json byte rules', () => {
   });
 
   it('ensure_ascii escapes', () => {
-    expect(pythonJsonDumps('\u007f\u2028\u2029\ud800/<>&\'"\\\n\u0000\u001f')).toBe('"\\u007f\\u2028\\u2029\\ud800/<>&\'\\"\\\\\\n\\u0000\\u001f"');
+    expect(pythonJsonDumps('\u007f\u2028\u2029\ud800/<>&\'"\\\n\u0000\u001f')).toBe(
+      '"\\u007f\\u2028\\u2029\\ud800/<>&\'\\"\\\\\\n\\u0000\\u001f"',
+    );
   });
 
   it('the exact parser follows Python: last duplicate wins, errors on junk', () => {
@@ -216,7 +241,11 @@ describe('test_json_tag.py', () => {
 
 describe('properties (fast-check, fixed seed)', () => {
   const s = new TaggedJSONSerializer();
-  const key = fc.oneof(fc.string({ unit: 'grapheme' }), fc.constantFrom(' t', ' di', ' t__', ' b', '__proto__', ' u', ''), fc.string({ unit: 'binary' }));
+  const key = fc.oneof(
+    fc.string({ unit: 'grapheme' }),
+    fc.constantFrom(' t', ' di', ' t__', ' b', '__proto__', ' u', ''),
+    fc.string({ unit: 'binary' }),
+  );
   const leaf = fc.oneof(
     fc.string({ unit: 'binary' }),
     fc.maxSafeInteger(),
@@ -229,7 +258,9 @@ describe('properties (fast-check, fixed seed)', () => {
     fc.uuid().map((text) => new UUID(text)),
     // From year 100: Flask reads years below 100 as 1969-2068 (werkzeug's parse_date), so an
     // earlier date does not round-trip there either (test/json/flask-parity.spec.ts).
-    fc.date({ min: new Date('0100-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }).map((d) => new Date(Math.floor(d.getTime() / 1000) * 1000)),
+    fc
+      .date({ min: new Date('0100-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true })
+      .map((d) => new Date(Math.floor(d.getTime() / 1000) * 1000)),
   );
   const value = fc.letrec((tie) => ({
     node: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, tie('list'), tie('tuple'), tie('dict')),
@@ -237,21 +268,28 @@ describe('properties (fast-check, fixed seed)', () => {
     tuple: fc.array(tie('node'), { maxLength: 4 }).map((items) => Tuple.from(items)),
     dict: fc.array(fc.tuple(key, tie('node')), { maxLength: 4 }).map((entries) => {
       const dict: Record<string, unknown> = {};
-      for (const [k, v] of entries) Object.defineProperty(dict, k, { value: v, enumerable: true, writable: true, configurable: true });
+      for (const [k, v] of entries)
+        Object.defineProperty(dict, k, { value: v, enumerable: true, writable: true, configurable: true });
       return dict;
     }),
   })).node;
 
   it('loads(dumps(x)) equals x, types included', () => {
-    fc.assert(fc.property(value, (x) => {
-      expect(s.loads(s.dumps(x))).toStrictEqual(x);
-    }), { seed: 20261122, numRuns: 1500 });
+    fc.assert(
+      fc.property(value, (x) => {
+        expect(s.loads(s.dumps(x))).toStrictEqual(x);
+      }),
+      { seed: 20261122, numRuns: 1500 },
+    );
   });
 
   it('the one-pass dumps writes the same bytes as tag() then pythonJsonDumps()', () => {
-    fc.assert(fc.property(value, (x) => {
-      expect(s.dumps(x)).toBe(pythonJsonDumps(s.tag(x)));
-    }), { seed: 20261126, numRuns: 2000 });
+    fc.assert(
+      fc.property(value, (x) => {
+        expect(s.dumps(x)).toBe(pythonJsonDumps(s.tag(x)));
+      }),
+      { seed: 20261126, numRuns: 2000 },
+    );
   });
 
   it('the one-pass dumps steps aside once the tags change, and the new tag applies', () => {
@@ -267,17 +305,28 @@ describe('properties (fast-check, fixed seed)', () => {
     const custom = new TaggedJSONSerializer();
     custom.register(TagPlain, { index: 0 });
     expect(custom.dumps({ a: 'secret:x', b: ['secret:y'] })).toBe('{"a":{" s":"x"},"b":[{" s":"y"}]}');
-    fc.assert(fc.property(value, (x) => {
-      expect(custom.dumps(x)).toBe(pythonJsonDumps(custom.tag(x)));
-    }), { seed: 20261126, numRuns: 300 });
+    fc.assert(
+      fc.property(value, (x) => {
+        expect(custom.dumps(x)).toBe(pythonJsonDumps(custom.tag(x)));
+      }),
+      { seed: 20261126, numRuns: 300 },
+    );
   });
 
   it('dumps output is printable ASCII and, without NaN/Infinity/bigint, valid JSON', () => {
-    fc.assert(fc.property(fc.jsonValue(), (x) => {
-      const text = pythonJsonDumps(x);
-      expect(/^[\x20-\x7e]*$/.test(text)).toBe(true);
-      // JSON.stringify loses -0; we write it as Python does (-0.0), so compare through it.
-      expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(x, (_k, v: unknown) => (Object.is(v, -0) ? '-0' : v)), (_k, v: unknown) => (v === '-0' ? -0 : v)));
-    }), { seed: 20261122, numRuns: 1000 });
+    fc.assert(
+      fc.property(fc.jsonValue(), (x) => {
+        const text = pythonJsonDumps(x);
+        expect(/^[\x20-\x7e]*$/.test(text)).toBe(true);
+        // JSON.stringify loses -0; we write it as Python does (-0.0), so compare through it.
+        expect(JSON.parse(text)).toEqual(
+          JSON.parse(
+            JSON.stringify(x, (_k, v: unknown) => (Object.is(v, -0) ? '-0' : v)),
+            (_k, v: unknown) => (v === '-0' ? -0 : v),
+          ),
+        );
+      }),
+      { seed: 20261122, numRuns: 1000 },
+    );
   });
 });

@@ -20,18 +20,29 @@ it('reads the data a response sets, from the last Set-Cookie naming the session 
   const first = valueOf(createSessionCookie({ n: 1 }, { SECRET_KEY }));
   const second = valueOf(createSessionCookie({ n: 2, tags: ['a'] }, { SECRET_KEY }));
   expect(readSessionCookie(setCookie(first), { SECRET_KEY })).toEqual({ n: 1 });
-  expect(readSessionCookie([setCookie(first), 'other=x', setCookie(second)], { SECRET_KEY })).toEqual({ n: 2, tags: ['a'] });
+  expect(readSessionCookie([setCookie(first), 'other=x', setCookie(second)], { SECRET_KEY })).toEqual({
+    n: 2,
+    tags: ['a'],
+  });
 });
 
 it('honours the cookie name and the fallback keys of the config', () => {
   const cookie = createSessionCookie({ n: 1 }, { SECRET_KEY: 'old', SESSION_COOKIE_NAME: 'sid' });
   expect(cookie).toMatch(/^sid=/);
-  expect(readSessionCookie([`${cookie}; Path=/`], { SECRET_KEY: 'new', SECRET_KEY_FALLBACKS: ['old'], SESSION_COOKIE_NAME: 'sid' })).toEqual({ n: 1 });
+  expect(
+    readSessionCookie([`${cookie}; Path=/`], {
+      SECRET_KEY: 'new',
+      SECRET_KEY_FALLBACKS: ['old'],
+      SESSION_COOKIE_NAME: 'sid',
+    }),
+  ).toEqual({ n: 1 });
   expect(readSessionCookie([`${cookie}; Path=/`], { SECRET_KEY })).toBeNull();
 });
 
 it('gives {} when the response deletes the session cookie', () => {
-  expect(readSessionCookie('session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/', { SECRET_KEY })).toEqual({});
+  expect(
+    readSessionCookie('session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/', { SECRET_KEY }),
+  ).toEqual({});
 });
 
 it('gives null when the response leaves the session cookie alone', () => {
@@ -51,7 +62,9 @@ it('throws BadTimeSignature for a cookie signed with another key, or tampered wi
 it('throws SignatureExpired for a cookie older than PERMANENT_SESSION_LIFETIME', () => {
   const value = valueOf(createSessionCookie({ n: 1 }, { SECRET_KEY }));
   jest.spyOn(Date, 'now').mockReturnValue(Date.now() + 61_000);
-  expect(() => readSessionCookie(setCookie(value), { SECRET_KEY, PERMANENT_SESSION_LIFETIME: 60 })).toThrow(SignatureExpired);
+  expect(() => readSessionCookie(setCookie(value), { SECRET_KEY, PERMANENT_SESSION_LIFETIME: 60 })).toThrow(
+    SignatureExpired,
+  );
   expect(readSessionCookie(setCookie(value), { SECRET_KEY, PERMANENT_SESSION_LIFETIME: 120 })).toEqual({ n: 1 });
 });
 

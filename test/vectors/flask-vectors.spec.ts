@@ -38,7 +38,9 @@ const NARROWER: Record<string, Array<new (...args: never[]) => Error>> = {
  */
 const INTEGRAL_FLOAT = /(?<=[:[,])(-?\d+)\.0(?=[,\]}])/g;
 const asJsNumbers = (text: string) => text.replace(INTEGRAL_FLOAT, '$1');
-const withIntegralFloats = fixture.vectors.filter((v) => !v.quirk && v.tagged !== null && asJsNumbers(v.tagged) !== v.tagged);
+const withIntegralFloats = fixture.vectors.filter(
+  (v) => !v.quirk && v.tagged !== null && asJsNumbers(v.tagged) !== v.tagged,
+);
 
 const mintVectors = fixture.vectors.filter((v) => v.mode === 'mint' && !v.quirk);
 const openVectors = fixture.vectors.filter((v) => v.mode === 'open' && !v.quirk);
@@ -85,25 +87,37 @@ describe('Flask vectors: quirks decided on purpose', () => {
     expect(serializerFor(vector, 0).dumps(tagged.loads(vector.tagged!))).toBe(vector.cookie);
   });
 
-  it('mint/scalars-python-repr: Flask\'s cookie opens; JS numbers keep every value exactly except the float/int distinction of 1.0', () => {
+  it("mint/scalars-python-repr: Flask's cookie opens; JS numbers keep every value exactly except the float/int distinction of 1.0", () => {
     const vector = quirk('mint/scalars-python-repr');
-    const value = serializerFor(vector, vector.timestamp!).loads(vector.cookie, { maxAge: 2678400 }) as Record<string, unknown>;
+    const value = serializerFor(vector, vector.timestamp!).loads(vector.cookie, { maxAge: 2678400 }) as Record<
+      string,
+      unknown
+    >;
     expect(value).toEqual({ big: 1e16, bigint: 9223372036854775813n, huge: 1.5e300, negzero: -0, one: 1, small: 1e-5 });
     expect(Object.is(value.negzero, -0)).toBe(true);
     // Decision: a JS number with an integral value prints as a Python int, so Python's 1.0 comes back as 1.
-    expect(tagged.dumps(value)).toBe('{"big":1e+16,"bigint":9223372036854775813,"huge":1.5e+300,"negzero":-0.0,"one":1,"small":1e-05}');
+    expect(tagged.dumps(value)).toBe(
+      '{"big":1e+16,"bigint":9223372036854775813,"huge":1.5e+300,"negzero":-0.0,"one":1,"small":1e-05}',
+    );
   });
 
   it.each(['open/lenient-signature-padding', 'open/lenient-signature-unused-bits'])(
-    '%s: Python\'s lenient base64 accepts it; we reject it (Flask never writes such a signature)',
+    "%s: Python's lenient base64 accepts it; we reject it (Flask never writes such a signature)",
     (name) => {
       const vector = quirk(name);
-      expect(() => serializerFor(vector, vector.now!).loads(vector.cookie, { maxAge: vector.max_age! })).toThrow(BadSignature);
+      expect(() => serializerFor(vector, vector.now!).loads(vector.cookie, { maxAge: vector.max_age! })).toThrow(
+        BadSignature,
+      );
     },
   );
 
   it('every quirk vector is covered by a test above', () => {
-    expect(fixture.vectors.filter((v) => v.quirk).map((v) => v.name).sort()).toEqual([
+    expect(
+      fixture.vectors
+        .filter((v) => v.quirk)
+        .map((v) => v.name)
+        .sort(),
+    ).toEqual([
       'mint/scalars-python-repr',
       'mint/timestamp-tiny',
       'open/lenient-signature-padding',

@@ -29,7 +29,9 @@ describe('deflate: byte-identical to CPython zlib.compress (level 6, canonical z
     const inputs = fc.oneof(
       fc.uint8Array({ maxLength: 3000 }),
       fc.string({ maxLength: 2000 }).map((text) => Buffer.from(text.repeat(3))),
-      fc.array(fc.constantFrom('{"a":', '1,', '"sku":"SKU-', '7"}', ' '), { maxLength: 4000 }).map((parts) => Buffer.from(parts.join(''))),
+      fc
+        .array(fc.constantFrom('{"a":', '1,', '"sku":"SKU-', '7"}', ' '), { maxLength: 4000 })
+        .map((parts) => Buffer.from(parts.join(''))),
     );
     fc.assert(
       fc.property(fc.array(inputs, { minLength: 2, maxLength: 4 }), (batch) => {
@@ -41,7 +43,11 @@ describe('deflate: byte-identical to CPython zlib.compress (level 6, canonical z
 
   it('clears what the last input set even when the caller reuses its buffer afterwards', () => {
     const buffer = Buffer.from('{"_user_id":"4217","cart":[3,17],"csrf_token":"f2b6a1c9d03e4e7b9a55c8d1e7f04a3b"}');
-    const sessions = ['{"cart":[3,17],"theme":"dark","_user_id":"4217"}', '{"n":1}', '{"csrf_token":"f2b6a1c9d03e4e7b9a55c8d1e7f04a3b","n":2}'];
+    const sessions = [
+      '{"cart":[3,17],"theme":"dark","_user_id":"4217"}',
+      '{"n":1}',
+      '{"csrf_token":"f2b6a1c9d03e4e7b9a55c8d1e7f04a3b","n":2}',
+    ];
     for (const next of sessions) {
       expect(deflate(buffer).equals(Buffer.from(pako.deflate(buffer)))).toBe(true);
       buffer.fill(0x61); // the caller overwrites what we deflated
@@ -110,7 +116,11 @@ describe('inflate: capped', () => {
 
 describe('inflate: one reused stream', () => {
   it('inflates call after call, whatever the previous call did (a good stream, an error, a bomb)', () => {
-    const samples = [Buffer.from('{"a":1}'), Buffer.from(JSON.stringify({ cart: Array.from({ length: 300 }, (_, i) => ({ sku: i })) })), randomBytes(40_000)];
+    const samples = [
+      Buffer.from('{"a":1}'),
+      Buffer.from(JSON.stringify({ cart: Array.from({ length: 300 }, (_, i) => ({ sku: i })) })),
+      randomBytes(40_000),
+    ];
     const bomb = deflateSync(Buffer.alloc(1024 * 1024));
     for (let round = 0; round < 3; round += 1) {
       for (const sample of samples) {

@@ -59,10 +59,15 @@ export function bindExpress(app: ExpressAppLike, runtime: SessionRuntime): void 
   const alreadyBound = Object.prototype.hasOwnProperty.call(prototype, RUNTIME);
   prototype[RUNTIME] = runtime;
   if (alreadyBound) return;
-  const original: OriginalMethods = { write: prototype.write as Method, end: prototype.end as Method, writeHead: prototype.writeHead as Method };
+  const original: OriginalMethods = {
+    write: prototype.write as Method,
+    end: prototype.end as Method,
+    writeHead: prototype.writeHead as Method,
+  };
 
   prototype.write = function write(this: BoundResponse, ...args: unknown[]): boolean {
-    if (this[PENDING] || !SessionContext.of(this.req)?.settled) return afterSave(this, original, original.write, args) as boolean;
+    if (this[PENDING] || !SessionContext.of(this.req)?.settled)
+      return afterSave(this, original, original.write, args) as boolean;
     return original.write.apply(this, args) as boolean;
   } as ServerResponse['write'];
 

@@ -17,7 +17,10 @@ export interface FastifyInstanceLike {
   /** The Node server Fastify created; raw requests are traced back to their runtime through it. */
   readonly server?: object;
   addHook(name: 'onRequest', hook: (request: FastifyRequestLike, reply: FastifyReplyLike, done: Done) => void): unknown;
-  addHook(name: 'onSend', hook: (request: FastifyRequestLike, reply: FastifyReplyLike, payload: unknown, done: SendDone) => void): unknown;
+  addHook(
+    name: 'onSend',
+    hook: (request: FastifyRequestLike, reply: FastifyReplyLike, payload: unknown, done: SendDone) => void,
+  ): unknown;
 }
 
 /**
@@ -70,7 +73,6 @@ export function bindFastify(instance: FastifyInstanceLike, sharedRuntime: Sessio
       (error: unknown) => done(context.toHttpError('saving', error)),
     );
   });
-
 }
 
 /** Logs, once the response is finished, a session change that no hook could save. */
@@ -115,7 +117,9 @@ class UnboundResponse implements SessionResponse {
   constructor(readonly request: NodeSessionRequest) {}
 
   private fail(): never {
-    throw new Error('The session cannot be written before Fastify has created the reply (in an onRequest hook that runs before the session hook).');
+    throw new Error(
+      'The session cannot be written before Fastify has created the reply (in an onRequest hook that runs before the session hook).',
+    );
   }
 
   setCookie(): void {

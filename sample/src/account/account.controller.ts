@@ -27,15 +27,25 @@ export class AccountController {
     const user = this.users.findById(userId)!;
     return this.pages.render(session, {
       title: 'Your account',
-      body: () => html`<section class="card" id="profile">
-  <h2>Profile</h2>
-  <table>
-    <tr><th>User id</th><td id="profile-id"><code>${user.id}</code></td></tr>
-    <tr><th>Name</th><td id="profile-name">${user.name}</td></tr>
-    <tr><th>Email</th><td>${user.email}</td></tr>
-  </table>
-</section>
-${sessionCard(session, this.config.PERMANENT_SESSION_LIFETIME)}`,
+      body: () =>
+        html`<section class="card" id="profile">
+            <h2>Profile</h2>
+            <table>
+              <tr>
+                <th>User id</th>
+                <td id="profile-id"><code>${user.id}</code></td>
+              </tr>
+              <tr>
+                <th>Name</th>
+                <td id="profile-name">${user.name}</td>
+              </tr>
+              <tr>
+                <th>Email</th>
+                <td>${user.email}</td>
+              </tr>
+            </table>
+          </section>
+          ${sessionCard(session, this.config.PERMANENT_SESSION_LIFETIME)}`,
     });
   }
 }

@@ -38,6 +38,7 @@ export class LoginRequiredGuard implements CanActivate {
  * origin (`//evil.example`, `https://...`, `/\evil`), so `next` cannot be an open redirect.
  */
 export function safeNextUrl(next: unknown, fallback = '/'): string {
-  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.includes('\\')) return fallback;
+  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.includes('\\'))
+    return fallback;
   return /[\u0000-\u001f\u007f]/.test(next) ? fallback : next;
 }

@@ -35,13 +35,20 @@ export function sessionAsJson(session: SampleSession): string {
 /** A card describing the cookie's lifetime and its current contents. */
 export function sessionCard(session: SampleSession, lifetimeSeconds: number): Markup {
   return html`<section class="card" id="session-card">
-  <h2>Your session cookie</h2>
-  <p id="session-kind">${
-    session.permanent
-      ? html`<strong>Permanent</strong> (“remember me”): the cookie has an <code>Expires</code> date ${describeSeconds(lifetimeSeconds)} ahead, pushed forward on every request.`
-      : html`<strong>Browser session</strong>: the cookie has no <code>Expires</code> date and goes away when the browser closes.`
-  }</p>
-  <p class="muted">The cookie is signed with <code>SECRET_KEY</code> (a Flask app with the same key reads it), not encrypted: anyone holding it can read what is below. This is the JSON inside it, in Flask's tagged format:</p>
-  <pre id="session-json"><code>${sessionAsJson(session)}</code></pre>
-</section>`;
+    <h2>Your session cookie</h2>
+    <p id="session-kind">
+      ${
+        session.permanent
+          ? html`<strong>Permanent</strong> (“remember me”): the cookie has an <code>Expires</code> date
+              ${describeSeconds(lifetimeSeconds)} ahead, pushed forward on every request.`
+          : html`<strong>Browser session</strong>: the cookie has no <code>Expires</code> date and goes away when the
+              browser closes.`
+      }
+    </p>
+    <p class="muted">
+      The cookie is signed with <code>SECRET_KEY</code> (a Flask app with the same key reads it), not encrypted: anyone
+      holding it can read what is below. This is the JSON inside it, in Flask's tagged format:
+    </p>
+    <pre id="session-json"><code>${sessionAsJson(session)}</code></pre>
+  </section>`;
 }
