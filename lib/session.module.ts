@@ -7,7 +7,7 @@ import {
   type OnModuleInit,
   type Provider,
 } from '@nestjs/common';
-import { type HttpAdapterHost, ModuleRef } from '@nestjs/core';
+import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import { createSessionConfig, type SessionConfig } from './config/session-config.js';
 import { SecureCookieSessionInterface } from './sessions/secure-cookie-session.interface.js';
 import { SessionInterface } from './sessions/session.interface.js';
@@ -19,7 +19,7 @@ import { bindSessionsToPlatform, type HttpAdapterLike } from './session-binding.
 import {
   ConfigurableSessionModule,
   SESSION_MODULE_OPTIONS,
-  type SESSION_OPTIONS_TYPE,
+  SESSION_OPTIONS_TYPE,
 } from './session.module-definition.js';
 import type { SessionModuleOptions } from './interfaces/session-module-options.interface.js';
 

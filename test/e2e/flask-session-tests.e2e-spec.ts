@@ -36,7 +36,7 @@ import request from 'supertest';
 import {
   getSession,
   Markup,
-  type SecureCookieSession,
+  SecureCookieSession,
   SecureCookieSessionInterface,
   Session,
   SessionInterface,

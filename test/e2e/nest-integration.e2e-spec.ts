@@ -3,7 +3,7 @@ import {
   BadRequestException,
   Body,
   Catch,
-  type CanActivate,
+  CanActivate,
   Controller,
   ForbiddenException,
   Get,

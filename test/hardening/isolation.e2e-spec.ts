@@ -4,7 +4,7 @@
  * client may ever see another client's data. Bounded in count and time.
  */
 import { Controller, Get, Param, type INestApplication } from '@nestjs/common';
-import { type SecureCookieSession, Session } from 'nest-flask-session';
+import { SecureCookieSession, Session } from 'nest-flask-session';
 import { cookieInterface, PLATFORM_COOKIE_INTERFACES } from '../support/cookie-interfaces.js';
 import { createApp } from '../support/create-app.js';
 import { rawClient } from '../support/http-client.js';

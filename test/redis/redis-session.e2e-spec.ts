@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import request from 'supertest';
 import {
   createSessionConfig,
-  type RedisSession,
+  RedisSession,
   RedisSessionInterface,
   Session,
   SessionInterface,
