@@ -17,6 +17,8 @@ export default {
   moduleNameMapper: {
     // Tests and the sample import the package by name; map it to the TypeScript source.
     '^nest-flask-session$': '<rootDir>/lib/index.ts',
+    '^nest-flask-session/itsdangerous$': '<rootDir>/lib/itsdangerous/public-api.ts',
+    '^nest-flask-session/tagged-json$': '<rootDir>/lib/tagged-json/public-api.ts',
     '^nest-flask-session/testing$': '<rootDir>/lib/testing/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -2,7 +2,8 @@ import type { ExecutionContext } from '@nestjs/common';
 import { handlerPlanOf } from './handler-plan.js';
 import { missingContextMessage } from './session-binding.js';
 import { findSessionContext, type SessionContext } from './http/session-context.js';
-import type { SecureCookieSession, SessionData } from './sessions/secure-cookie-session.js';
+import type { SecureCookieSession } from './sessions/secure-cookie-session.js';
+import type { SessionData } from './sessions/session-data.js';
 
 function isExecutionContext(value: object): value is ExecutionContext {
   return typeof (value as Partial<ExecutionContext>).switchToHttp === 'function';

@@ -1,7 +1,8 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { sessionContextFor } from './get-session.js';
 import { isPromise } from './http/session-context.js';
-import type { SecureCookieSession, SessionData } from './sessions/secure-cookie-session.js';
+import type { SecureCookieSession } from './sessions/secure-cookie-session.js';
+import type { SessionData } from './sessions/session-data.js';
 import { SESSION_PARAM_METADATA } from './session.constants.js';
 
 function select(session: SecureCookieSession<SessionData>, key: string | undefined): unknown {

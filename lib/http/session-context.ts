@@ -8,7 +8,8 @@ import type { SessionRequest, SessionResponse } from '../sessions/session-http.j
 import type { SessionConfig } from '../config/session-config.js';
 import { SessionStoreUnavailableError } from '../sessions/session-store-unavailable.error.js';
 import type { SessionInterface } from '../sessions/session.interface.js';
-import type { SecureCookieSession, SessionData } from '../sessions/secure-cookie-session.js';
+import type { SecureCookieSession } from '../sessions/secure-cookie-session.js';
+import type { SessionData } from '../sessions/session-data.js';
 
 type AnySession = SecureCookieSession<SessionData>;
 

@@ -1,6 +1,7 @@
 import type { SessionRequest, SessionResponse } from './session-http.js';
 import { TaggedJSONSerializer } from '../tagged-json/index.js';
-import { SecureCookieSession, type SessionData } from './secure-cookie-session.js';
+import { SecureCookieSession } from './secure-cookie-session.js';
+import type { SessionData } from './session-data.js';
 import type { TextSerializer } from '../itsdangerous/index.js';
 import type { SessionConfig } from '../config/session-config.js';
 import { SessionInterface } from './session.interface.js';

@@ -1,5 +1,6 @@
 import type { SessionRequest } from './session-http.js';
-import type { SecureCookieSession, SessionData } from './secure-cookie-session.js';
+import type { SecureCookieSession } from './secure-cookie-session.js';
+import type { SessionData } from './session-data.js';
 import { BadSignature, URLSafeTimedSerializer, type DigestMethod, type KeyDerivation } from '../itsdangerous/index.js';
 import { CookieSessionInterface } from './cookie-session.interface.js';
 import { describeDecodeError } from './describe-decode-error.js';

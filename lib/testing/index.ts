@@ -1,7 +1,8 @@
 import type { CookieSessionInterface } from '../sessions/cookie-session.interface.js';
 import { createSessionConfig, type SessionConfig } from '../config/session-config.js';
 import { SecureCookieSessionInterface } from '../sessions/secure-cookie-session.interface.js';
-import { SecureCookieSession, type SessionData } from '../sessions/secure-cookie-session.js';
+import { SecureCookieSession } from '../sessions/secure-cookie-session.js';
+import type { SessionData } from '../sessions/session-data.js';
 
 const signedCookies = new SecureCookieSessionInterface();
 

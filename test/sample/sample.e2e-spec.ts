@@ -5,7 +5,7 @@ import type { LoggerService } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
-import { Markup, Tuple, sessionJsonSerializer } from 'nest-flask-session';
+import { Markup, Tuple, sessionJsonSerializer } from 'nest-flask-session/tagged-json';
 import { createSessionCookie, readSessionCookie } from 'nest-flask-session/testing';
 import { createSampleApp, samplePlatform, type SampleAppOptions } from '../../sample/src/app.factory.js';
 import { PLATFORMS } from '../support/create-app.js';

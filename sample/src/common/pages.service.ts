@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { getFlashedMessages, Markup } from 'nest-flask-session';
+import { getFlashedMessages } from 'nest-flask-session';
+import { Markup } from 'nest-flask-session/tagged-json';
 import { UsersService } from '../auth/users.service.js';
 import { cartQuantity } from '../cart/catalog.js';
 import { html } from './html.js';
