@@ -2,8 +2,8 @@ import type { ExecutionContext } from '@nestjs/common';
 import { handlerPlanOf } from './handler-plan.js';
 import { missingContextMessage } from './session-binding.js';
 import { findSessionContext, type SessionContext } from './http/session-context.js';
-import type { SecureCookieSession } from './sessions/secure-cookie-session.js';
 import type { SessionData } from './sessions/session-data.js';
+import type { SessionMixin } from './sessions/session-mixin.js';
 
 function isExecutionContext(value: object): value is ExecutionContext {
   return typeof (value as Partial<ExecutionContext>).switchToHttp === 'function';
@@ -35,7 +35,7 @@ export function sessionContextFor(executionContext: ExecutionContext): SessionCo
  */
 export async function getSession<T extends SessionData = SessionData>(
   contextOrRequest: ExecutionContext | object,
-): Promise<SecureCookieSession<T>> {
+): Promise<SessionMixin<T>> {
   let context: SessionContext;
   if (isExecutionContext(contextOrRequest)) {
     context = sessionContextFor(contextOrRequest);
@@ -46,5 +46,5 @@ export async function getSession<T extends SessionData = SessionData>(
   }
   const session = await context.openForHandler();
   session.accessed = true;
-  return session as unknown as SecureCookieSession<T>;
+  return session as unknown as SessionMixin<T>;
 }

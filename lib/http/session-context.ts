@@ -8,7 +8,7 @@ import type { SessionRequest, SessionResponse } from '../sessions/session-http.j
 import type { SessionConfig } from '../config/session-config.js';
 import { SessionStoreUnavailableError } from '../sessions/session-store-unavailable.error.js';
 import type { SessionInterface } from '../sessions/session.interface.js';
-import type { SecureCookieSession } from '../sessions/secure-cookie-session.js';
+import { guardBracketAccess, type SecureCookieSession } from '../sessions/secure-cookie-session.js';
 import type { SessionData } from '../sessions/session-data.js';
 
 type AnySession = SecureCookieSession<SessionData>;
@@ -149,8 +149,9 @@ export class SessionContext {
     return this.adopt(result);
   }
 
+  /** Keeps the request's session; request code gets it with bracket access guarded. */
   private adopt(session: AnySession | null): AnySession {
-    this.session = session ?? this.sessionInterface.makeNullSession(this.config);
+    this.session = guardBracketAccess(session ?? this.sessionInterface.makeNullSession(this.config));
     return this.session;
   }
 

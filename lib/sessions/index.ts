@@ -1,4 +1,4 @@
-export { SecureCookieSession } from './secure-cookie-session.js';
+export { SecureCookieSession, guardBracketAccess } from './secure-cookie-session.js';
 export type { SessionData } from './session-data.js';
 export type { SessionKey, SessionMixin, SessionSource } from './session-mixin.js';
 export { NullSession } from './null-session.js';

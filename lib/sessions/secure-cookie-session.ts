@@ -1,8 +1,11 @@
 import type { SessionData } from './session-data.js';
 import type { SessionKey as Key, SessionMixin, SessionSource as Source } from './session-mixin.js';
+import { createBracketAccessGuard } from './bracket-access.guard.js';
 import { KeyError } from './session-errors.js';
 
 const PERMANENT_KEY = '_permanent';
+
+let markHandedOut: (session: SecureCookieSession<SessionData>) => void;
 
 function entriesOf(source: Source<SessionData>): Iterable<readonly [string, unknown]> {
   if (source == null) return [];
@@ -29,6 +32,19 @@ export class SecureCookieSession<T extends SessionData = SessionData> implements
   readonly new: boolean = false;
 
   protected readonly data = new Map<string, unknown>();
+
+  /** True once request code has the session: bracket access then throws (see bracket-access.guard.ts). */
+  #handedOut = false;
+
+  static {
+    markHandedOut = (session) => {
+      session.#handedOut = true;
+    };
+    Object.setPrototypeOf(
+      SecureCookieSession.prototype,
+      createBracketAccessGuard((receiver) => #handedOut in receiver && receiver.#handedOut),
+    );
+  }
 
   constructor(initial?: Source<NoInfer<T>>) {
     for (const [key, value] of entriesOf(initial as Source<SessionData>)) this.data.set(key, value);
@@ -147,4 +163,14 @@ export class SecureCookieSession<T extends SessionData = SessionData> implements
   get [Symbol.toStringTag](): string {
     return this.constructor.name;
   }
+}
+
+/**
+ * Marks a session as handed to request code: from now on `session['key'] = value` (Flask's
+ * idiom, which would set a property that is never saved) throws an error naming `session.set()`,
+ * and reading a stored key that way names `session.get()`.
+ */
+export function guardBracketAccess<S extends SecureCookieSession<SessionData>>(session: S): S {
+  markHandedOut(session);
+  return session;
 }
