@@ -7,39 +7,19 @@ import {
   type OnModuleInit,
   type Provider,
 } from '@nestjs/common';
-import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
-import { createSessionConfig, type SessionConfig } from './config/session-config.js';
+import { HttpAdapterHost, ModuleRef, ModulesContainer } from '@nestjs/core';
+import type { SessionConfig } from './config/session-config.js';
 import { SecureCookieSessionInterface } from './sessions/secure-cookie-session.interface.js';
 import { SessionInterface } from './sessions/session.interface.js';
 import { findWeakSecretKeys } from './config/secret-keys.js';
 import { SessionConfigError } from './config/session-config.error.js';
-import { resolveSessionConfig, type ConfigReader } from './config/resolve-session-config.js';
-import { SESSION_CONFIG } from './session.constants.js';
+import { resolveSessionConfig } from './config/resolve-session-config.js';
+import { findConfigSource, type ConfigSource } from './config-source.js';
+import { assertOneSessionConfiguration } from './single-configuration.js';
+import { SESSION_CONFIG, SESSION_CONFIG_SOURCE } from './session.constants.js';
 import { bindSessionsToPlatform, type HttpAdapterLike } from './session-binding.js';
-import {
-  ConfigurableSessionModule,
-  SESSION_MODULE_OPTIONS,
-  SESSION_OPTIONS_TYPE,
-} from './session.module-definition.js';
-import type { SessionModuleOptions } from './interfaces/session-module-options.interface.js';
-
-/** `ConfigService.get`, when the application has `@nestjs/config` (an optional peer) loaded. */
-async function findConfigReader(moduleRef: ModuleRef): Promise<ConfigReader | undefined> {
-  let configModule: typeof import('@nestjs/config');
-  try {
-    configModule = await import('@nestjs/config');
-  } catch {
-    return undefined;
-  }
-  try {
-    const configService = moduleRef.get(configModule.ConfigService, { strict: false }) as InstanceType<
-      typeof configModule.ConfigService
-    > | null;
-    return configService ? (key) => configService.get<unknown>(key) : undefined;
-  } catch {
-    return undefined;
-  }
-}
+import { ConfigurableSessionModule, SESSION_MODULE_OPTIONS } from './session.module-definition.js';
+import type { SessionModuleAsyncOptions, SessionModuleOptions } from './interfaces/session-module-options.interface.js';
 
 /**
  * Weak keys (short, or a published placeholder) are logged in development. In production a weak
@@ -61,8 +41,15 @@ function checkSecretKeyStrength(config: SessionConfig, production: boolean, logg
 }
 
 const providers: Provider[] = [
-  // Filled in by SessionModule.onModuleInit, once ConfigService (wherever it lives) exists.
-  { provide: SESSION_CONFIG, useFactory: (): SessionConfig => createSessionConfig() },
+  { provide: SESSION_CONFIG_SOURCE, useFactory: findConfigSource, inject: [ModuleRef] },
+  {
+    // Resolved and validated here, so whatever injects it sees the final config; a bad value
+    // fails start-up, naming the key.
+    provide: SESSION_CONFIG,
+    useFactory: (options: SessionModuleOptions, source: ConfigSource): SessionConfig =>
+      resolveSessionConfig(options, source.read),
+    inject: [SESSION_MODULE_OPTIONS, SESSION_CONFIG_SOURCE],
+  },
   {
     provide: SessionInterface,
     useFactory: async (options: SessionModuleOptions, moduleRef: ModuleRef): Promise<SessionInterface> => {
@@ -75,38 +62,52 @@ const providers: Provider[] = [
   },
 ];
 
+/** Express and Fastify instances sessions are bound to already (by the first of several equal SessionModules). */
+const boundPlatforms = new WeakSet<object>();
+
 /**
  * Flask's sessions for Nest: `SessionModule.forRoot({ SECRET_KEY })`, or `forRootAsync()`.
  * Options are Flask's config keys; any not given are read from `ConfigService` when the app has
- * `ConfigModule`, and Flask's defaults fill the rest.
+ * `ConfigModule`, else from `process.env`, and Flask's defaults fill the rest.
  */
 @Module({ providers, exports: [SessionInterface, SESSION_CONFIG] })
 export class SessionModule extends ConfigurableSessionModule implements NestModule, OnModuleInit {
   constructor(
-    @Inject(SESSION_MODULE_OPTIONS) private readonly options: SessionModuleOptions,
     @Inject(SESSION_CONFIG) private readonly config: SessionConfig,
+    @Inject(SESSION_CONFIG_SOURCE) private readonly source: ConfigSource,
     private readonly sessionInterface: SessionInterface,
-    private readonly moduleRef: ModuleRef,
+    private readonly modules: ModulesContainer,
     private readonly adapterHost: HttpAdapterHost,
   ) {
     super();
   }
 
-  /** Resolves and validates the config at start-up: a bad value fails `app.init()`, naming the key. */
-  async onModuleInit(): Promise<void> {
-    const read = await findConfigReader(this.moduleRef);
-    Object.assign(this.config, resolveSessionConfig(this.options, read));
+  /** Start-up checks: one configuration per app, a `SECRET_KEY` (warned about), its strength. */
+  onModuleInit(): void {
+    assertOneSessionConfiguration(this.modules, SessionModule, SESSION_MODULE_OPTIONS);
     const logger = new Logger('Session');
     if (!this.config.SECRET_KEY && this.sessionInterface.requiresSecretKey(this.config)) {
       logger.warn(
-        'No SECRET_KEY is set: sessions are read-only and every write fails. Set SECRET_KEY in the environment or .env, or pass it to SessionModule.forRoot().',
+        'No SECRET_KEY is set: sessions are read-only and every write fails. SessionModule reads SECRET_KEY from ' +
+          `SessionModule.forRoot()'s options, then from ${this.source.description}: set it in one of them.`,
       );
     }
-    checkSecretKeyStrength(this.config, (read?.('NODE_ENV') ?? process.env.NODE_ENV) === 'production', logger);
+    const nodeEnv = this.source.read('NODE_ENV') ?? process.env.NODE_ENV;
+    checkSecretKeyStrength(this.config, nodeEnv === 'production', logger);
   }
 
-  static override forRoot(options: typeof SESSION_OPTIONS_TYPE = {}): DynamicModule {
+  /** Flask's config keys (the rest are read from `ConfigService` or `process.env`), and how the module is wired. */
+  static override forRoot(options: SessionModuleOptions = {}): DynamicModule {
     return super.forRoot(options);
+  }
+
+  /**
+   * The options from a factory (`useFactory` + `inject`), or from the `createSessionOptions()` of
+   * a {@link SessionOptionsFactory} class (`useClass`, or `useExisting` for a provider the module
+   * can already see).
+   */
+  static override forRootAsync(options: SessionModuleAsyncOptions): DynamicModule {
+    return super.forRootAsync(options as Parameters<typeof ConfigurableSessionModule.forRootAsync>[0]);
   }
 
   /**
@@ -115,8 +116,13 @@ export class SessionModule extends ConfigurableSessionModule implements NestModu
    * request until the session is used or the response's headers are about to go out.
    */
   configure(): void {
+    assertOneSessionConfiguration(this.modules, SessionModule, SESSION_MODULE_OPTIONS);
     const adapter = this.adapterHost.httpAdapter as HttpAdapterLike | undefined;
     if (!adapter) return;
+    // Equal configurations imported twice: the first binds, the others have nothing to add.
+    const platform = adapter.getInstance() as object;
+    if (boundPlatforms.has(platform)) return;
+    boundPlatforms.add(platform);
     bindSessionsToPlatform(
       adapter,
       { config: this.config, sessionInterface: this.sessionInterface, logger: new Logger('Session') },
