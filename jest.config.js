@@ -21,6 +21,10 @@ export default {
     '^nest-flask-session/tagged-json$': '<rootDir>/lib/tagged-json/public-api.ts',
     '^nest-flask-session/testing$': '<rootDir>/lib/testing/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
+    // Fastify's inject() (light-my-request) require()s its own cookie 2, an ES module only, which
+    // Jest cannot require() on Node 20: it gets the package's cookie 1, which has the same
+    // stringifySetCookie().
+    '^cookie$': '<rootDir>/node_modules/cookie/dist/index.js',
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.json' }],

@@ -1,7 +1,7 @@
 /**
  * The types an application sees, checked by compiling a small app against the package: one
  * augmentation of `SessionData` types `@Session()`, `getSession()`, `flash()` and the testing
- * helpers; `SessionMixin` takes every kind of session; `flash()` takes a typed session and an
+ * helpers (`createSessionTester`); `SessionMixin` takes every kind of session; `flash()` takes a typed session and an
  * untyped `RedisSession` without a cast; `forRootAsync({ useClass })` takes a
  * `SessionOptionsFactory`. Wrong uses are marked `@ts-expect-error`, so they must fail to compile.
  * The app is compiled in memory, apart from the other tests, so its augmentation stays its own.
@@ -46,7 +46,7 @@ const SESSION_DATA = `declare module 'nest-flask-session' {
 export {};
 `;
 
-const APP = `import { Controller, Get, Module, type ExecutionContext } from '@nestjs/common';
+const APP = `import { Controller, Get, Module, type ExecutionContext, type INestApplication } from '@nestjs/common';
 import {
   flash,
   getFlashedMessages,
@@ -59,6 +59,7 @@ import {
   type SessionModuleOptions,
   type SessionOptionsFactory,
 } from 'nest-flask-session';
+import { createSessionTester } from 'nest-flask-session/testing';
 
 @Controller('cart')
 export class CartController {
@@ -103,6 +104,15 @@ export function count(session: SecureCookieSession<Counter>): number {
 
 export function every(cookie: SecureCookieSession, redis: RedisSession): SessionMixin[] {
   return [cookie, redis];
+}
+
+export async function testTheApp(app: INestApplication): Promise<number | undefined> {
+  const sessions = createSessionTester(app);
+  await sessions.createCookie({ userId: 1, cart: ['tea'] });
+  // @ts-expect-error userId is a number
+  await sessions.createCookie({ userId: 'alice' });
+  const read = await sessions.readSession(undefined);
+  return read?.userId;
 }
 
 class SessionOptions implements SessionOptionsFactory {
