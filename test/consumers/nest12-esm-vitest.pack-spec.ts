@@ -4,6 +4,7 @@ describeConsumer({
   template: 'nest12-esm-vitest',
   nestMajor: 12,
   moduleSystem: 'esm',
-  e2eMarker: /Tests\s+4 passed \(4\)/,
+  e2eMarker: /Tests\s+10 passed \(10\)/,
+  wishlist: true,
   otherResolution: ['--module', 'esnext', '--moduleResolution', 'bundler'],
 });

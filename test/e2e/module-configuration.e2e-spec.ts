@@ -23,7 +23,6 @@ import {
 } from 'nest-flask-session';
 import { readSessionCookie } from 'nest-flask-session/testing';
 import request from 'supertest';
-import { findConfigSource } from '../../lib/config-source.js';
 import { createPlatformApp, setCookies } from '../support/create-app.js';
 
 /** Reads the config in its constructor, as any provider may. */
@@ -103,6 +102,9 @@ describe('SESSION_CONFIG is final when injected', () => {
   });
 });
 
+/** The module's config lookup, loaded when a test needs it (so the rest of this file runs without it). */
+const configSource = () => import('../../lib/config-source.js');
+
 describe('the missing SECRET_KEY warning says where keys are read from', () => {
   function spyOnWarnings(): () => string[] {
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => {});
@@ -130,7 +132,7 @@ describe('the missing SECRET_KEY warning says where keys are read from', () => {
   it('without the @nestjs/config package: process.env, saying so', async () => {
     const moduleRef = { get: () => null } as unknown as ModuleRef;
     const missing = Object.assign(new Error("Cannot find package '@nestjs/config'"), { code: 'ERR_MODULE_NOT_FOUND' });
-    const source = await findConfigSource(moduleRef, () => Promise.reject(missing));
+    const source = await (await configSource()).findConfigSource(moduleRef, () => Promise.reject(missing));
     expect(source.description).toBe('process.env (the app does not have @nestjs/config, so no .env file is read)');
     restoreEnv = withEnv({ SESSION_COOKIE_NAME: 'read_from_env' });
     expect(source.read('SESSION_COOKIE_NAME')).toBe('read_from_env');
@@ -141,7 +143,7 @@ describe('the missing SECRET_KEY warning says where keys are read from', () => {
     const esmOnly = Object.assign(new Error('require() of ES Module .../@nestjs/config/dist/index.js not supported.'), {
       code: 'ERR_REQUIRE_ESM',
     });
-    const source = await findConfigSource(moduleRef, () => Promise.reject(esmOnly));
+    const source = await (await configSource()).findConfigSource(moduleRef, () => Promise.reject(esmOnly));
     expect(source.description).toContain('@nestjs/config is installed but did not load: require() of ES Module');
     expect(source.description).toContain('needs @nestjs/config 4');
   });
