@@ -2,8 +2,10 @@
  * The package's entries as an application imports them: the root exports what an app uses and
  * none of the building blocks' internals; itsdangerous and tagged JSON have entries of their own
  * (itsdangerous' `__init__`, `flask.json.tag`); no export is a placeholder that is undefined at
- * run time. The full surface, types included, is api/*.api.md (checked by `npm run lint`).
+ * run time. The full surface, types included, is api/*.api.md (checked by `npm run lint`). The
+ * peers say which @nestjs/config an app may use.
  */
+import { readFileSync } from 'node:fs';
 import * as root from 'nest-flask-session';
 import * as itsdangerous from 'nest-flask-session/itsdangerous';
 import * as taggedJson from 'nest-flask-session/tagged-json';
@@ -109,4 +111,14 @@ it('nest-flask-session/tagged-json exports the serializer, JSONTag, the one sess
     ].sort(),
   );
   expect(taggedJson.sessionJsonSerializer).toBeInstanceOf(taggedJson.TaggedJSONSerializer);
+});
+
+it('declares @nestjs/config 4 (for Nest 11 apps: 12 is an ES module only) or 12 as an optional peer, beside Nest 11 or 12', () => {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    peerDependencies: Record<string, string>;
+    peerDependenciesMeta: Record<string, { optional?: boolean }>;
+  };
+  expect(pkg.peerDependencies['@nestjs/config']).toBe('^4.0.0 || ^12.0.0');
+  expect(pkg.peerDependenciesMeta['@nestjs/config']).toEqual({ optional: true });
+  expect(pkg.peerDependencies['@nestjs/common']).toBe('^11.0.0 || ^12.0.0');
 });
