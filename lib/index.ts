@@ -34,7 +34,7 @@ export {
   type SessionResponse,
 } from './sessions/index.js';
 export { OversizeCookieError, type CookieOptions } from './cookie/index.js';
-export { UnsealError } from './encryption/index.js';
+export { UnsealError, type UnsealFailure } from './encryption/index.js';
 
 // Server-side sessions on Redis (ioredis is an optional peer, loaded only when a client is created from a URL)
 export {
@@ -48,6 +48,7 @@ export {
 export {
   FlaskSessionRedisInterface,
   FlaskSessionRedisSession,
+  type FlaskSessionRedisClientLike,
   type FlaskSessionRedisInterfaceOptions,
 } from './flask-session/index.js';
 
