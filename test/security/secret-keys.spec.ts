@@ -11,9 +11,8 @@ import {
   SessionConfigError,
   type SecureCookieSession,
 } from 'nest-flask-session';
-import { resolveSessionConfig } from '../../lib/config/index.js';
+import { resolveSessionConfig, findWeakSecretKeys, MIN_SECRET_KEY_BYTES } from '../../lib/config/index.js';
 import { Signer, URLSafeTimedSerializer } from 'nest-flask-session/itsdangerous';
-import { findWeakSecretKeys, MIN_SECRET_KEY_BYTES } from '../../lib/config/secret-keys.js';
 import { createApp } from '../support/create-app.js';
 import { fakeExchange } from '../support/fake-http.js';
 import { MemoryRedis } from '../support/memory-redis.js';
