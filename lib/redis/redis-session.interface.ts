@@ -36,7 +36,18 @@ export interface RedisSessionInterfaceOptions {
    * before login (session fixation) is worthless after it. @default [] (call `regenerate()` yourself)
    */
   regenerateOnChange?: readonly string[];
+  /**
+   * Session keys whose removal is a logout (Flask-Login's `logout_user()` pops `_user_id` and
+   * keeps the rest). A save of a stored session that finds one of them gone (or set to null)
+   * moves what is left to a new id and deletes the old key, as `clear()` does, so a request that
+   * read the session before the logout cannot write it back. `[]` turns this off.
+   * @default ['_user_id', 'user_id'] (Flask-Login's key and the usual hand-written one)
+   */
+  logoutKeys?: readonly string[];
 }
+
+/** Flask-Login's `_user_id` and the `user_id` of Flask's tutorial and most hand-written logins. */
+export const DEFAULT_LOGOUT_KEYS: readonly string[] = ['_user_id', 'user_id'];
 
 const ID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
@@ -46,9 +57,13 @@ const CURRENT_COOKIE = Symbol('nest-flask-session.currentIdCookie');
 /** The stored form of each `regenerateOnChange` key when the session was read. */
 const WATCHED_VALUES = Symbol('nest-flask-session.watchedValues');
 
+/** The `logoutKeys` the session held when it was read. */
+const LOGIN_KEYS = Symbol('nest-flask-session.loginKeys');
+
 type OpenedSession = RedisSession & {
   [CURRENT_COOKIE]?: { id: string; cookie: string };
   [WATCHED_VALUES]?: Array<string | undefined>;
+  [LOGIN_KEYS]?: string[];
 };
 
 /** An id taken from a cookie, and whether the current key signed it (its cookie can be reused). */
@@ -124,6 +139,8 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
       const session: OpenedSession = this.createSession(config, Object.entries(data), id, false);
       if (verified.current) session[CURRENT_COOKIE] = { id, cookie: cookie! };
       if (this.options.regenerateOnChange?.length) session[WATCHED_VALUES] = this.watchedValues(session);
+      const loginKeys = this.logoutKeys.filter((key) => session.get(key) != null);
+      if (loginKeys.length) session[LOGIN_KEYS] = loginKeys;
       return session;
     } catch (error) {
       // The id is a bearer secret: the log names the entry by a hash of it, never by the id itself.
@@ -138,6 +155,8 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
   async saveSession(config: SessionConfig, session: RedisSession, response: SessionResponse): Promise<void> {
     const attributes = this.getCookieAttributes(config, response.request);
     const { name } = attributes;
+    // A regenerate() or destroy() of this request failed: the session is left unsaved.
+    if (session.storeFailure) throw session.storeFailure;
     const client = await this.getClient(config);
 
     if (session.accessed) response.addVary('Cookie');
@@ -153,10 +172,12 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
 
     if (!this.shouldSetStorage(config, session)) return;
 
-    if (session.modified && this.isStored(session) && this.watchedKeyChanged(session)) {
+    if (session.modified && this.isStored(session) && (this.isLogout(session) || this.watchedKeyChanged(session))) {
+      // A new id for what is left, the old key deleted first: a request that read the session
+      // before now finds nothing to rewrite (SET ... XX), so it cannot undo a logout.
       await session.regenerate();
       // The key was already gone: a logout elsewhere since this request read it, which wins.
-      if (session.size === 0) {
+      if (this.isEmptySession(session)) {
         response.deleteCookie(name, attributes);
         response.addVary('Cookie');
         return;
@@ -284,6 +305,16 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
   /** True while the session still has the id it was read under (no regenerate() or destroy() since). */
   private isStored(session: RedisSession): boolean {
     return session.storedId !== null && session.storedId === session.id;
+  }
+
+  private get logoutKeys(): readonly string[] {
+    return this.options.logoutKeys ?? DEFAULT_LOGOUT_KEYS;
+  }
+
+  /** A logout that leaves data behind: `clear()` of the stored session, or a login key dropped. */
+  private isLogout(session: OpenedSession): boolean {
+    if (session.cleared) return true;
+    return (session[LOGIN_KEYS] ?? []).some((key) => session.get(key) == null);
   }
 
   private watchedValues(session: RedisSession): Array<string | undefined> {
