@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { SessionRequest, SessionResponse } from '../sessions/session-http.js';
+import type { SessionLogger, SessionRequest, SessionResponse } from '../sessions/session-http.js';
 import type { SessionConfig } from '../config/session-config.js';
 import { SessionStoreUnavailableError } from '../sessions/session-store-unavailable.error.js';
 import { SessionInterface } from '../sessions/session.interface.js';
@@ -104,6 +104,7 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
     };
   });
   private prefixInUse = 'session:';
+  private connectionDown = false;
 
   constructor(private readonly options: RedisSessionInterfaceOptions = {}) {
     super();
@@ -342,9 +343,31 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
         `${this.constructor.name} needs a Redis client or address: set SESSION_REDIS_URL, SESSION_REDIS_CLUSTER_NODES or SESSION_REDIS_SENTINELS, or pass { client } or { url }.`,
       );
     }
-    this.connecting ??= connectRedis(target, { commandTimeout: this.commandTimeout });
+    this.connecting ??= connectRedis(target, {
+      commandTimeout: this.commandTimeout,
+      onConnectionEvent: (event, error) => this.onConnectionEvent(event, error),
+    });
     this.client = await this.connecting;
     return this.client;
+  }
+
+  /**
+   * The client's connection errors, logged once per outage (ioredis reports every reconnection
+   * attempt, every 2 s at most): requests log their own 503s, see the Nest layer.
+   */
+  private onConnectionEvent(event: 'error' | 'ready', error?: Error): void {
+    if (event === 'error') {
+      if (this.connectionDown) return;
+      this.connectionDown = true;
+      this.logger.warn(
+        `${this.constructor.name}: the connection to Redis failed (${error?.message ?? 'unknown error'}); reconnecting in the background. ` +
+          'Requests that need the session store answer 503 until it is back. Logged once per outage.',
+      );
+    } else if (this.connectionDown) {
+      this.connectionDown = false;
+      const logger = this.logger as SessionLogger & { log?: (message: string) => void };
+      (logger.log ?? logger.warn).call(logger, `${this.constructor.name}: the connection to Redis is back.`);
+    }
   }
 
   private get commandTimeout(): number {

@@ -27,8 +27,8 @@ export class RedisSession<T extends SessionData = SessionData> extends SecureCoo
   readonly storedId: string | null;
   /** The store failure that ended a {@link regenerate} or {@link destroy} of this request, if any. */
   storeFailure: SessionStoreUnavailableError | null = null;
-  /** See {@link STORE_FAILURE_HANDLER}. */
-  [STORE_FAILURE_HANDLER]?: StoreFailureHandler;
+  /** Set by the layer that hands the session out (see {@link STORE_FAILURE_HANDLER}). */
+  [STORE_FAILURE_HANDLER]: StoreFailureHandler | null = null;
   private currentId: string;
   private clearedSinceRead = false;
 

@@ -15,7 +15,7 @@ import {
   Session,
   SessionInterface,
   type RedisSession,
-  type RedisSessionInterfaceOptions,
+  type FlaskSessionRedisInterfaceOptions,
 } from 'nest-flask-session';
 import { createApp, PLATFORMS, sessionCookieValue, setCookies, type Platform } from '../support/create-app.js';
 import { describeWithProgram } from '../support/external-program.js';
@@ -56,9 +56,10 @@ class AccountController {
   }
   /** Flask's usual logout: clear() and a flashed message, so the session is not empty. */
   @Get('/logout/clear-and-flash')
-  logoutClearAndFlash(@Session() session: RedisSession<Data>) {
+  logoutClearAndFlash(@Session() session: RedisSession) {
     session.clear();
-    flash(session, 'You are logged out.');
+    // (flash() is typed for cookie sessions until SessionMixin lands; a RedisSession is one at runtime.)
+    flash(session as never, 'You are logged out.');
     return '';
   }
   /** Flask-Login's logout_user(): pops its keys and keeps the rest (csrf_token, cart). */
@@ -87,111 +88,145 @@ class AccountController {
 }
 
 const INTERFACES = [
-  ['RedisSessionInterface', (options: RedisSessionInterfaceOptions) => new RedisSessionInterface(options)],
-  ['FlaskSessionRedisInterface', (options: RedisSessionInterfaceOptions) => new FlaskSessionRedisInterface(options)],
+  ['RedisSessionInterface', (options: FlaskSessionRedisInterfaceOptions) => new RedisSessionInterface(options)],
+  [
+    'FlaskSessionRedisInterface',
+    (options: FlaskSessionRedisInterfaceOptions) => new FlaskSessionRedisInterface(options),
+  ],
 ] as const;
 
-describeWithProgram('a logout sticks against a request in flight (real redis-server)', redisInstalled, 'apt-get install -y redis-server', () => {
-  let server: RedisServer;
-  let redis: Redis;
-  const apps: INestApplication[] = [];
+describeWithProgram(
+  'a logout sticks against a request in flight (real redis-server)',
+  redisInstalled,
+  'apt-get install -y redis-server',
+  () => {
+    let server: RedisServer;
+    let redis: Redis;
+    const apps: INestApplication[] = [];
 
-  beforeAll(async () => {
-    server = await RedisServer.start();
-    redis = new Redis(server.url);
-  });
-  // A failed expectation must not leave a request waiting at the gate (app.close() would wait).
-  afterEach(() => gate.open());
-  afterAll(async () => {
-    for (const app of apps) await app.close();
-    for (const app of apps) await (app.get(SessionInterface) as RedisSessionInterface).close();
-    redis.disconnect();
-    await server.stop();
-  });
+    beforeAll(async () => {
+      server = await RedisServer.start();
+      redis = new Redis(server.url);
+    });
+    // A failed expectation must not leave a request waiting at the gate (app.close() would wait).
+    afterEach(() => gate.open());
+    afterAll(async () => {
+      for (const app of apps) await app.close();
+      for (const app of apps) await (app.get(SessionInterface) as RedisSessionInterface).close();
+      redis.disconnect();
+      await server.stop();
+    });
 
-  describe.each(PLATFORMS)('on %s', (platform: Platform) => {
-    describe.each(INTERFACES)('%s', (_name, makeInterface) => {
-      const startApp = async (options: RedisSessionInterfaceOptions = {}) => {
-        const sessionInterface = makeInterface({ url: server.url, commandTimeout: 1000, ...options });
-        const app = await createApp({ SECRET_KEY, sessionInterface }, { controllers: [AccountController] }, undefined, platform);
-        apps.push(app);
-        return app;
-      };
-      const cookieOf = (value: string) => `session=${value}`;
-      const me = async (app: INestApplication, cookie: string) =>
-        (await request(app.getHttpServer()).get('/me').set('Cookie', cookieOf(cookie))).body as { id: string; data: Data };
+    describe.each(PLATFORMS)('on %s', (platform: Platform) => {
+      describe.each(INTERFACES)('%s', (_name, makeInterface) => {
+        const startApp = async (options: FlaskSessionRedisInterfaceOptions = {}) => {
+          const sessionInterface = makeInterface({ url: server.url, commandTimeout: 1000, ...options });
+          const app = await createApp(
+            { SECRET_KEY, sessionInterface },
+            { controllers: [AccountController] },
+            undefined,
+            platform,
+          );
+          apps.push(app);
+          return app;
+        };
+        const cookieOf = (value: string) => `session=${value}`;
+        const me = async (app: INestApplication, cookie: string) =>
+          (await request(app.getHttpServer()).get('/me').set('Cookie', cookieOf(cookie))).body as {
+            id: string;
+            data: Data;
+          };
 
-      it.each([
-        ['clear() and a flashed message (Flask’s usual logout)', '/logout/clear-and-flash', { _flashes: [['message', 'You are logged out.']] }],
-        ['Flask-Login’s logout_user() (pops _user_id, keeps the rest)', '/logout/flask-login', { user_id: 'alice', csrf_token: 'token-1', cart: ['book'] }],
-        ['popping user_id and _user_id, keeping the rest', '/logout/pop-user-id', { _fresh: true, csrf_token: 'token-1', cart: ['book'] }],
-      ])('%s: the late save finds nothing, the logged-out session lives on under a new id', async (_style, logoutPath, left) => {
-        const app = await startApp();
-        const http = app.getHttpServer();
-        gate = new Gate();
-        const cookie = sessionCookieValue((await request(http).get('/login')).headers)!;
-        const { id } = await me(app, cookie);
-        expect(await redis.exists(`session:${id}`)).toBe(1);
+        it.each([
+          [
+            'clear() and a flashed message (Flask’s usual logout)',
+            '/logout/clear-and-flash',
+            { _flashes: [['message', 'You are logged out.']] },
+          ],
+          [
+            'Flask-Login’s logout_user() (pops _user_id, keeps the rest)',
+            '/logout/flask-login',
+            { user_id: 'alice', csrf_token: 'token-1', cart: ['book'] },
+          ],
+          [
+            'popping user_id and _user_id, keeping the rest',
+            '/logout/pop-user-id',
+            { _fresh: true, csrf_token: 'token-1', cart: ['book'] },
+          ],
+        ])(
+          '%s: the late save finds nothing, the logged-out session lives on under a new id',
+          async (_style, logoutPath, left) => {
+            const app = await startApp();
+            const http = app.getHttpServer();
+            gate = new Gate();
+            const cookie = sessionCookieValue((await request(http).get('/login')).headers)!;
+            const { id } = await me(app, cookie);
+            expect(await redis.exists(`session:${id}`)).toBe(1);
 
-        // The slow request reads the logged-in session, then waits while the user logs out.
-        const slow = request(http).get('/slow-write').set('Cookie', cookieOf(cookie)).then((res) => res);
-        await gate.whenEntered;
-        const logout = await request(http).get(logoutPath).set('Cookie', cookieOf(cookie));
-        const next = sessionCookieValue(logout.headers);
-        expect(next).toBeDefined();
-        const after = await me(app, next!);
-        expect(after.id).not.toBe(id);
-        expect(after.data).toEqual(left);
-        expect(await redis.exists(`session:${id}`)).toBe(0);
+            // The slow request reads the logged-in session, then waits while the user logs out.
+            const slow = request(http)
+              .get('/slow-write')
+              .set('Cookie', cookieOf(cookie))
+              .then((res) => res);
+            await gate.whenEntered;
+            const logout = await request(http).get(logoutPath).set('Cookie', cookieOf(cookie));
+            const next = sessionCookieValue(logout.headers);
+            expect(next).toBeDefined();
+            const after = await me(app, next!);
+            expect(after.id).not.toBe(id);
+            expect(after.data).toEqual(left);
+            expect(await redis.exists(`session:${id}`)).toBe(0);
 
-        gate.open();
-        const late = await slow;
-        expect(late.body).toEqual({ user: 'alice' });
-        // The late save found the old key gone: nothing came back, no cookie was sent.
-        expect(await redis.exists(`session:${id}`)).toBe(0);
-        expect(setCookies(late.headers)).toEqual([]);
-        expect((await me(app, cookie)).data).toEqual({});
-        expect((await me(app, next!)).data).toEqual(left);
-      });
+            gate.open();
+            const late = await slow;
+            expect(late.body).toEqual({ user: 'alice' });
+            // The late save found the old key gone: nothing came back, no cookie was sent.
+            expect(await redis.exists(`session:${id}`)).toBe(0);
+            expect(setCookies(late.headers)).toEqual([]);
+            expect((await me(app, cookie)).data).toEqual({});
+            expect((await me(app, next!)).data).toEqual(left);
+          },
+        );
 
-      it('logoutKeys names the login keys: dropping another key keeps the id, dropping a named one moves it', async () => {
-        const app = await startApp({ logoutKeys: ['account'] });
-        const http = app.getHttpServer();
-        const cookie = sessionCookieValue((await request(http).get('/login')).headers)!;
-        await request(http).get('/set/account/alice').set('Cookie', cookieOf(cookie));
-        const { id } = await me(app, cookie);
-        // user_id is not named here: dropping it is an ordinary write under the same id.
-        const kept = await request(http).get('/drop/user_id').set('Cookie', cookieOf(cookie));
-        expect((await me(app, sessionCookieValue(kept.headers)!)).id).toBe(id);
-        // A named key dropped: a new id, the old key deleted, the rest moved along.
-        const moved = await request(http).get('/drop/account').set('Cookie', cookieOf(cookie));
-        const after = await me(app, sessionCookieValue(moved.headers)!);
-        expect(after.id).not.toBe(id);
-        expect(after.data).toEqual({ _user_id: 'alice', _fresh: true, csrf_token: 'token-1', cart: ['book'] });
-        expect(await redis.exists(`session:${id}`)).toBe(0);
-      });
+        it('logoutKeys names the login keys: dropping another key keeps the id, dropping a named one moves it', async () => {
+          const app = await startApp({ logoutKeys: ['account'] });
+          const http = app.getHttpServer();
+          const cookie = sessionCookieValue((await request(http).get('/login')).headers)!;
+          await request(http).get('/set/account/alice').set('Cookie', cookieOf(cookie));
+          const { id } = await me(app, cookie);
+          // user_id is not named here: dropping it is an ordinary write under the same id.
+          const kept = await request(http).get('/drop/user_id').set('Cookie', cookieOf(cookie));
+          expect((await me(app, sessionCookieValue(kept.headers)!)).id).toBe(id);
+          // A named key dropped: a new id, the old key deleted, the rest moved along.
+          const moved = await request(http).get('/drop/account').set('Cookie', cookieOf(cookie));
+          const after = await me(app, sessionCookieValue(moved.headers)!);
+          expect(after.id).not.toBe(id);
+          expect(after.data).toEqual({ _user_id: 'alice', _fresh: true, csrf_token: 'token-1', cart: ['book'] });
+          expect(await redis.exists(`session:${id}`)).toBe(0);
+        });
 
-      it('by default a key that is not a login key (cart) is dropped under the same id', async () => {
-        const app = await startApp();
-        const http = app.getHttpServer();
-        const cookie = sessionCookieValue((await request(http).get('/login')).headers)!;
-        const { id } = await me(app, cookie);
-        const res = await request(http).get('/drop/cart').set('Cookie', cookieOf(cookie));
-        expect((await me(app, sessionCookieValue(res.headers)!)).id).toBe(id);
-        expect(await redis.exists(`session:${id}`)).toBe(1);
-      });
+        it('by default a key that is not a login key (cart) is dropped under the same id', async () => {
+          const app = await startApp();
+          const http = app.getHttpServer();
+          const cookie = sessionCookieValue((await request(http).get('/login')).headers)!;
+          const { id } = await me(app, cookie);
+          const res = await request(http).get('/drop/cart').set('Cookie', cookieOf(cookie));
+          expect((await me(app, sessionCookieValue(res.headers)!)).id).toBe(id);
+          expect(await redis.exists(`session:${id}`)).toBe(1);
+        });
 
-      it('logoutKeys: [] turns key-dropping rotation off (clear() still moves the session)', async () => {
-        const app = await startApp({ logoutKeys: [] });
-        const http = app.getHttpServer();
-        const cookie = sessionCookieValue((await request(http).get('/login')).headers)!;
-        const { id } = await me(app, cookie);
-        const popped = await request(http).get('/logout/flask-login').set('Cookie', cookieOf(cookie));
-        expect((await me(app, sessionCookieValue(popped.headers)!)).id).toBe(id);
-        const cleared = await request(http).get('/logout/clear-and-flash').set('Cookie', cookieOf(cookie));
-        expect((await me(app, sessionCookieValue(cleared.headers)!)).id).not.toBe(id);
-        expect(await redis.exists(`session:${id}`)).toBe(0);
+        it('logoutKeys: [] turns key-dropping rotation off (clear() still moves the session)', async () => {
+          const app = await startApp({ logoutKeys: [] });
+          const http = app.getHttpServer();
+          const cookie = sessionCookieValue((await request(http).get('/login')).headers)!;
+          const { id } = await me(app, cookie);
+          const popped = await request(http).get('/logout/flask-login').set('Cookie', cookieOf(cookie));
+          expect((await me(app, sessionCookieValue(popped.headers)!)).id).toBe(id);
+          const cleared = await request(http).get('/logout/clear-and-flash').set('Cookie', cookieOf(cookie));
+          expect((await me(app, sessionCookieValue(cleared.headers)!)).id).not.toBe(id);
+          expect(await redis.exists(`session:${id}`)).toBe(0);
+        });
       });
     });
-  });
-});
+  },
+);
