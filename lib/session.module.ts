@@ -96,6 +96,7 @@ export class SessionModule extends ConfigurableSessionModule implements NestModu
   async onModuleInit(): Promise<void> {
     const read = await findConfigReader(this.moduleRef);
     Object.assign(this.config, resolveSessionConfig(this.options, read));
+    this.sessionInterface.checkConfig(this.config);
     const logger = new Logger('Session');
     if (!this.config.SECRET_KEY && this.sessionInterface.requiresSecretKey(this.config)) {
       logger.warn(
