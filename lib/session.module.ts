@@ -42,9 +42,9 @@ async function findConfigReader(moduleRef: ModuleRef): Promise<ConfigReader | un
 }
 
 /**
- * Weak keys (short, or a published placeholder) are logged in development. In production a weak
- * `SECRET_KEY` or a placeholder anywhere fails start-up; a short fallback is only logged, since
- * rotating away from a short key needs it to keep verifying for a while.
+ * Weak keys (short, guessable, or a published placeholder) are logged in development. In
+ * production a weak `SECRET_KEY` or a placeholder anywhere fails start-up; a short or guessable
+ * fallback is only logged, since rotating away from it needs it to keep verifying for a while.
  */
 function checkSecretKeyStrength(config: SessionConfig, production: boolean, logger: Logger): void {
   for (const { key, reason, placeholder } of findWeakSecretKeys(config)) {
