@@ -87,7 +87,7 @@ export function describeConsumer({
     );
 
     it(
-      'the built app keeps its / and serves /cart with a signed session',
+      'the built app keeps its / and serves /cart with a signed session, logging no error',
       async () => {
         const server = await app.start({ SECRET_KEY: 'consumer test key' });
         try {
