@@ -13,7 +13,7 @@ export default tseslint.config(
       '.bench-dist/**',
       'coverage/**',
       'test-artifacts/**',
-      'test/readme/.snippets/**',
+      'test/docs/.snippets/**',
       'test/consumers/templates/**',
       'sample/dist/**',
       '**/*.py',
@@ -28,10 +28,8 @@ export default tseslint.config(
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
       ],
-      '@typescript-eslint/consistent-type-imports': [
-        'error',
-        { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
-      ],
+      // No consistent-type-imports: Nest injects by the constructor's emitted parameter types, and
+      // the rule turns such imports into type imports, which erases them (DI then fails at start-up).
       eqeqeq: ['error', 'always', { null: 'ignore' }],
       // Cookie, header and JSON parsing match control characters on purpose.
       'no-control-regex': 'off',

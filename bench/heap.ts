@@ -9,7 +9,7 @@ import { Agent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Controller, Get, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { type SecureCookieSession, Session, SessionModule } from '../lib/index.js';
+import { SecureCookieSession, Session, SessionModule } from '../lib/index.js';
 
 const REQUESTS = Number(process.env.REQUESTS ?? 200_000);
 const CONCURRENCY = 32;

@@ -25,7 +25,7 @@ import {
   EncryptedCookieSessionInterface,
   FlaskSessionRedisInterface,
   RedisSessionInterface,
-  type SecureCookieSession,
+  SecureCookieSession,
   Session,
   SessionModule,
   type SessionModuleOptions,

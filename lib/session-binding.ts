@@ -9,7 +9,11 @@ export interface HttpAdapterLike {
   getInstance(): unknown;
 }
 
-/** Which platforms the module bound to in this process: for error messages that say why. */
+/**
+ * Which platforms the module bound to in this process, for error messages that say why a request
+ * has no session. Process-wide by necessity: the message is built from a bare request object,
+ * which reaches no Nest container.
+ */
 const bindings = { bound: 0, unsupported: new Set<string>() };
 
 /** Binds sessions to the app's platform; logs and records an unsupported one. */

@@ -1,5 +1,5 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import { type Reflector } from '@nestjs/core';
+import { Reflector } from '@nestjs/core';
 import { Observable } from 'rxjs';
 import { handlerPlanOf } from './handler-plan.js';
 import { findSessionContext, isPromise, type SessionContext } from './http/session-context.js';

@@ -19,7 +19,7 @@ import { bindSessionsToPlatform, type HttpAdapterLike } from './session-binding.
 import {
   ConfigurableSessionModule,
   SESSION_MODULE_OPTIONS,
-  type SESSION_OPTIONS_TYPE,
+  SESSION_OPTIONS_TYPE,
 } from './session.module-definition.js';
 import type { SessionModuleOptions } from './interfaces/session-module-options.interface.js';
 

@@ -2,7 +2,8 @@ export { NodeSessionRequest, NodeSessionResponse } from './node-http.adapter.js'
 export {
   SessionContext,
   findSessionContext,
-  registerContextFactory,
+  CONTEXT_FACTORY,
+  type ContextFactory,
   isPromise,
   type SessionRuntime,
 } from './session-context.js';

@@ -21,24 +21,26 @@ const CONTEXT = Symbol('nest-flask-session.context');
 
 type WithContext = { [CONTEXT]?: SessionContext };
 
-type ContextFactory = (request: object) => SessionContext | undefined;
+/** Creates a request's context on first use, for a platform that does not attach one up front. */
+export type ContextFactory = (request: object) => SessionContext | undefined;
 
-const contextFactories: ContextFactory[] = [];
+/**
+ * Where a platform binding leaves its {@link ContextFactory}: on an object every request of that
+ * app reaches (Express: the app's request prototype; Fastify: its HTTP server, via the socket).
+ * Kept per app, never in a process-wide list, so two apps in one process stay apart.
+ */
+export const CONTEXT_FACTORY = Symbol('nest-flask-session.contextFactory');
 
-/** Lets a platform binding create a request's context on first use (Express does). */
-export function registerContextFactory(factory: ContextFactory): void {
-  if (!contextFactories.includes(factory)) contextFactories.push(factory);
-}
+type WithFactory = { [CONTEXT_FACTORY]?: ContextFactory };
+type RawRequestLike = WithFactory & { socket?: { server?: WithFactory } | null };
 
-/** The request's context: the one attached to it, or one a platform binding creates now. */
+/** The request's context: the one attached to it, or one its app's platform binding creates now. */
 export function findSessionContext(request: object): SessionContext | undefined {
   const context = SessionContext.of(request);
   if (context) return context;
-  for (const factory of contextFactories) {
-    const created = factory(request);
-    if (created) return created;
-  }
-  return undefined;
+  const raw = request as RawRequestLike;
+  const factory = raw[CONTEXT_FACTORY] ?? raw.socket?.server?.[CONTEXT_FACTORY];
+  return factory?.(request);
 }
 
 export function isPromise<T>(value: unknown): value is Promise<T> {

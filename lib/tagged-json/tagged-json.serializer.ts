@@ -1,4 +1,4 @@
-import { type JSONTag, type JSONTagClass } from './json-tag.js';
+import { JSONTag, type JSONTagClass } from './json-tag.js';
 import {
   DEFAULT_MAX_DEPTH,
   encodePythonArray,

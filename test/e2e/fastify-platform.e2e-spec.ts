@@ -11,7 +11,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import request from 'supertest';
 import {
   getSession,
-  type SecureCookieSession,
+  SecureCookieSession,
   Session,
   SessionInterface,
   SessionModule,

@@ -9,7 +9,7 @@ import { Controller, Get, type INestApplication } from '@nestjs/common';
 import fc from 'fast-check';
 import {
   CookieSealer,
-  type SecureCookieSession,
+  SecureCookieSession,
   Session,
   TimestampSigner,
   URLSafeTimedSerializer,

@@ -1,5 +1,5 @@
 /** RedisSessionInterface's write rules at the interface level, over an in-memory client. */
-import { createSessionConfig, type RedisSession, RedisSessionInterface } from '../../lib/index.js';
+import { createSessionConfig, RedisSession, RedisSessionInterface } from '../../lib/index.js';
 import { fakeExchange } from '../support/fake-http.js';
 import { MemoryRedis } from '../support/memory-redis.js';
 

@@ -6,7 +6,7 @@ import { Controller, Get, Param, type INestApplication } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import {
-  type RedisSession,
+  RedisSession,
   RedisSessionInterface,
   Session,
   SessionInterface,

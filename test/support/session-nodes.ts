@@ -1,7 +1,7 @@
 import { Controller, Get, Param, type INestApplication } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import type { AddressInfo } from 'node:net';
-import { type RedisSession, RedisSessionInterface, Session } from 'nest-flask-session';
+import { RedisSession, RedisSessionInterface, Session } from 'nest-flask-session';
 import { createApp, type Platform } from './create-app.js';
 
 export const SECRET_KEY = 'a redis topology test key, 32 bytes or more';

@@ -1,6 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { NodeSessionRequest, NodeSessionResponse } from '../../http/node-http.adapter.js';
-import { isPromise, registerContextFactory, SessionContext, type SessionRuntime } from '../../http/session-context.js';
+import {
+  CONTEXT_FACTORY,
+  isPromise,
+  SessionContext,
+  type ContextFactory,
+  type SessionRuntime,
+} from '../../http/session-context.js';
 
 type Method = (this: ServerResponse, ...args: unknown[]) => unknown;
 
@@ -21,6 +27,7 @@ type ExpressRequest = IncomingMessage & { res?: ServerResponse };
 
 /** The part of an Express application the binding uses: the prototype of its responses. */
 export interface ExpressAppLike {
+  request: object;
   response: object;
 }
 
@@ -54,7 +61,7 @@ function lazyContext(request: object): SessionContext | undefined {
  * calls `_implicitHeader()` (compression) included. Responses of other apps are untouched.
  */
 export function bindExpress(app: ExpressAppLike, runtime: SessionRuntime): void {
-  registerContextFactory(lazyContext);
+  (app.request as { [CONTEXT_FACTORY]?: ContextFactory })[CONTEXT_FACTORY] = lazyContext;
   const prototype = app.response as BoundResponse;
   const alreadyBound = Object.prototype.hasOwnProperty.call(prototype, RUNTIME);
   prototype[RUNTIME] = runtime;

@@ -7,7 +7,13 @@ import {
 } from './fastify-http.adapter.js';
 import { NodeSessionRequest } from '../../http/node-http.adapter.js';
 import type { SessionResponse } from '../../sessions/session-http.js';
-import { isPromise, registerContextFactory, SessionContext, type SessionRuntime } from '../../http/session-context.js';
+import {
+  CONTEXT_FACTORY,
+  isPromise,
+  SessionContext,
+  type ContextFactory,
+  type SessionRuntime,
+} from '../../http/session-context.js';
 
 type Done = (error?: Error | null) => void;
 type SendDone = (error: Error | null, payload?: unknown) => void;
@@ -37,8 +43,10 @@ export interface FastifyInstanceLike {
  */
 export function bindFastify(instance: FastifyInstanceLike, sharedRuntime: SessionRuntime): void {
   const runtime: SessionRuntime = { ...sharedRuntime, watchOwnResponse };
-  if (instance.server) runtimes.set(instance.server, runtime);
-  registerContextFactory(rawRequestContext);
+  if (instance.server) {
+    const factory: ContextFactory = (request) => rawRequestContext(request, runtime);
+    (instance.server as { [CONTEXT_FACTORY]?: ContextFactory })[CONTEXT_FACTORY] = factory;
+  }
   instance.addHook('onRequest', (request, reply, done) => {
     const sessionRequest = new FastifySessionRequest(request);
     const sessionResponse = new FastifySessionResponse(reply, sessionRequest);
@@ -90,19 +98,14 @@ function watchOwnResponse(context: SessionContext): boolean {
   return true;
 }
 
-/** The runtime bound to each Fastify server, for raw requests that reach us before our hook. */
-const runtimes = new WeakMap<object, SessionRuntime>();
-
 /**
  * A context for a raw request that Nest middleware hands to `getSession()` before the
  * `onRequest` hook above ran (Nest registers middie, and its hook, first). It can open the
  * session; the hook then moves it onto the Fastify request and reply, before anything is saved.
  */
-function rawRequestContext(request: object): SessionContext | undefined {
+function rawRequestContext(request: object, runtime: SessionRuntime): SessionContext | undefined {
   const raw = request as IncomingMessage;
-  const server = (raw.socket as { server?: object } | undefined)?.server;
-  const runtime = server ? runtimes.get(server) : undefined;
-  if (!runtime || typeof raw.headers !== 'object') return undefined;
+  if (typeof raw.headers !== 'object') return undefined;
   const sessionRequest = new NodeSessionRequest(raw);
   const context = new SessionContext(runtime, sessionRequest, new UnboundResponse(sessionRequest));
   context.attach(raw);

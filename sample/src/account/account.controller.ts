@@ -2,9 +2,9 @@ import { Controller, Get, Inject, UseFilters, UseGuards } from '@nestjs/common';
 import { Session, SESSION_CONFIG, type SessionConfig } from 'nest-flask-session';
 import { LoginRedirectFilter } from '../auth/login-redirect.filter.js';
 import { LoginRequiredGuard } from '../auth/login-required.guard.js';
-import { type UsersService } from '../auth/users.service.js';
+import { UsersService } from '../auth/users.service.js';
 import { html } from '../common/html.js';
-import { type PagesService } from '../common/pages.service.js';
+import { PagesService } from '../common/pages.service.js';
 import type { SampleSession } from '../common/sample-session.js';
 import { sessionCard } from '../common/session-summary.js';
 import { HtmlPage } from '../common/html-page.decorator.js';
@@ -27,25 +27,15 @@ export class AccountController {
     const user = this.users.findById(userId)!;
     return this.pages.render(session, {
       title: 'Your account',
-      body: () =>
-        html`<section class="card" id="profile">
-            <h2>Profile</h2>
-            <table>
-              <tr>
-                <th>User id</th>
-                <td id="profile-id"><code>${user.id}</code></td>
-              </tr>
-              <tr>
-                <th>Name</th>
-                <td id="profile-name">${user.name}</td>
-              </tr>
-              <tr>
-                <th>Email</th>
-                <td>${user.email}</td>
-              </tr>
-            </table>
-          </section>
-          ${sessionCard(session, this.config.PERMANENT_SESSION_LIFETIME)}`,
+      body: () => html`<section class="card" id="profile">
+  <h2>Profile</h2>
+  <table>
+    <tr><th>User id</th><td id="profile-id"><code>${user.id}</code></td></tr>
+    <tr><th>Name</th><td id="profile-name">${user.name}</td></tr>
+    <tr><th>Email</th><td>${user.email}</td></tr>
+  </table>
+</section>
+${sessionCard(session, this.config.PERMANENT_SESSION_LIFETIME)}`,
     });
   }
 }

@@ -1,11 +1,11 @@
 import { Body, Controller, Get, Inject, Post, Redirect } from '@nestjs/common';
 import { flash, RedisSession, Session, SESSION_CONFIG, type SessionConfig } from 'nest-flask-session';
 import { html } from '../common/html.js';
-import { type PagesService } from '../common/pages.service.js';
+import { PagesService } from '../common/pages.service.js';
 import type { SampleSession } from '../common/sample-session.js';
 import { describeSeconds } from '../common/session-summary.js';
 import { safeNextUrl } from './login-required.guard.js';
-import { DEMO_CREDENTIALS, type UsersService } from './users.service.js';
+import { DEMO_CREDENTIALS, UsersService } from './users.service.js';
 import { HtmlPage } from '../common/html-page.decorator.js';
 
 /** The login form's fields (`application/x-www-form-urlencoded`). */
@@ -37,36 +37,23 @@ export class AuthController {
     return this.pages.render(session, {
       title: 'Log in',
       body: html`${user ? html`<p class="card">You are already logged in as <strong>${user.name}</strong>. Logging in again switches user.</p>` : ''}
-        <section class="card">
-          <form method="post" action="/login" id="login-form">
-            <label for="username">Username</label>
-            <input type="text" id="username" name="username" autocomplete="username" required autofocus />
-            <label for="password">Password</label>
-            <input type="password" id="password" name="password" autocomplete="current-password" required />
-            <label class="check"
-              ><input type="checkbox" id="remember" name="remember" /> Remember me for
-              ${describeSeconds(this.config.PERMANENT_SESSION_LIFETIME)} (a permanent session)</label
-            >
-            <p><button class="button" type="submit">Log in</button></p>
-          </form>
-          ${next ? html`<p class="muted" id="next-hint">After logging in you will go back to <code>${next}</code>.</p>` : ''}
-        </section>
-        <section class="card">
-          <h2>Demo accounts</h2>
-          <table>
-            <tr>
-              <th>Username</th>
-              <th>Password</th>
-            </tr>
-            ${DEMO_CREDENTIALS.map(
-              ({ username, password }) =>
-                html`<tr>
-                  <td><code>${username}</code></td>
-                  <td><code>${password}</code></td>
-                </tr>`,
-            )}
-          </table>
-        </section>`,
+<section class="card">
+  <form method="post" action="/login" id="login-form">
+    <label for="username">Username</label>
+    <input type="text" id="username" name="username" autocomplete="username" required autofocus>
+    <label for="password">Password</label>
+    <input type="password" id="password" name="password" autocomplete="current-password" required>
+    <label class="check"><input type="checkbox" id="remember" name="remember"> Remember me for ${describeSeconds(this.config.PERMANENT_SESSION_LIFETIME)} (a permanent session)</label>
+    <p><button class="button" type="submit">Log in</button></p>
+  </form>
+  ${next ? html`<p class="muted" id="next-hint">After logging in you will go back to <code>${next}</code>.</p>` : ''}
+</section>
+<section class="card">
+  <h2>Demo accounts</h2>
+  <table><tr><th>Username</th><th>Password</th></tr>
+  ${DEMO_CREDENTIALS.map(({ username, password }) => html`<tr><td><code>${username}</code></td><td><code>${password}</code></td></tr>`)}
+  </table>
+</section>`,
     });
   }
 

@@ -1,5 +1,5 @@
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import { type HttpAdapterHost } from '@nestjs/core';
+import { HttpAdapterHost } from '@nestjs/core';
 import { LoginRequiredException } from './login-required.guard.js';
 
 /** Answers {@link LoginRequiredException} with a redirect to the login page, on Express or Fastify. */

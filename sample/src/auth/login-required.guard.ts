@@ -1,7 +1,7 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { flash, getSession } from 'nest-flask-session';
 import type { SampleSessionData } from '../common/sample-session.js';
-import { type UsersService } from './users.service.js';
+import { UsersService } from './users.service.js';
 
 /** Thrown by {@link LoginRequiredGuard}; {@link LoginRedirectFilter} turns it into a redirect. */
 export class LoginRequiredException extends Error {

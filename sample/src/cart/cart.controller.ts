@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Post, Redirect } from '@nestjs/common';
 import { flash, Session } from 'nest-flask-session';
 import { html } from '../common/html.js';
-import { type PagesService } from '../common/pages.service.js';
+import { PagesService } from '../common/pages.service.js';
 import type { SampleSession } from '../common/sample-session.js';
 import { PRODUCTS, findProduct, formatPrice } from './catalog.js';
 import { HtmlPage } from '../common/html-page.decorator.js';
@@ -30,74 +30,35 @@ export class CartController {
     return this.pages.render(session, {
       title: 'Cart',
       body: html`<section class="card">
-          <h2>Products</h2>
-          <table>
-            ${PRODUCTS.map(
-              (product) =>
-                html`<tr>
-                  <td>${product.name}</td>
-                  <td class="num">${formatPrice(product.priceCents)}</td>
-                  <td class="num">
-                    <form class="inline" method="post" action="/cart/add">
-                      <input type="hidden" name="product" value="${product.id}" /><button
-                        class="button secondary"
-                        type="submit"
-                        data-add="${product.id}"
-                      >
-                        Add
-                      </button>
-                    </form>
-                  </td>
-                </tr>`,
-            )}
-          </table>
-        </section>
-        <section class="card" id="cart">
-          <h2>Your cart</h2>
-          ${
-            lines.length === 0
-              ? html`<p class="muted" id="cart-empty">Your cart is empty.</p>`
-              : html`<table>
-                    <tr>
-                      <th>Product</th>
-                      <th class="num">Quantity</th>
-                      <th class="num">Subtotal</th>
-                      <th></th>
-                    </tr>
-                    ${lines.map(
-                      ({ product, quantity }) =>
-                        html`<tr data-line="${product.id}">
-                          <td>${product.name}</td>
-                          <td class="num qty">${quantity}</td>
-                          <td class="num">${formatPrice(product.priceCents * quantity)}</td>
-                          <td class="num">
-                            <form class="inline" method="post" action="/cart/remove">
-                              <input type="hidden" name="product" value="${product.id}" /><button
-                                class="button secondary"
-                                type="submit"
-                              >
-                                Remove one
-                              </button>
-                            </form>
-                          </td>
-                        </tr>`,
-                    )}
-                    <tr>
-                      <th>Total</th>
-                      <th></th>
-                      <th class="num" id="cart-total">${formatPrice(total)}</th>
-                      <th></th>
-                    </tr>
-                  </table>
-                  <form method="post" action="/cart/clear">
-                    <p><button class="button secondary" type="submit">Empty the cart</button></p>
-                  </form>`
-          }
-          <p class="muted">
-            Changing a quantity changes a value <em>inside</em> <code>session.cart</code>: the session cannot see that,
-            so the handler sets <code>session.modified = true</code>, exactly as in Flask.
-          </p>
-        </section>`,
+  <h2>Products</h2>
+  <table>
+  ${PRODUCTS.map(
+    (product) => html`<tr><td>${product.name}</td><td class="num">${formatPrice(product.priceCents)}</td>
+    <td class="num"><form class="inline" method="post" action="/cart/add"><input type="hidden" name="product" value="${product.id}"><button class="button secondary" type="submit" data-add="${product.id}">Add</button></form></td></tr>`,
+  )}
+  </table>
+</section>
+<section class="card" id="cart">
+  <h2>Your cart</h2>
+  ${
+    lines.length === 0
+      ? html`<p class="muted" id="cart-empty">Your cart is empty.</p>`
+      : html`<table>
+  <tr><th>Product</th><th class="num">Quantity</th><th class="num">Subtotal</th><th></th></tr>
+  ${lines.map(
+    ({
+      product,
+      quantity,
+    }) => html`<tr data-line="${product.id}"><td>${product.name}</td><td class="num qty">${quantity}</td><td class="num">${formatPrice(product.priceCents * quantity)}</td>
+    <td class="num"><form class="inline" method="post" action="/cart/remove"><input type="hidden" name="product" value="${product.id}"><button class="button secondary" type="submit">Remove one</button></form></td></tr>`,
+  )}
+  <tr><th>Total</th><th></th><th class="num" id="cart-total">${formatPrice(total)}</th><th></th></tr>
+  </table>
+  <form method="post" action="/cart/clear"><p><button class="button secondary" type="submit">Empty the cart</button></p></form>`
+  }
+  <p class="muted">Changing a quantity changes a value <em>inside</em> <code>session.cart</code>: the session cannot see that, so the
+  handler sets <code>session.modified = true</code>, exactly as in Flask.</p>
+</section>`,
     });
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { getFlashedMessages, Markup } from 'nest-flask-session';
-import { type UsersService } from '../auth/users.service.js';
+import { UsersService } from '../auth/users.service.js';
 import { cartQuantity } from '../cart/catalog.js';
 import { html } from './html.js';
 import type { SampleSession } from './sample-session.js';
@@ -60,42 +60,37 @@ export class PagesService {
     const flashes = getFlashedMessages(session, { withCategories: true });
     const body = typeof page.body === 'function' ? page.body() : page.body;
     return html`<!doctype html>
-      <html lang="en">
-        <head>
-          <meta charset="utf-8" />
-          <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <title>${page.title} · nest-flask-session sample</title>
-          <style>
-            ${new Markup(STYLE)}
-          </style>
-        </head>
-        <body>
-          <header>
-            <nav class="bar">
-              <a class="brand" href="/">nest-flask-session</a>
-              <a href="/">Home</a>
-              <a href="/cart">Cart (<span id="cart-count">${items}</span>)</a>
-              <a href="/account">Account</a>
-              ${
-                user
-                  ? html`<span class="who" id="current-user">${user.name}</span>
-                      <form class="inline" method="post" action="/logout"><button type="submit">Log out</button></form>`
-                  : html`<a href="/login" id="login-link">Log in</a>`
-              }
-            </nav>
-          </header>
-          <main>
-            ${
-              flashes.length > 0
-                ? html`<ul class="flashes">
-                    ${flashes.map(([category, message]) => html`<li class="flash flash-${category}" role="status">${message}</li>`)}
-                  </ul>`
-                : ''
-            }
-            <h1>${page.title}</h1>
-            ${body}
-          </main>
-        </body>
-      </html> `.toString();
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${page.title} · nest-flask-session sample</title>
+<style>${new Markup(STYLE)}</style>
+</head>
+<body>
+<header><nav class="bar">
+  <a class="brand" href="/">nest-flask-session</a>
+  <a href="/">Home</a>
+  <a href="/cart">Cart (<span id="cart-count">${items}</span>)</a>
+  <a href="/account">Account</a>
+  ${
+    user
+      ? html`<span class="who" id="current-user">${user.name}</span>
+  <form class="inline" method="post" action="/logout"><button type="submit">Log out</button></form>`
+      : html`<a href="/login" id="login-link">Log in</a>`
+  }
+</nav></header>
+<main>
+${
+  flashes.length > 0
+    ? html`<ul class="flashes">${flashes.map(([category, message]) => html`<li class="flash flash-${category}" role="status">${message}</li>`)}</ul>`
+    : ''
+}
+<h1>${page.title}</h1>
+${body}
+</main>
+</body>
+</html>
+`.toString();
   }
 }

@@ -1,10 +1,10 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { Session, SESSION_CONFIG, type SessionConfig } from 'nest-flask-session';
 import { html } from '../common/html.js';
-import { type PagesService } from '../common/pages.service.js';
+import { PagesService } from '../common/pages.service.js';
 import type { SampleSession } from '../common/sample-session.js';
 import { sessionCard } from '../common/session-summary.js';
-import { type UsersService } from '../auth/users.service.js';
+import { UsersService } from '../auth/users.service.js';
 import { HtmlPage } from '../common/html-page.decorator.js';
 
 @Controller()
@@ -24,32 +24,20 @@ export class HomeController {
     const user = this.users.findById(session.get('user_id'));
     return this.pages.render(session, {
       title: user ? `Hello, ${user.name}` : 'Welcome',
-      body: () =>
-        html`<section class="card">
-            <h2>Visit counter</h2>
-            <p>
-              You have viewed this page <span class="big" id="visits">${visits}</span> time${visits === 1 ? '' : 's'} in
-              this session.
-            </p>
-          </section>
-          <section class="card">
-            <h2>Try it</h2>
-            <ul>
-              <li>
-                <a href="/account">Open your account page</a>: it is protected, so you are sent to log in first, then
-                brought back.
-              </li>
-              <li>
-                <a href="/login">Log in</a> with or without “remember me” and compare the cookie's expiry in your
-                browser's developer tools.
-              </li>
-              <li><a href="/cart">Fill the cart</a>: nested data in the session.</li>
-            </ul>
-            <p class="muted">
-              ${user ? html`You are logged in as <strong id="user-id">${user.id}</strong>.` : 'You are not logged in.'}
-            </p>
-          </section>
-          ${sessionCard(session, this.config.PERMANENT_SESSION_LIFETIME)}`,
+      body: () => html`<section class="card">
+  <h2>Visit counter</h2>
+  <p>You have viewed this page <span class="big" id="visits">${visits}</span> time${visits === 1 ? '' : 's'} in this session.</p>
+</section>
+<section class="card">
+  <h2>Try it</h2>
+  <ul>
+    <li><a href="/account">Open your account page</a>: it is protected, so you are sent to log in first, then brought back.</li>
+    <li><a href="/login">Log in</a> with or without “remember me” and compare the cookie's expiry in your browser's developer tools.</li>
+    <li><a href="/cart">Fill the cart</a>: nested data in the session.</li>
+  </ul>
+  <p class="muted">${user ? html`You are logged in as <strong id="user-id">${user.id}</strong>.` : 'You are not logged in.'}</p>
+</section>
+${sessionCard(session, this.config.PERMANENT_SESSION_LIFETIME)}`,
     });
   }
 
@@ -60,9 +48,9 @@ export class HomeController {
     return this.pages.render(session, {
       title: 'Logged out',
       body: html`<section class="card" id="logged-out">
-        <p>You are logged out. The session was cleared, so the server told the browser to delete the cookie.</p>
-        <p><a href="/login">Log in again</a> or go <a href="/">home</a> (the counter starts again at 1).</p>
-      </section>`,
+  <p>You are logged out. The session was cleared, so the server told the browser to delete the cookie.</p>
+  <p><a href="/login">Log in again</a> or go <a href="/">home</a> (the counter starts again at 1).</p>
+</section>`,
     });
   }
 }
