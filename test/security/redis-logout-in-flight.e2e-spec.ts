@@ -62,6 +62,12 @@ class AccountController {
     flash(session as never, 'You are logged out.');
     return '';
   }
+  /** clear() alone: the session is empty, so its key is deleted with its cookie. */
+  @Get('/logout/clear')
+  logoutClear(@Session() session: RedisSession<Data>) {
+    session.clear();
+    return '';
+  }
   /** Flask-Login's logout_user(): pops its keys and keeps the rest (csrf_token, cart). */
   @Get('/logout/flask-login')
   logoutFlaskLogin(@Session() session: RedisSession<Data>) {
@@ -187,6 +193,49 @@ describeWithProgram(
             expect((await me(app, next!)).data).toEqual(left);
           },
         );
+
+        /** Logs in, starts /slow-write, runs the logout while it waits, then lets it save. */
+        const logoutDuringSlowWrite = async (app: INestApplication, logoutPath: string) => {
+          const http = app.getHttpServer();
+          gate = new Gate();
+          const cookie = sessionCookieValue((await request(http).get('/login')).headers)!;
+          const { id } = await me(app, cookie);
+          const slow = request(http)
+            .get('/slow-write')
+            .set('Cookie', cookieOf(cookie))
+            .then((res) => res);
+          await gate.whenEntered;
+          const logout = await request(http).get(logoutPath).set('Cookie', cookieOf(cookie));
+          gate.open();
+          return { id, cookie, logout, late: await slow };
+        };
+
+        it('clear() alone: the key is deleted with the cookie, and the late save finds nothing', async () => {
+          const app = await startApp();
+          const { id, cookie, logout, late } = await logoutDuringSlowWrite(app, '/logout/clear');
+          expect(setCookies(logout.headers)[0]).toMatch(/^session=; Expires=Thu, 01 Jan 1970/);
+          expect(setCookies(late.headers)).toEqual([]);
+          expect(await redis.exists(`session:${id}`)).toBe(0);
+          expect((await me(app, cookie)).data).toEqual({});
+        });
+
+        it('logoutKeys: [] — a key-dropping logout keeps the id, and a request in flight writes the login back', async () => {
+          const app = await startApp({ logoutKeys: [] });
+          const { id, cookie, logout, late } = await logoutDuringSlowWrite(app, '/logout/flask-login');
+          expect((await me(app, sessionCookieValue(logout.headers)!)).id).toBe(id);
+          expect(late.status).toBe(200);
+          // The late SET ... XX found the key (the logout only rewrote it) and restored _user_id.
+          expect((await me(app, cookie)).data).toMatchObject({ _user_id: 'alice', last_upload: 'report.pdf' });
+        });
+
+        it("logoutKeys: [] with regenerateOnChange: ['_user_id'] — the same logout moves the id, and sticks", async () => {
+          const app = await startApp({ logoutKeys: [], regenerateOnChange: ['_user_id'] });
+          const { id, cookie, logout, late } = await logoutDuringSlowWrite(app, '/logout/flask-login');
+          expect((await me(app, sessionCookieValue(logout.headers)!)).id).not.toBe(id);
+          expect(setCookies(late.headers)).toEqual([]);
+          expect(await redis.exists(`session:${id}`)).toBe(0);
+          expect((await me(app, cookie)).data).toEqual({});
+        });
 
         it('logoutKeys names the login keys: dropping another key keeps the id, dropping a named one moves it', async () => {
           const app = await startApp({ logoutKeys: ['account'] });
