@@ -11,6 +11,7 @@ import {
   Get,
   Injectable,
   Logger,
+  ServiceUnavailableException,
   UseGuards,
   type CanActivate,
   type ExecutionContext,
@@ -24,6 +25,7 @@ import {
   RedisSessionInterface,
   Session,
   SessionInterface,
+  SessionStoreUnavailableError,
   Signer,
   type RedisSession,
 } from 'nest-flask-session';
@@ -31,6 +33,9 @@ import { createApp, PLATFORMS, type Platform } from '../support/create-app.js';
 import { freePort } from '../support/free-port.js';
 
 const SECRET_KEY = 'redis outage tests: a key of 48 random bytes.....';
+
+/** What destroy() threw in the last /destroy-and-carry-on. */
+let caught: unknown;
 
 @Injectable()
 class RegenerateInGuard implements CanActivate {
@@ -57,7 +62,7 @@ class OutageController {
   /** Swallows the failure of destroy(): the session is still never saved, the answer still 503. */
   @Get('/destroy-and-carry-on')
   async destroyAndCarryOn(@Session() session: RedisSession) {
-    await session.destroy().catch(() => undefined);
+    await session.destroy().catch((error: unknown) => (caught = error));
     session.set('flash', 'logged out');
     return 'carried on';
   }
@@ -169,6 +174,13 @@ describe('Redis down: 503 from every session method, logged once', () => {
           expect(messages(error).filter((line) => !line.includes('session store is unavailable'))).toEqual([]);
         },
       );
+
+      it('the handler gets a 503 exception whose cause is the store error', async () => {
+        caught = undefined;
+        await request(app.getHttpServer()).get('/destroy-and-carry-on');
+        expect(caught).toBeInstanceOf(ServiceUnavailableException);
+        expect((caught as Error).cause).toBeInstanceOf(SessionStoreUnavailableError);
+      });
 
       it("the client's reconnection errors give one warning, never ioredis' unhandled-error line", async () => {
         // ioredis retries every 100 ms to 2 s: give it a few attempts.

@@ -62,6 +62,12 @@ class AccountController {
     flash(session as never, 'You are logged out.');
     return '';
   }
+  /** Not a logout: the session keeps its data under a new id, and the old id is dead. */
+  @Get('/logout/regenerate')
+  async moveToNewId(@Session() session: RedisSession<Data>) {
+    await session.regenerate();
+    return '';
+  }
   /** clear() alone: the session is empty, so its key is deleted with its cookie. */
   @Get('/logout/clear')
   logoutClear(@Session() session: RedisSession<Data>) {
@@ -159,8 +165,13 @@ describeWithProgram(
             '/logout/pop-user-id',
             { _fresh: true, csrf_token: 'token-1', cart: ['book'] },
           ],
+          [
+            'regenerate() (not a logout: the data moves along, the old id dies)',
+            '/logout/regenerate',
+            { user_id: 'alice', _user_id: 'alice', _fresh: true, csrf_token: 'token-1', cart: ['book'] },
+          ],
         ])(
-          '%s: the late save finds nothing, the logged-out session lives on under a new id',
+          '%s: the late save finds nothing, what is left lives on under a new id',
           async (_style, logoutPath, left) => {
             const app = await startApp();
             const http = app.getHttpServer();
