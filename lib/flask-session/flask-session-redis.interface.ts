@@ -41,8 +41,10 @@ const SID_PATTERN = /^[A-Za-z0-9_-]{1,256}$/;
  * with `SESSION_REFRESH_EACH_REQUEST`) and when to set the cookie (Flask's `should_set_cookie`);
  * the Redis interface's rules make it safe where Flask-Session is not: an unmodified session's TTL
  * is refreshed with `EXPIRE` rather than rewritten, a session read from Redis is rewritten only if
- * it still exists (`SET ... XX`), so a logout on either side sticks, and an unknown id is never
- * adopted. `regenerate()`, `destroy()`, `regenerateOnChange` and outages (503) work as there.
+ * it still exists (`SET ... XX`) and a `clear()` or key-dropping logout moves what is left to a
+ * new id, so a logout sticks against requests in flight here; an unknown id is never adopted, and
+ * an empty `SESSION_KEY_PREFIX` is refused for bare ids. `regenerate()`, `destroy()`,
+ * `regenerateOnChange`, `logoutKeys` and outages (503) work as there.
  */
 export class FlaskSessionRedisInterface extends RedisSessionInterface {
   /** Flask-Session's signer salt for `SESSION_USE_SIGNER`. */

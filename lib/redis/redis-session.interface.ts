@@ -85,8 +85,10 @@ interface IdSigners {
  * when to write: an unmodified session costs one `GET`; a permanent one refreshes its TTL
  * (`EXPIRE`) when `SESSION_REFRESH_EACH_REQUEST` says so. Writes replace the whole value, so
  * concurrent requests on one session end with the last write, never a mix. A session read from
- * Redis is only ever rewritten if its key still exists (`SET ... XX`, `EXPIRE`): a request that
- * was in flight during a logout cannot bring the session back, and its response sends no cookie.
+ * Redis is only ever rewritten if its key still exists (`SET ... XX`, `EXPIRE`), and a logout
+ * that leaves data behind (`clear()` then a flash, or a dropped `logoutKeys` key) moves that data
+ * to a new id and deletes the old key: a request that was in flight during a logout cannot bring
+ * the session back, and its response sends no cookie.
  */
 export class RedisSessionInterface extends SessionInterface<RedisSession> implements RedisSessionStore {
   /** Signs the id cookie; distinct from the cookie-session salt so neither passes for the other. */
