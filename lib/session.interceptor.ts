@@ -1,6 +1,7 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { type Reflector } from '@nestjs/core';
 import { Observable } from 'rxjs';
+import { interceptMessage } from './contexts/index.js';
 import { handlerPlanOf } from './handler-plan.js';
 import { findSessionContext, isPromise, type SessionContext } from './http/session-context.js';
 import { SESSION_PARAM_METADATA } from './session.constants.js';
@@ -28,7 +29,10 @@ export class SessionInterceptor implements NestInterceptor {
   constructor(private readonly reflector: Reflector) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> | Promise<Observable<unknown>> {
-    if (context.getType() !== 'http') return next.handle();
+    const type = context.getType<string>();
+    // A gateway message has a session of its own; a GraphQL request's is saved by the platform binding.
+    if (type === 'ws') return interceptMessage(context, next, this.planFor(context).open);
+    if (type !== 'http') return next.handle();
     const session = findSessionContext(context.switchToHttp().getRequest<object>());
     if (!session) return next.handle();
     const plan = this.planFor(context);
