@@ -16,8 +16,12 @@ export class MessageSessionResponse implements SessionResponse {
     if (this.request.getCookie(name) !== value) throw new ReadOnlySessionError('new-id');
   }
 
-  appendSetCookie(): void {
-    throw new ReadOnlySessionError('new-id');
+  /** A serialised `Set-Cookie`: `name=value` comes first, unencoded for the values sessions write. */
+  appendSetCookie(header: string): void {
+    const pair = header.split(';', 1)[0]!;
+    const eq = pair.indexOf('=');
+    if (eq < 0) throw new ReadOnlySessionError('new-id');
+    this.setCookie(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
   }
 
   deleteCookie(): void {}
