@@ -1,5 +1,5 @@
-import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import { type Reflector } from '@nestjs/core';
+import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { Observable } from 'rxjs';
 import { interceptMessage } from './contexts/index.js';
 import { handlerPlanOf } from './handler-plan.js';
@@ -26,7 +26,7 @@ interface InterceptPlan {
 export class SessionInterceptor implements NestInterceptor {
   private readonly plans = new WeakMap<object, InterceptPlan>();
 
-  constructor(private readonly reflector: Reflector) {}
+  constructor(@Inject(Reflector) private readonly reflector: Reflector) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> | Promise<Observable<unknown>> {
     const type = context.getType<string>();
