@@ -33,6 +33,7 @@ async function forClient(error: unknown): Promise<unknown> {
  */
 export function interceptMessage(context: ExecutionContext, next: CallHandler, open: boolean): Observable<unknown> {
   const message = enterMessage(context);
+  if (!message) return next.handle();
   const handle = (): Observable<unknown> =>
     message
       .run(() => next.handle())

@@ -8,6 +8,8 @@ interface MessageScope {
   readonly client: object;
   /** True once the SessionInterceptor runs the message: it saves what the handler changed. */
   savable: boolean;
+  /** True once a SessionInterceptor entered the message (a second one, bound on the gateway too, stands aside). */
+  entered: boolean;
   session?: MessageSession;
 }
 
@@ -25,7 +27,7 @@ function scopeOf(host: ArgumentsHost): MessageScope {
   const args = host.getArgs();
   let scope = scopesByArgs.get(args);
   if (!scope) {
-    scope = { client, savable: false };
+    scope = { client, savable: false, entered: false };
     scopesByArgs.set(args, scope);
   }
   return scope;
@@ -73,8 +75,11 @@ export interface MessageRun {
   run<T>(fn: () => T): T;
 }
 
-export function enterMessage(host: ArgumentsHost): MessageRun {
+/** The message, entered; undefined when another SessionInterceptor entered it already. */
+export function enterMessage(host: ArgumentsHost): MessageRun | undefined {
   const scope = scopeOf(host);
+  if (scope.entered) return undefined;
+  scope.entered = true;
   scope.savable = true;
   if (scope.session) scope.session.savable = true;
   return {

@@ -14,8 +14,9 @@ const EXPLANATIONS: Record<ReadOnlyReason, string> = {
     'Regenerate the session over HTTP.',
   'not-saved':
     'nothing saves a session here: it was read from a WebSocket handshake outside a gateway message, or the ' +
-    'SessionInterceptor is not bound (SessionModule.forRoot({ interceptor: false })). Change it in a gateway message ' +
-    'handler with the interceptor bound, or over HTTP.',
+    "gateway's messages do not pass through SessionInterceptor (Nest 11 applies no global interceptor to gateways, " +
+    'and SessionModule.forRoot({ interceptor: false }) binds none). Add @UseInterceptors(SessionInterceptor) to the ' +
+    'gateway, or change the session over HTTP.',
 };
 
 /** A write to a session that cannot be saved where it was made (a WebSocket message, for cookie sessions). */

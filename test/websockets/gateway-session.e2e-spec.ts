@@ -6,11 +6,15 @@
  * a handshake without a logged-in session is refused; a guard reads the session of a message.
  */
 import {
+  Catch,
   Controller,
   Get,
   Injectable,
   Param,
+  UseFilters,
   UseGuards,
+  UseInterceptors,
+  type ArgumentsHost,
   type CanActivate,
   type ExecutionContext,
   type INestApplication,
@@ -19,11 +23,19 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { Test } from '@nestjs/testing';
-import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import {
+  BaseWsExceptionFilter,
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+  WsException,
+} from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
 import {
   getSession,
   Session,
+  SessionInterceptor,
   SessionModule,
   type SecureCookieSession,
   type SessionInterface,
@@ -54,6 +66,25 @@ interface AccountData extends Record<string, unknown> {
 }
 
 type AccountSession = SecureCookieSession<AccountData>;
+
+/**
+ * Nest 11 applies no global interceptor to gateways, and its exception filter does not send to
+ * native `ws` clients: there the gateways bind SessionInterceptor themselves (as the docs say),
+ * and a filter sends exceptions as `{ event: 'exception' }` frames. Nest 12 needs neither.
+ */
+// Nest 12's filter has `emitMessage()`, which sends to native `ws` clients; Nest 11's has not.
+const NEST_11 = !('emitMessage' in BaseWsExceptionFilter.prototype);
+const OnNest11 = (decorator: ClassDecorator): ClassDecorator => (NEST_11 ? decorator : () => undefined);
+
+@Catch()
+class SendToWsClients extends BaseWsExceptionFilter {
+  override catch(exception: unknown, host: ArgumentsHost): void {
+    const client = host.switchToWs().getClient<{ readyState?: unknown; send?: (data: string) => void }>();
+    if (typeof client.readyState !== 'number' || typeof client.send !== 'function') return super.catch(exception, host);
+    const message = exception instanceof WsException ? exception.message : 'Internal server error';
+    client.send(JSON.stringify({ event: 'exception', data: { status: 'error', message } }));
+  }
+}
 
 @Controller()
 class AccountController {
@@ -90,6 +121,8 @@ class LoggedInGuard implements CanActivate {
 }
 
 @WebSocketGateway()
+@OnNest11(UseInterceptors(SessionInterceptor))
+@OnNest11(UseFilters(SendToWsClients))
 class ChatGateway {
   @SubscribeMessage('whoami')
   whoami(@Session('user') user?: string) {
