@@ -30,9 +30,10 @@ export function sourceOfNonHttpContext(host: ArgumentsHost): { request: object }
  * gives its session, read-only. Anything else is taken as the request itself.
  */
 export function sourceOfValue(value: object): { request: object } | { source: SessionSource } {
+  // Before the GraphQL check: a socket.io client has a `request` too.
+  if (isWebSocketClient(value)) return { source: messageSessionOfClient(value) };
   const request = requestOfGraphqlContext(value);
   if (request) return { request };
-  if (isWebSocketClient(value)) return { source: messageSessionOfClient(value) };
   if (isNodeRequest(value) && value.headers.upgrade !== undefined) {
     const runtime = handshakeRuntimeOf(value);
     if (runtime) return { source: new MessageSession(runtime, value) };

@@ -146,6 +146,14 @@ class ChatGateway {
     return { event: 'remember', data: 'saved' };
   }
 
+  /** The same write through getSession(client), which finds the message the client is in. */
+  @SubscribeMessage('jot')
+  async jot(@ConnectedSocket() client: object, @MessageBody() note: string) {
+    const session = await getSession<AccountData>(client);
+    session.set('note', note);
+    return { event: 'jot', data: 'saved' };
+  }
+
   @SubscribeMessage('secret')
   @UseGuards(LoggedInGuard)
   secret(@Session('user') user: string) {
@@ -261,6 +269,7 @@ function suite(kind: SessionKind, redisUrl: () => string): void {
         const reply = await client.call('remember', 'milk');
         expect(reply).toEqual({ exception: expect.stringContaining('a WebSocket message cannot set a cookie') });
         expect((reply as { exception: string }).exception).toContain('RedisSessionInterface');
+        expect(await client.call('jot', 'milk')).toEqual({ exception: expect.stringContaining('cannot set a cookie') });
         expect(await (await jar.fetch('/note')).json()).toEqual({ note: null });
         // The connection keeps working.
         expect(await client.call('whoami')).toEqual({ data: 'carol' });
@@ -272,6 +281,8 @@ function suite(kind: SessionKind, redisUrl: () => string): void {
         expect(await client.call('remember', 'milk')).toEqual({ data: 'saved' });
         expect(await (await jar.fetch('/note')).json()).toEqual({ note: 'milk' });
         expect(await client.call('note')).toEqual({ data: 'milk' });
+        expect(await client.call('jot', 'tea')).toEqual({ data: 'saved' });
+        expect(await (await jar.fetch('/note')).json()).toEqual({ note: 'tea' });
       });
 
       it('reads the latest stored data on every message', async () => {
