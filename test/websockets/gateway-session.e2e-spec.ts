@@ -39,6 +39,7 @@ import {
   SessionModule,
   type SecureCookieSession,
   type SessionInterface,
+  type SessionModuleOptions,
 } from 'nest-flask-session';
 import { CookieJar } from '../support/cookie-jar.js';
 import { PLATFORMS, type Platform } from '../support/create-app.js';
@@ -90,6 +91,13 @@ class SendToWsClients extends BaseWsExceptionFilter {
 class AccountController {
   @Get('/login/:name')
   login(@Session() session: AccountSession, @Param('name') name: string): string {
+    session.set('user', name);
+    return 'ok';
+  }
+
+  @Get('/login-for-a-second/:name')
+  loginBriefly(@Session() session: AccountSession, @Param('name') name: string): string {
+    session.permanent = true;
     session.set('user', name);
     return 'ok';
   }
@@ -189,9 +197,14 @@ class MembersGateway {
   }
 }
 
-async function startApp(platform: Platform, adapter: GatewayAdapter, sessionInterface: SessionInterface) {
+async function startApp(
+  platform: Platform,
+  adapter: GatewayAdapter,
+  sessionInterface: SessionInterface,
+  options: SessionModuleOptions = {},
+) {
   const moduleRef = await Test.createTestingModule({
-    imports: [SessionModule.forRoot({ SECRET_KEY, sessionInterface })],
+    imports: [SessionModule.forRoot({ SECRET_KEY, sessionInterface, ...options })],
     controllers: [AccountController],
     providers: [ChatGateway, MembersGateway, LoggedInGuard],
   }).compile();
@@ -323,5 +336,41 @@ describe.each(SESSION_KINDS)('WebSocket gateways with %s sessions', (kind) => {
       await server?.stop();
     });
     suite(kind, () => server.url);
+  });
+});
+
+/** A permanent session of PERMANENT_SESSION_LIFETIME 1 s, expiring while its connection stays open. */
+function expirySuite(kind: SessionKind, platform: Platform, adapter: GatewayAdapter, redisUrl: () => string): void {
+  it(`shows an expired ${kind} session to the open socket on its next message (${platform}, ${adapter})`, async () => {
+    const sessionInterface = sessionInterfaceOf(kind, redisUrl());
+    const app = await startApp(platform, adapter, sessionInterface, { PERMANENT_SESSION_LIFETIME: 1 });
+    let client: GatewayClient | undefined;
+    try {
+      const jar = await CookieJar.forApp(app);
+      await jar.fetch('/login-for-a-second/grace');
+      client = await connectGateway(adapter, jar.baseUrl, { cookie: jar.header });
+      expect(await client.call('whoami')).toEqual({ data: 'grace' });
+      // Signed cookies carry a timestamp in whole seconds: 2.2 s is past any 1 s lifetime.
+      await new Promise((resolve) => setTimeout(resolve, 2200));
+      expect(await client.call('whoami')).toEqual({ data: null });
+    } finally {
+      client?.close();
+      await app.close();
+      await closeSessionInterface(sessionInterface);
+    }
+  });
+}
+
+describe('WebSocket gateways, sessions that expire', () => {
+  expirySuite('signed', 'express', 'ws', () => '');
+  describeWithProgram('against a real redis-server', redisInstalled, 'apt-get install -y redis-server', () => {
+    let server: RedisServer;
+    beforeAll(async () => {
+      server = await RedisServer.start();
+    });
+    afterAll(async () => {
+      await server?.stop();
+    });
+    expirySuite('redis', 'fastify', 'socket.io', () => server.url);
   });
 });
