@@ -86,7 +86,7 @@ export class HandshakeNotFoundError extends Error {
     super(
       'No session for this WebSocket connection: its handshake request is unknown. With @nestjs/platform-ws the gateway must ' +
         "share the application's HTTP server (no port of its own in @WebSocketGateway()), so the session module sees the " +
-        'upgrade request; socket.io gateways work on any port.',
+        'upgrade request. (socket.io keeps the handshake request itself, so its gateways are not affected.)',
     );
   }
 }

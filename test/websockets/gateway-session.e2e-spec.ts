@@ -44,6 +44,7 @@ import {
 import { CookieJar } from '../support/cookie-jar.js';
 import { PLATFORMS, type Platform } from '../support/create-app.js';
 import { describeWithProgram } from '../support/external-program.js';
+import { freePort } from '../support/free-port.js';
 import {
   connectGateway,
   GATEWAY_ADAPTERS,
@@ -372,5 +373,37 @@ describe('WebSocket gateways, sessions that expire', () => {
       await server?.stop();
     });
     expirySuite('redis', 'fastify', 'socket.io', () => server.url);
+  });
+});
+
+describe('a ws gateway on a port of its own', () => {
+  it('cannot see the handshake, and says so to the client', async () => {
+    const port = await freePort();
+    @WebSocketGateway(port, { host: '127.0.0.1' })
+    @OnNest11(UseInterceptors(SessionInterceptor))
+    @OnNest11(UseFilters(SendToWsClients))
+    class OwnPortGateway {
+      @SubscribeMessage('whoami')
+      whoami(@Session('user') user?: string) {
+        return { event: 'whoami', data: user ?? null };
+      }
+    }
+    const moduleRef = await Test.createTestingModule({
+      imports: [SessionModule.forRoot({ SECRET_KEY })],
+      providers: [OwnPortGateway],
+    }).compile();
+    const app = moduleRef.createNestApplication({ logger: false });
+    app.useWebSocketAdapter(new WsAdapter(app));
+    await app.init();
+    let client: GatewayClient | undefined;
+    try {
+      client = await connectGateway('ws', `http://127.0.0.1:${port}`);
+      const reply = await client.call('whoami');
+      expect(reply).toEqual({ exception: expect.stringContaining('its handshake request is unknown') });
+      expect((reply as { exception: string }).exception).toContain("share the application's HTTP server");
+    } finally {
+      client?.close();
+      await app.close();
+    }
   });
 });
