@@ -87,7 +87,7 @@ export class SessionModule extends ConfigurableSessionModule implements NestModu
     @Inject(SESSION_CONFIG) private readonly config: SessionConfig,
     private readonly sessionInterface: SessionInterface,
     private readonly moduleRef: ModuleRef,
-    private readonly adapterHost: HttpAdapterHost,
+    @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
   ) {
     super();
   }

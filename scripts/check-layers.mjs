@@ -19,6 +19,7 @@ export const LAYERS = [
   ['flask-session'],
   ['http'],
   ['platform/express', 'platform/fastify'],
+  ['contexts'],
   ['interfaces'],
   ['.'],
   ['testing'],
