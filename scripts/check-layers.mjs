@@ -21,6 +21,7 @@ export const LAYERS = [
   ['platform/express', 'platform/fastify'],
   ['interfaces'],
   ['.'],
+  ['csrf', 'flask-login'],
   ['testing'],
 ];
 
