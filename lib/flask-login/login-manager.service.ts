@@ -1,6 +1,7 @@
 import { Inject, Injectable, UnauthorizedException, type ExecutionContext } from '@nestjs/common';
 import { serializeSetCookie, serializeDeleteCookie } from '../cookie/index.js';
 import { flash } from '../flash/index.js';
+import { FlaskSessionRedisSession } from '../flask-session/index.js';
 import type { SessionContext } from '../http/index.js';
 import type { SecureCookieSession, SessionData } from '../sessions/index.js';
 import { sessionContextFor, sessionContextOf } from '../get-session.js';
@@ -159,7 +160,7 @@ export class LoginManager<U extends object = object> {
   private sessionProtectionFailed(session: AnySession, state: LoginState): boolean {
     const mode = this.config.SESSION_PROTECTION;
     if (mode !== 'basic' && mode !== 'strong') return false;
-    if (session.size === 0 || this.identifierOf(state) === session.get('_id')) return false;
+    if (isEmptySession(session) || this.identifierOf(state) === session.get('_id')) return false;
     if (mode === 'basic' || session.permanent) {
       if (session.get('_fresh') !== false) session.set('_fresh', false);
       return false;
@@ -314,6 +315,15 @@ export class LoginManager<U extends object = object> {
       context.response.appendSetCookie(serializeDeleteCookie(config.REMEMBER_COOKIE_NAME, attributes));
     }
   }
+}
+
+/**
+ * Python's truth value of the session: no keys, or for Flask-Session's sessions (whose
+ * `__bool__` ignores it) nothing but `_permanent`.
+ */
+function isEmptySession(session: AnySession): boolean {
+  if (session instanceof FlaskSessionRedisSession) return [...session.keys()].every((key) => key === '_permanent');
+  return session.size === 0;
 }
 
 /** Werkzeug's `request.url` as far as Flask-Login uses it: scheme, host and the target as sent. */
