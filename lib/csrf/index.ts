@@ -12,3 +12,4 @@ export {
   validateCsrfConfig,
   type CsrfConfig,
 } from './csrf-config.js';
+export { sameOrigin } from './same-origin.js';

@@ -19,3 +19,4 @@ export { LOGIN_CONFIG, LOGIN_MESSAGE, REFRESH_MESSAGE, LOGIN_SESSION_KEYS } from
 export { encodeRememberCookie, decodeRememberCookie, type RememberCookieKey } from './remember-cookie.js';
 export { createSessionIdentifier, type IdentifierSource } from './session-identifier.js';
 export type { RemoteAddressSource } from './request-facts.js';
+export { loginUrl, makeNextParam } from './login-url.js';
