@@ -3,14 +3,21 @@
  * pass its `validate_csrf` and the reverse, its refusals and ours give the same reason for the
  * same bad token, and `sameOrigin` reads URLs as its `same_origin` does.
  */
-import { CSRF_REASONS, CsrfError, generateCsrfToken, sameOrigin, validateCsrfToken } from '../../lib/csrf/index.js';
+import {
+  CSRF_REASONS,
+  CsrfError,
+  generateCsrfToken,
+  sameOrigin,
+  validateCsrfToken,
+  type CsrfTokenOptions,
+} from '../../lib/csrf/index.js';
 import { URLSafeTimedSerializer } from '../../lib/itsdangerous/index.js';
 import { SecureCookieSession } from '../../lib/sessions/index.js';
 import { describeWithProgram } from '../support/external-program.js';
 import { FLASK_LOGIN_WTF_HINT, flaskLoginWtfInstalled, runPipPython } from '../support/python.js';
 
 const KEY = 'csrf test key';
-const options = { secretKey: KEY, fieldName: 'csrf_token', timeLimit: 3600 };
+const options: CsrfTokenOptions = { secretKey: KEY, fieldName: 'csrf_token', timeLimit: 3600 };
 
 /** Flask-WTF's verdict on each token, against a session holding `raw` (or none): null when valid, else its message. */
 function flaskVerdicts(
@@ -42,7 +49,7 @@ for token in data["tokens"]:
 function ourVerdict(
   session: SecureCookieSession,
   token: string | null,
-  overrides: Partial<typeof options> = {},
+  overrides: Partial<CsrfTokenOptions> = {},
 ): string | null {
   try {
     validateCsrfToken(session, token, { ...options, ...overrides });
