@@ -173,12 +173,15 @@ export class LoginManager<U extends object = object> {
   /**
    * Flask-Login's `login_user`: stores `_user_id`, `_fresh` and `_id` (and `_remember`,
    * `_remember_seconds` for a remembered login, whose cookie is set as the session is saved).
-   * False when the user is inactive and the login not forced.
+   * False when the user is inactive and the login not forced. A server-side session
+   * (`RedisSession`) first moves to a new id (`regenerate()`), against session fixation.
    */
   async loginUser(target: LoginTarget, user: U, options: LoginUserOptions = {}): Promise<boolean> {
     if (!options.force && !this.userLoader.isActive(user)) return false;
     const { context, state } = this.contextOf(target);
     const session = await this.sessionOf(context);
+    // A server-side session moves to a new id first, so an id planted before the login is worthless.
+    await regenerateIfServerSide(session);
     session.set('_user_id', this.userLoader.getId(user));
     session.set('_fresh', options.fresh ?? true);
     session.set('_id', this.identifierOf(state));
@@ -210,8 +213,7 @@ export class LoginManager<U extends object = object> {
       session.set(REMEMBER_KEY, 'clear');
       session.delete('_remember_seconds');
     }
-    const regenerate = (session as { regenerate?: () => Promise<void> }).regenerate;
-    if (typeof regenerate === 'function') await regenerate.call(session);
+    await regenerateIfServerSide(session);
     state.user = null;
     state.loading = undefined;
   }
@@ -300,10 +302,12 @@ export class LoginManager<U extends object = object> {
       if (!key) return;
       const seconds = session.get('_remember_seconds');
       const duration = typeof seconds === 'number' ? seconds : config.REMEMBER_COOKIE_DURATION;
+      let expires = new Date(Date.now() + duration * 1000);
+      if (Number.isNaN(expires.getTime())) expires = new Date(Date.now() + config.REMEMBER_COOKIE_DURATION * 1000);
       const value = encodeRememberCookie(String(session.get('_user_id')), key);
       const header = serializeSetCookie(config.REMEMBER_COOKIE_NAME, '', {
         ...attributes,
-        expires: new Date(Date.now() + duration * 1000),
+        expires,
         secure: config.REMEMBER_COOKIE_SECURE,
         httpOnly: config.REMEMBER_COOKIE_HTTPONLY,
         sameSite: config.REMEMBER_COOKIE_SAMESITE,
@@ -315,6 +319,12 @@ export class LoginManager<U extends object = object> {
       context.response.appendSetCookie(serializeDeleteCookie(config.REMEMBER_COOKIE_NAME, attributes));
     }
   }
+}
+
+/** `regenerate()` of a server-side session (`RedisSession`, Flask-Session's): a new id, the old key deleted. */
+async function regenerateIfServerSide(session: AnySession): Promise<void> {
+  const regenerate = (session as { regenerate?: () => Promise<void> }).regenerate;
+  if (typeof regenerate === 'function') await regenerate.call(session);
 }
 
 /**

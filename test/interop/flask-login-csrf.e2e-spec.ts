@@ -318,6 +318,26 @@ describeWithProgram(
           }
         });
 
+        if (backend === 'redis') {
+          it('a login on Nest moves the Flask-Session session to a new id, keeping its data (no session fixation)', async () => {
+            const { flask, nest } = bases();
+            const jar = new CookieJar();
+            const token = (await jar.request(flask, '/flask/form')).text;
+            const planted = jar.value('session')!;
+            expect(planted).toBeDefined();
+            await jar.request(nest, '/nest/login?user=alice');
+            expect(jar.value('session')).not.toBe(planted);
+            expect(await read(jar, `${flask}/flask`)).toMatchObject({ user: 'alice', fresh: true });
+            // The data moved along: the CSRF token of the page rendered before the login still posts.
+            expect(
+              (await jar.request(flask, '/flask/submit', { method: 'POST', form: { csrf_token: token } })).text,
+            ).toBe('accepted');
+            // The planted id opens nothing any more.
+            const replay = await fetch(`${flask}/flask/whoami`, { headers: { cookie: `session=${planted}` } });
+            expect(((await replay.json()) as WhoAmI).user).toBeNull();
+          });
+        }
+
         it('a CSRF token from one side posts to the other, in the form or in the X-CSRFToken header', async () => {
           for (const { base, other } of sides()) {
             const jar = new CookieJar();
