@@ -220,6 +220,21 @@ describe.each(PLATFORMS)('Flask-Login in Nest on %s', (platform) => {
     await app.close();
   });
 
+  it('a strong-protection failure on a guarded page answers 401 and still deletes the remember-me cookie', async () => {
+    const app = await appWith(platform, { SESSION_PROTECTION: 'strong' });
+    const agent = request.agent(app.getHttpServer());
+    await agent.get('/login-as?user=gina&days=1').set('user-agent', 'A').expect(200);
+    await agent.get('/account').set('user-agent', 'A').expect(200, 'account of gina');
+    const stolen = await agent.get('/account').set('user-agent', 'B').expect(401);
+    expect(cookieLine(stolen, 'remember_token')).toMatch(
+      /^remember_token=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=\/$/,
+    );
+    // The session lost the login too: it was empty but for it, so its cookie is deleted.
+    expect(cookieLine(stolen, 'session')).toMatch(/^session=; Expires=Thu, 01 Jan 1970/);
+    await agent.get('/account').set('user-agent', 'A').expect(401);
+    await app.close();
+  });
+
   it("takes the identifier's address from X-Forwarded-For as Flask-Login does, or from the platform when asked", async () => {
     for (const [source, survives] of [
       ['flask-login', false],

@@ -229,6 +229,24 @@ describeWithProgram(
           }
         });
 
+        it('both sides build the session identifier from X-Forwarded-For and the user agent alike', async () => {
+          for (const { base, other } of sides()) {
+            const jar = new CookieJar();
+            const client = { 'x-forwarded-for': '203.0.113.5, 10.0.0.1', 'user-agent': 'Browser/1.0 (X11)' };
+            await jar.request(base, '/login?user=alice', { headers: client });
+            const same = JSON.parse((await jar.request(other, '/whoami', { headers: client })).text) as WhoAmI;
+            expect(same).toMatchObject({ user: 'alice', fresh: true });
+            // Another forwarded address is another client: basic protection marks the login non-fresh, on either side.
+            const moved = { ...client, 'x-forwarded-for': '198.51.100.7' };
+            const seen = JSON.parse((await jar.request(other, '/whoami', { headers: moved })).text) as WhoAmI;
+            expect(seen).toMatchObject({ user: 'alice', fresh: false });
+            expect(JSON.parse((await jar.request(base, '/whoami', { headers: client })).text)).toMatchObject({
+              user: 'alice',
+              fresh: false,
+            });
+          }
+        });
+
         it('an inactive user is refused on both sides', async () => {
           for (const { base } of sides()) {
             const jar = new CookieJar();
