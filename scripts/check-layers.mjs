@@ -22,6 +22,7 @@ export const LAYERS = [
   ['contexts'],
   ['interfaces'],
   ['.'],
+  ['csrf', 'flask-login'],
   ['testing'],
 ];
 
