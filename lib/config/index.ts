@@ -21,3 +21,4 @@ export {
   validateFlaskSessionConfig,
   type FlaskSessionSerializationFormat,
 } from './flask-session-config.js';
+export { parseConfigValue, type ConfigValueKind } from './config-value.js';
