@@ -3,7 +3,8 @@
  * opening, saving, and regenerate()/destroy() called in a handler or a guard — for the module's
  * own client (SESSION_REDIS_URL) of RedisSessionInterface and FlaskSessionRedisInterface. The
  * outage is logged once per request and at a bounded rate across requests, and the client's
- * reconnection errors never reach ioredis' "Unhandled error event" line.
+ * reconnection errors never reach ioredis' "Unhandled error event" line. When Redis comes back
+ * (a real redis-server started on the refused port), requests succeed and the log says so once.
  */
 import { jest } from '@jest/globals';
 import {
@@ -30,7 +31,9 @@ import {
   type RedisSession,
 } from 'nest-flask-session';
 import { createApp, PLATFORMS, type Platform } from '../support/create-app.js';
+import { describeWithProgram } from '../support/external-program.js';
 import { freePort } from '../support/free-port.js';
+import { redisInstalled, RedisServer } from '../support/redis-server.js';
 
 const SECRET_KEY = 'redis outage tests: a key of 48 random bytes.....';
 
@@ -193,3 +196,51 @@ describe('Redis down: 503 from every session method, logged once', () => {
     });
   });
 });
+
+describeWithProgram(
+  'Redis back after an outage (real redis-server)',
+  redisInstalled,
+  'apt-get install -y redis-server',
+  () => {
+    it.each(PLATFORMS)(
+      'on %s: requests succeed again, and the log says the connection is back, once',
+      async (platform) => {
+        const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+        const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+        const log = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+        const port = await freePort();
+        let server: RedisServer | undefined;
+        const app = await createApp(
+          {
+            SECRET_KEY,
+            SESSION_REDIS_URL: `redis://127.0.0.1:${port}`,
+            sessionInterface: new RedisSessionInterface({ commandTimeout: 500 }),
+          },
+          { controllers: [OutageController], providers: [RegenerateInGuard] },
+          undefined,
+          platform,
+        );
+        try {
+          expect((await request(app.getHttpServer()).get('/set')).status).toBe(503);
+          server = await RedisServer.start([], port);
+          let status = 0;
+          for (const deadline = Date.now() + 8000; status !== 200 && Date.now() < deadline;) {
+            await new Promise((resolve) => setTimeout(resolve, 200));
+            status = (await request(app.getHttpServer()).get('/set')).status;
+          }
+          expect(status).toBe(200);
+          const lines = (spy: { mock: { calls: unknown[][] } }) => spy.mock.calls.map((call) => String(call[0]));
+          expect(lines(warn).filter((line) => line.includes('connection to Redis failed'))).toHaveLength(1);
+          expect(lines(log).filter((line) => line.includes('connection to Redis is back'))).toHaveLength(1);
+        } finally {
+          await app.close();
+          await (app.get(SessionInterface) as RedisSessionInterface).close();
+          await server?.stop();
+          error.mockRestore();
+          warn.mockRestore();
+          log.mockRestore();
+        }
+      },
+    );
+  },
+);
