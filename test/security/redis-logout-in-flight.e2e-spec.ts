@@ -68,6 +68,29 @@ class AccountController {
     await session.regenerate();
     return '';
   }
+  /** A logout that sets the login key to null rather than removing it. */
+  @Get('/logout/null-user-id')
+  logoutNull(@Session() session: RedisSession<Data>) {
+    session.set('_user_id', null);
+    return '';
+  }
+  @Get('/logout/destroy')
+  async logoutDestroy(@Session() session: RedisSession<Data>) {
+    await session.destroy();
+    return '';
+  }
+  /** A logout whose request reads the session, waits, then clears it (and flashes) or drops _user_id. */
+  @Get('/slow-logout/:style')
+  async slowLogout(@Session() session: RedisSession<Data>, @Param('style') style: string) {
+    await gate.pass();
+    if (style === 'clear') {
+      session.clear();
+      session.set('notice', 'You are logged out.');
+    } else {
+      session.delete('_user_id');
+    }
+    return '';
+  }
   /** clear() alone: the session is empty, so its key is deleted with its cookie. */
   @Get('/logout/clear')
   logoutClear(@Session() session: RedisSession<Data>) {
@@ -166,6 +189,11 @@ describeWithProgram(
             { _fresh: true, csrf_token: 'token-1', cart: ['book'] },
           ],
           [
+            'setting _user_id to null',
+            '/logout/null-user-id',
+            { user_id: 'alice', _user_id: null, _fresh: true, csrf_token: 'token-1', cart: ['book'] },
+          ],
+          [
             'regenerate() (not a logout: the data moves along, the old id dies)',
             '/logout/regenerate',
             { user_id: 'alice', _user_id: 'alice', _fresh: true, csrf_token: 'token-1', cart: ['book'] },
@@ -246,6 +274,49 @@ describeWithProgram(
           expect(setCookies(late.headers)).toEqual([]);
           expect(await redis.exists(`session:${id}`)).toBe(0);
           expect((await me(app, cookie)).data).toEqual({});
+        });
+
+        it('a clear() logout that loses the race to a destroy() keeps only what it wrote after clear(), under a new id', async () => {
+          const app = await startApp();
+          const http = app.getHttpServer();
+          gate = new Gate();
+          const cookie = sessionCookieValue((await request(http).get('/login')).headers)!;
+          const { id } = await me(app, cookie);
+          const slow = request(http)
+            .get('/slow-logout/clear')
+            .set('Cookie', cookieOf(cookie))
+            .then((res) => res);
+          await gate.whenEntered;
+          await request(http).get('/logout/destroy').set('Cookie', cookieOf(cookie));
+          gate.open();
+          const late = await slow;
+          const next = sessionCookieValue(late.headers)!;
+          expect(next).toBeTruthy();
+          expect(await me(app, next)).toEqual({
+            id: expect.not.stringMatching(id),
+            data: { notice: 'You are logged out.' },
+          });
+          expect(await redis.exists(`session:${id}`)).toBe(0);
+        });
+
+        it('a key-dropping logout that loses the race to a destroy() drops what it read and deletes the cookie', async () => {
+          const app = await startApp();
+          const http = app.getHttpServer();
+          gate = new Gate();
+          const cookie = sessionCookieValue((await request(http).get('/login')).headers)!;
+          const { id } = await me(app, cookie);
+          const keysBefore = new Set(await redis.keys('session:*'));
+          const slow = request(http)
+            .get('/slow-logout/pop')
+            .set('Cookie', cookieOf(cookie))
+            .then((res) => res);
+          await gate.whenEntered;
+          await request(http).get('/logout/destroy').set('Cookie', cookieOf(cookie));
+          gate.open();
+          const late = await slow;
+          expect(setCookies(late.headers)[0]).toMatch(/^session=; Expires=Thu, 01 Jan 1970/);
+          expect(await redis.exists(`session:${id}`)).toBe(0);
+          expect((await redis.keys('session:*')).filter((key) => !keysBefore.has(key))).toEqual([]);
         });
 
         it('logoutKeys names the login keys: dropping another key keeps the id, dropping a named one moves it', async () => {
