@@ -7,7 +7,7 @@ import {
   type OnModuleInit,
   type Provider,
 } from '@nestjs/common';
-import { type HttpAdapterHost, ModuleRef } from '@nestjs/core';
+import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import { createSessionConfig, type SessionConfig } from './config/session-config.js';
 import { SecureCookieSessionInterface } from './sessions/secure-cookie-session.interface.js';
 import { SessionInterface } from './sessions/session.interface.js';
