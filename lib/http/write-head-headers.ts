@@ -6,8 +6,6 @@ export interface WrittenSessionHeaders {
   readonly varyFields: readonly string[];
 }
 
-type OutgoingHeaders = Record<string, unknown> | unknown[];
-
 /**
  * The arguments of a `writeHead(status[, message][, headers])` call with the session's headers
  * kept: Node lets headers given there replace those set before (`Set-Cookie`, `Vary`), which
