@@ -31,10 +31,10 @@ export interface FastifyInstanceLike {
  * - `onSend`, which every `reply.send()` passes through (returned values, redirects, streams,
  *   exception filters, the 404 handler), saves it unless the interceptor already did, through
  *   `reply.header()` so `@fastify/cookie` and other plugins' headers are kept;
- * - a handler that writes the response itself (`@Res()` without passthrough) gets its reply
- *   watched: if it changed the session and wrote to `reply.raw` directly, which Fastify's hooks
- *   never see, a clear error is logged. (An `onResponse` hook would do the same for every
- *   request, at the price of response listeners Fastify then adds to every request.)
+ * - a handler that writes the response itself (`@Res()` without passthrough, `@Sse()`) gets its
+ *   reply watched: if it writes `reply.raw` directly, which Fastify's hooks never see, the session
+ *   is saved into `reply.raw` before the headers go out; a change that still could not be saved
+ *   is logged. (Watching every request would cost response listeners on every request.)
  */
 export function bindFastify(instance: FastifyInstanceLike, sharedRuntime: SessionRuntime): void {
   const runtime: SessionRuntime = { ...sharedRuntime, watchOwnResponse };
