@@ -11,7 +11,7 @@ export default {
     '/node_modules/',
     '<rootDir>/test/consumers/templates/',
     '<rootDir>/test/nest11/',
-    '<rootDir>/test/readme/.snippets/',
+    '<rootDir>/test/docs/.snippets/',
   ],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
@@ -20,6 +20,8 @@ export default {
     '^nest-flask-session/itsdangerous$': '<rootDir>/lib/itsdangerous/public-api.ts',
     '^nest-flask-session/tagged-json$': '<rootDir>/lib/tagged-json/public-api.ts',
     '^nest-flask-session/testing$': '<rootDir>/lib/testing/index.ts',
+    '^nest-flask-session/flask-login$': '<rootDir>/lib/flask-login/index.ts',
+    '^nest-flask-session/csrf$': '<rootDir>/lib/csrf/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
     // Fastify's inject() (light-my-request) require()s its own cookie 2, an ES module only, which
     // Jest cannot require() on Node 20: it gets the package's cookie 1, which has the same

@@ -1,4 +1,5 @@
 import type { Logger } from '@nestjs/common';
+import { bindHandshakes } from './contexts/index.js';
 import type { SessionRuntime } from './http/session-context.js';
 import { bindExpress, type ExpressAppLike } from './platform/express/express.binding.js';
 import { bindFastify, type FastifyInstanceLike } from './platform/fastify/fastify.binding.js';
@@ -7,9 +8,14 @@ import { bindFastify, type FastifyInstanceLike } from './platform/fastify/fastif
 export interface HttpAdapterLike {
   getType(): string;
   getInstance(): unknown;
+  getHttpServer?(): unknown;
 }
 
-/** Which platforms the module bound to in this process: for error messages that say why. */
+/**
+ * Which platforms the module bound to in this process, for error messages that say why a request
+ * has no session. Process-wide by necessity: the message is built from a bare request object,
+ * which reaches no Nest container.
+ */
 const bindings = { bound: 0, unsupported: new Set<string>() };
 
 /** Binds sessions to the app's platform; logs and records an unsupported one. */
@@ -25,6 +31,8 @@ export function bindSessionsToPlatform(adapter: HttpAdapterLike, runtime: Sessio
     return;
   }
   bindings.bound++;
+  // WebSocket gateways on the app's server find the session of each connection's handshake.
+  bindHandshakes(adapter.getHttpServer?.(), runtime);
 }
 
 /** Why a request has no session context, and what to do. */

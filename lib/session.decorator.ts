@@ -1,6 +1,8 @@
 import { createParamDecorator, type ExecutionContext, type Type } from '@nestjs/common';
 import { sessionContextFor } from './get-session.js';
-import { isPromise, type SessionContext } from './http/session-context.js';
+import type { SessionSource } from './contexts/index.js';
+import { isPromise, SessionContext } from './http/session-context.js';
+import { NullSession } from './sessions/null-session.js';
 import { SecureCookieSession } from './sessions/secure-cookie-session.js';
 import type { SessionData } from './sessions/session-data.js';
 import { SESSION_PARAM_METADATA } from './session.constants.js';
@@ -17,20 +19,20 @@ interface SessionParam {
 }
 
 /** A parameter declared `RedisSession` on an app whose interface gives another kind fails at once, saying so. */
-function checkDeclaredClass(context: SessionContext, session: AnySession, param: SessionParam): void {
+function checkDeclaredClass(source: SessionSource, session: AnySession, param: SessionParam): void {
   const declared = param.declared;
-  if (!declared || session instanceof declared || context.sessionInterface.isNullSession(session)) return;
-  const configured = context.sessionInterface.constructor.name;
+  if (!declared || session instanceof NullSession || session instanceof declared) return;
+  const configured = source instanceof SessionContext ? ` (${source.sessionInterface.constructor.name})` : '';
   const actual = (session as object).constructor.name;
   throw new TypeError(
-    `@Session() in ${param.where ?? 'a handler'} is declared ${declared.name}, but the configured session interface ` +
-      `(${configured}) gives ${actual} sessions. Declare it as SessionMixin (any session) or ` +
+    `@Session() in ${param.where ?? 'a handler'} is declared ${declared.name}, but the configured session interface` +
+      `${configured} gives ${actual} sessions. Declare it as SessionMixin (any session) or ` +
       `${actual}, or give SessionModule the interface whose sessions are ${declared.name}s.`,
   );
 }
 
-function select(context: SessionContext, session: AnySession, param: SessionParam): unknown {
-  checkDeclaredClass(context, session, param);
+function select(source: SessionSource, session: AnySession, param: SessionParam): unknown {
+  checkDeclaredClass(source, session, param);
   session.accessed = true;
   return param.key === undefined ? session : session.get(param.key);
 }

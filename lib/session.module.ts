@@ -13,7 +13,7 @@ import { SecureCookieSessionInterface } from './sessions/secure-cookie-session.i
 import { SessionInterface } from './sessions/session.interface.js';
 import { findWeakSecretKeys } from './config/secret-keys.js';
 import { SessionConfigError } from './config/session-config.error.js';
-import { resolveSessionConfig } from './config/resolve-session-config.js';
+import { resolveSessionConfig, type ConfigReader } from './config/resolve-session-config.js';
 import { findConfigSource, type ConfigSource } from './config-source.js';
 import { assertOneSessionConfiguration } from './single-configuration.js';
 import { SESSION_CONFIG, SESSION_CONFIG_SOURCE } from './session.constants.js';
@@ -22,9 +22,30 @@ import { ConfigurableSessionModule, SESSION_MODULE_OPTIONS } from './session.mod
 import type { SessionModuleAsyncOptions, SessionModuleOptions } from './interfaces/session-module-options.interface.js';
 
 /**
- * Weak keys (short, or a published placeholder) are logged in development. In production a weak
- * `SECRET_KEY` or a placeholder anywhere fails start-up; a short fallback is only logged, since
- * rotating away from a short key needs it to keep verifying for a while.
+ * `ConfigService.get`, when the application has `@nestjs/config` (an optional peer) loaded and
+ * ConfigService already exists (read in `onModuleInit`, as CsrfModule and LoginModule do).
+ */
+export async function findConfigReader(moduleRef: ModuleRef): Promise<ConfigReader | undefined> {
+  let configModule: typeof import('@nestjs/config');
+  try {
+    configModule = await import('@nestjs/config');
+  } catch {
+    return undefined;
+  }
+  try {
+    const configService = moduleRef.get(configModule.ConfigService, { strict: false }) as InstanceType<
+      typeof configModule.ConfigService
+    > | null;
+    return configService ? (key) => configService.get<unknown>(key) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Weak keys (short, guessable, or a published placeholder) are logged in development. In
+ * production a weak `SECRET_KEY` or a placeholder anywhere fails start-up; a short or guessable
+ * fallback is only logged, since rotating away from it needs it to keep verifying for a while.
  */
 function checkSecretKeyStrength(config: SessionConfig, production: boolean, logger: Logger): void {
   for (const { key, reason, placeholder } of findWeakSecretKeys(config)) {
@@ -77,7 +98,7 @@ export class SessionModule extends ConfigurableSessionModule implements NestModu
     @Inject(SESSION_CONFIG_SOURCE) private readonly source: ConfigSource,
     private readonly sessionInterface: SessionInterface,
     private readonly modules: ModulesContainer,
-    private readonly adapterHost: HttpAdapterHost,
+    @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
   ) {
     super();
   }
@@ -85,6 +106,7 @@ export class SessionModule extends ConfigurableSessionModule implements NestModu
   /** Start-up checks: one configuration per app, a `SECRET_KEY` (warned about), its strength. */
   onModuleInit(): void {
     assertOneSessionConfiguration(this.modules, SessionModule, SESSION_MODULE_OPTIONS);
+    this.sessionInterface.checkConfig(this.config);
     const logger = new Logger('Session');
     if (!this.config.SECRET_KEY && this.sessionInterface.requiresSecretKey(this.config)) {
       logger.warn(

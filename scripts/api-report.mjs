@@ -20,6 +20,8 @@ export const ENTRIES = [
   { subpath: './itsdangerous', source: 'lib/itsdangerous/public-api.ts', report: 'itsdangerous.api.md' },
   { subpath: './tagged-json', source: 'lib/tagged-json/public-api.ts', report: 'tagged-json.api.md' },
   { subpath: './testing', source: 'lib/testing/index.ts', report: 'testing.api.md' },
+  { subpath: './flask-login', source: 'lib/flask-login/index.ts', report: 'flask-login.api.md' },
+  { subpath: './csrf', source: 'lib/csrf/index.ts', report: 'csrf.api.md' },
 ];
 
 function compile() {

@@ -6,10 +6,15 @@ import {
 } from '@nestjs/common';
 import type { SessionRequest, SessionResponse } from '../sessions/session-http.js';
 import type { SessionConfig } from '../config/session-config.js';
-import { SessionStoreUnavailableError } from '../sessions/session-store-unavailable.error.js';
+import {
+  SessionStoreUnavailableError,
+  STORE_FAILURE_HANDLER,
+  type StoreFailureHandler,
+} from '../sessions/session-store-unavailable.error.js';
 import type { SessionInterface } from '../sessions/session.interface.js';
 import { guardBracketAccess, type SecureCookieSession } from '../sessions/secure-cookie-session.js';
 import type { SessionData } from '../sessions/session-data.js';
+import { storeOutageLogFor } from './store-outage-log.js';
 
 type AnySession = SecureCookieSession<SessionData>;
 
@@ -17,24 +22,26 @@ const CONTEXT = Symbol('nest-flask-session.context');
 
 type WithContext = { [CONTEXT]?: SessionContext };
 
-type ContextFactory = (request: object) => SessionContext | undefined;
+/** Creates a request's context on first use, for a platform that does not attach one up front. */
+export type ContextFactory = (request: object) => SessionContext | undefined;
 
-const contextFactories: ContextFactory[] = [];
+/**
+ * Where a platform binding leaves its {@link ContextFactory}: on an object every request of that
+ * app reaches (Express: the app's request prototype; Fastify: its HTTP server, via the socket).
+ * Kept per app, never in a process-wide list, so two apps in one process stay apart.
+ */
+export const CONTEXT_FACTORY = Symbol('nest-flask-session.contextFactory');
 
-/** Lets a platform binding create a request's context on first use (Express does). */
-export function registerContextFactory(factory: ContextFactory): void {
-  if (!contextFactories.includes(factory)) contextFactories.push(factory);
-}
+type WithFactory = { [CONTEXT_FACTORY]?: ContextFactory };
+type RawRequestLike = WithFactory & { socket?: { server?: WithFactory } | null };
 
-/** The request's context: the one attached to it, or one a platform binding creates now. */
+/** The request's context: the one attached to it, or one its app's platform binding creates now. */
 export function findSessionContext(request: object): SessionContext | undefined {
   const context = SessionContext.of(request);
   if (context) return context;
-  for (const factory of contextFactories) {
-    const created = factory(request);
-    if (created) return created;
-  }
-  return undefined;
+  const raw = request as RawRequestLike;
+  const factory = raw[CONTEXT_FACTORY] ?? raw.socket?.server?.[CONTEXT_FACTORY];
+  return factory?.(request);
 }
 
 export function isPromise<T>(value: unknown): value is Promise<T> {
@@ -66,6 +73,8 @@ export class SessionContext {
   private saveStarted = false;
   private saveSettled = false;
   private watched = false;
+  private outageReported = false;
+  private readonly saveHooks: Array<(session: AnySession) => void> = [];
 
   constructor(
     readonly runtime: SessionRuntime,
@@ -151,7 +160,13 @@ export class SessionContext {
 
   /** Keeps the request's session; request code gets it with bracket access guarded. */
   private adopt(session: AnySession | null): AnySession {
-    this.session = guardBracketAccess(session ?? this.sessionInterface.makeNullSession(this.config));
+    this.session = session ?? this.sessionInterface.makeNullSession(this.config);
+    // A session that acts on its store right away (regenerate(), destroy()) fails with our 503.
+    if (STORE_FAILURE_HANDLER in this.session) {
+      const handler: StoreFailureHandler = (error, action) => this.toHttpError(action, error);
+      (this.session as { [STORE_FAILURE_HANDLER]?: StoreFailureHandler })[STORE_FAILURE_HANDLER] = handler;
+    }
+    guardBracketAccess(this.session);
     return this.session;
   }
 
@@ -197,23 +212,44 @@ export class SessionContext {
     return this.saveResult;
   }
 
-  private write(session: AnySession): void | Promise<void> {
-    return this.sessionInterface.isNullSession(session)
-      ? undefined
-      : this.sessionInterface.saveSession(this.config, session, this.response);
+  /**
+   * Runs `hook` once, just before the session is saved (after the handler and any exception
+   * filter, as Flask's `after_request` functions run): it may still change the session and add
+   * cookies to the response. Null sessions are not saved, so their hooks do not run.
+   */
+  beforeSave(hook: (session: AnySession) => void): void {
+    if (this.saveStarted) throw new Error('A save hook cannot be added once saving started.');
+    this.saveHooks.push(hook);
   }
 
-  /** Maps a failure of the session layer to the HTTP error the client gets, and logs the cause. */
-  toHttpError(action: 'opening' | 'saving', error: unknown): HttpException {
+  private write(session: AnySession): void | Promise<void> {
+    if (this.sessionInterface.isNullSession(session)) return undefined;
+    for (const hook of this.saveHooks) hook(session);
+    return this.sessionInterface.saveSession(this.config, session, this.response);
+  }
+
+  /**
+   * Maps a failure of the session layer to the HTTP error the client gets, and logs the cause:
+   * a store outage is a 503, logged once per request and at a bounded rate across requests;
+   * anything else a 500. `action` is 'opening', 'saving', or the session method that failed.
+   */
+  toHttpError(action: string, error: unknown): HttpException {
     if (error instanceof HttpException) return error;
     const cause = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    const during = action === 'opening' || action === 'saving' ? `while ${action} the session` : `in ${action}`;
     if (error instanceof SessionStoreUnavailableError) {
-      this.logger.error(`The session store is unavailable while ${action} the session: ${cause}`);
+      if (!this.outageReported) {
+        this.outageReported = true;
+        storeOutageLogFor(this.sessionInterface, this.logger).report(
+          `The session store is unavailable ${during} (answered 503): ${cause}`,
+        );
+      }
       return new ServiceUnavailableException('The session store is unavailable. Please try again shortly.', {
         cause: error,
       });
     }
-    this.logger.error(`${action === 'opening' ? 'Opening' : 'Saving'} the session failed: ${cause}`);
+    const what = action === 'opening' ? 'Opening the session' : action === 'saving' ? 'Saving the session' : action;
+    this.logger.error(`${what} failed: ${cause}`);
     return new InternalServerErrorException(undefined, { cause: error });
   }
 }

@@ -1,6 +1,6 @@
 /**
- * No state is shared between requests: 1,000 concurrent clients, each with its own session and
- * counter, all hammering one app. Every client's counter must come out exactly right and no
+ * No state is shared between requests: 1,000 concurrent clients (ISOLATION_CLIENTS; `npm run
+ * test:fast` uses fewer), each with its own session and counter, all hammering one app. Every client's counter must come out exactly right and no
  * client may ever see another client's data. Bounded in count and time.
  */
 import { Controller, Get, Param, type INestApplication } from '@nestjs/common';
@@ -9,7 +9,7 @@ import { cookieInterface, PLATFORM_COOKIE_INTERFACES } from '../support/cookie-i
 import { createApp } from '../support/create-app.js';
 import { rawClient } from '../support/http-client.js';
 
-const CLIENTS = 1000;
+const CLIENTS = Number(process.env.ISOLATION_CLIENTS ?? 1000);
 const ROUNDS = 3;
 
 @Controller()

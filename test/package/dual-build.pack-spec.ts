@@ -27,7 +27,7 @@ beforeAll(() => {
   report = JSON.parse(out) as Report;
 });
 
-describe.each(['.', './itsdangerous', './tagged-json', './testing'])('entry %s', (entry) => {
+describe.each(['.', './itsdangerous', './tagged-json', './testing', './flask-login', './csrf'])('entry %s', (entry) => {
   it('exports the same names, each of the same kind, from the CommonJS and ES builds', () => {
     const { cjs, esm } = report.builds[entry]!;
     expect(Object.keys(esm).length).toBeGreaterThan(1);
@@ -74,6 +74,8 @@ it('the CommonJS and ES builds carry identical declarations', () => {
     'itsdangerous/public-api.d.ts',
     'tagged-json/public-api.d.ts',
     'testing/index.d.ts',
+    'flask-login/index.d.ts',
+    'csrf/index.d.ts',
     'session.module.d.ts',
     'sessions/session.interface.d.ts',
   ];

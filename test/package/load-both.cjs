@@ -14,6 +14,8 @@ const ENTRIES = {
   './itsdangerous': 'itsdangerous/public-api.js',
   './tagged-json': 'tagged-json/public-api.js',
   './testing': 'testing/index.js',
+  './flask-login': 'flask-login/index.js',
+  './csrf': 'csrf/index.js',
 };
 const shape = (ns) =>
   Object.fromEntries(

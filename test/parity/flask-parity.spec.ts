@@ -72,7 +72,7 @@ def cookie_of(response):
 const TAGGED = 'from flask.json.tag import TaggedJSONSerializer\ns = TaggedJSONSerializer()\n';
 
 describeWithProgram(
-  'issue 14: parity with real Flask / itsdangerous (Debian python3-flask)',
+  'parity with real Flask / itsdangerous (Debian python3-flask)',
   debianFlaskInstalled,
   DEBIAN_FLASK_HINT,
   () => {
