@@ -6,21 +6,20 @@
  * moves what is left to a new id and deletes the old key, so the late `SET ... XX` finds nothing.
  */
 import { Controller, Get, Param, type INestApplication } from '@nestjs/common';
-import { Redis } from 'ioredis';
 import request from 'supertest';
 import {
   flash,
   FlaskSessionRedisInterface,
   RedisSessionInterface,
   Session,
-  SessionInterface,
   type RedisSession,
   type FlaskSessionRedisInterfaceOptions,
 } from 'nest-flask-session';
-import { createApp, PLATFORMS, sessionCookieValue, setCookies, type Platform } from '../support/create-app.js';
+import { PLATFORMS, sessionCookieValue, setCookies, type Platform } from '../support/create-app.js';
 import { describeWithProgram } from '../support/external-program.js';
 import { Gate } from '../support/gate.js';
-import { redisInstalled, RedisServer } from '../support/redis-server.js';
+import { redisInstalled } from '../support/redis-server.js';
+import { useRedisApps } from '../support/fixture-apps/redis-apps.js';
 
 const SECRET_KEY = 'logout in flight tests: a key of 48 random bytes';
 type Data = Record<string, unknown>;
@@ -135,42 +134,56 @@ describeWithProgram(
   redisInstalled,
   'apt-get install -y redis-server',
   () => {
-    let server: RedisServer;
-    let redis: Redis;
-    const apps: INestApplication[] = [];
-
-    beforeAll(async () => {
-      server = await RedisServer.start();
-      redis = new Redis(server.url);
-    });
+    const store = useRedisApps();
     // A failed expectation must not leave a request waiting at the gate (app.close() would wait).
     afterEach(() => gate.open());
-    afterAll(async () => {
-      for (const app of apps) await app.close();
-      for (const app of apps) await (app.get(SessionInterface) as RedisSessionInterface).close();
-      redis.disconnect();
-      await server.stop();
-    });
 
     describe.each(PLATFORMS)('on %s', (platform: Platform) => {
       describe.each(INTERFACES)('%s', (_name, makeInterface) => {
-        const startApp = async (options: FlaskSessionRedisInterfaceOptions = {}) => {
-          const sessionInterface = makeInterface({ url: server.url, commandTimeout: 1000, ...options });
-          const app = await createApp(
-            { SECRET_KEY, sessionInterface },
-            { controllers: [AccountController] },
-            undefined,
+        const startApp = (options: FlaskSessionRedisInterfaceOptions = {}) =>
+          store.start(
             platform,
+            {
+              SECRET_KEY,
+              sessionInterface: makeInterface({ url: store.server.url, commandTimeout: 1000, ...options }),
+            },
+            { controllers: [AccountController] },
           );
-          apps.push(app);
-          return app;
-        };
         const cookieOf = (value: string) => `session=${value}`;
         const me = async (app: INestApplication, cookie: string) =>
           (await request(app.getHttpServer()).get('/me').set('Cookie', cookieOf(cookie))).body as {
             id: string;
             data: Data;
           };
+
+        /**
+         * Logs in, starts `slowPath` (it reads the session, then waits at the gate), runs the logout
+         * and `whileHeld` while it waits, then lets it finish.
+         */
+        const logoutDuring = async (
+          app: INestApplication,
+          slowPath: string,
+          logoutPath: string,
+          whileHeld?: (logout: request.Response, id: string) => Promise<void>,
+        ) => {
+          const http = app.getHttpServer();
+          gate = new Gate();
+          const cookie = sessionCookieValue((await request(http).get('/login')).headers)!;
+          const { id } = await me(app, cookie);
+          expect(await store.redis.exists(`session:${id}`)).toBe(1);
+          const keysBefore = new Set(await store.redis.keys('session:*'));
+          const slow = request(http)
+            .get(slowPath)
+            .set('Cookie', cookieOf(cookie))
+            .then((res) => res);
+          await gate.whenEntered;
+          const logout = await request(http).get(logoutPath).set('Cookie', cookieOf(cookie));
+          await whileHeld?.(logout, id);
+          gate.open();
+          return { id, cookie, logout, keysBefore, late: await slow };
+        };
+        const logoutDuringSlowWrite = (app: INestApplication, logoutPath: string) =>
+          logoutDuring(app, '/slow-write', logoutPath);
 
         it.each([
           [
@@ -202,59 +215,31 @@ describeWithProgram(
           '%s: the late save finds nothing, what is left lives on under a new id',
           async (_style, logoutPath, left) => {
             const app = await startApp();
-            const http = app.getHttpServer();
-            gate = new Gate();
-            const cookie = sessionCookieValue((await request(http).get('/login')).headers)!;
-            const { id } = await me(app, cookie);
-            expect(await redis.exists(`session:${id}`)).toBe(1);
-
-            // The slow request reads the logged-in session, then waits while the user logs out.
-            const slow = request(http)
-              .get('/slow-write')
-              .set('Cookie', cookieOf(cookie))
-              .then((res) => res);
-            await gate.whenEntered;
-            const logout = await request(http).get(logoutPath).set('Cookie', cookieOf(cookie));
-            const next = sessionCookieValue(logout.headers);
-            expect(next).toBeDefined();
-            const after = await me(app, next!);
-            expect(after.id).not.toBe(id);
-            expect(after.data).toEqual(left);
-            expect(await redis.exists(`session:${id}`)).toBe(0);
-
-            gate.open();
-            const late = await slow;
+            let next: string | undefined;
+            const { id, cookie, late } = await logoutDuring(app, '/slow-write', logoutPath, async (logout, id) => {
+              // While the slow request waits: the logout moved what is left to a new id.
+              next = sessionCookieValue(logout.headers);
+              expect(next).toBeDefined();
+              const after = await me(app, next!);
+              expect(after.id).not.toBe(id);
+              expect(after.data).toEqual(left);
+              expect(await store.redis.exists(`session:${id}`)).toBe(0);
+            });
             expect(late.body).toEqual({ user: 'alice' });
             // The late save found the old key gone: nothing came back, no cookie was sent.
-            expect(await redis.exists(`session:${id}`)).toBe(0);
+            expect(await store.redis.exists(`session:${id}`)).toBe(0);
             expect(setCookies(late.headers)).toEqual([]);
             expect((await me(app, cookie)).data).toEqual({});
             expect((await me(app, next!)).data).toEqual(left);
           },
         );
 
-        /** Logs in, starts /slow-write, runs the logout while it waits, then lets it save. */
-        const logoutDuringSlowWrite = async (app: INestApplication, logoutPath: string) => {
-          const http = app.getHttpServer();
-          gate = new Gate();
-          const cookie = sessionCookieValue((await request(http).get('/login')).headers)!;
-          const { id } = await me(app, cookie);
-          const slow = request(http)
-            .get('/slow-write')
-            .set('Cookie', cookieOf(cookie))
-            .then((res) => res);
-          await gate.whenEntered;
-          const logout = await request(http).get(logoutPath).set('Cookie', cookieOf(cookie));
-          gate.open();
-          return { id, cookie, logout, late: await slow };
-        };
-
         it('clear() alone: the key is deleted with the cookie, and the late save finds nothing', async () => {
           const app = await startApp();
           const { id, cookie, logout, late } = await logoutDuringSlowWrite(app, '/logout/clear');
           expect(setCookies(logout.headers)[0]).toMatch(/^session=; Expires=Thu, 01 Jan 1970/);
           expect(setCookies(late.headers)).toEqual([]);
-          expect(await redis.exists(`session:${id}`)).toBe(0);
+          expect(await store.redis.exists(`session:${id}`)).toBe(0);
           expect((await me(app, cookie)).data).toEqual({});
         });
 
@@ -272,51 +257,28 @@ describeWithProgram(
           const { id, cookie, logout, late } = await logoutDuringSlowWrite(app, '/logout/flask-login');
           expect((await me(app, sessionCookieValue(logout.headers)!)).id).not.toBe(id);
           expect(setCookies(late.headers)).toEqual([]);
-          expect(await redis.exists(`session:${id}`)).toBe(0);
+          expect(await store.redis.exists(`session:${id}`)).toBe(0);
           expect((await me(app, cookie)).data).toEqual({});
         });
 
         it('a clear() logout that loses the race to a destroy() keeps only what it wrote after clear(), under a new id', async () => {
           const app = await startApp();
-          const http = app.getHttpServer();
-          gate = new Gate();
-          const cookie = sessionCookieValue((await request(http).get('/login')).headers)!;
-          const { id } = await me(app, cookie);
-          const slow = request(http)
-            .get('/slow-logout/clear')
-            .set('Cookie', cookieOf(cookie))
-            .then((res) => res);
-          await gate.whenEntered;
-          await request(http).get('/logout/destroy').set('Cookie', cookieOf(cookie));
-          gate.open();
-          const late = await slow;
+          const { id, late } = await logoutDuring(app, '/slow-logout/clear', '/logout/destroy');
           const next = sessionCookieValue(late.headers)!;
           expect(next).toBeTruthy();
           expect(await me(app, next)).toEqual({
             id: expect.not.stringMatching(id),
             data: { notice: 'You are logged out.' },
           });
-          expect(await redis.exists(`session:${id}`)).toBe(0);
+          expect(await store.redis.exists(`session:${id}`)).toBe(0);
         });
 
         it('a key-dropping logout that loses the race to a destroy() drops what it read and deletes the cookie', async () => {
           const app = await startApp();
-          const http = app.getHttpServer();
-          gate = new Gate();
-          const cookie = sessionCookieValue((await request(http).get('/login')).headers)!;
-          const { id } = await me(app, cookie);
-          const keysBefore = new Set(await redis.keys('session:*'));
-          const slow = request(http)
-            .get('/slow-logout/pop')
-            .set('Cookie', cookieOf(cookie))
-            .then((res) => res);
-          await gate.whenEntered;
-          await request(http).get('/logout/destroy').set('Cookie', cookieOf(cookie));
-          gate.open();
-          const late = await slow;
+          const { id, keysBefore, late } = await logoutDuring(app, '/slow-logout/pop', '/logout/destroy');
           expect(setCookies(late.headers)[0]).toMatch(/^session=; Expires=Thu, 01 Jan 1970/);
-          expect(await redis.exists(`session:${id}`)).toBe(0);
-          expect((await redis.keys('session:*')).filter((key) => !keysBefore.has(key))).toEqual([]);
+          expect(await store.redis.exists(`session:${id}`)).toBe(0);
+          expect((await store.redis.keys('session:*')).filter((key) => !keysBefore.has(key))).toEqual([]);
         });
 
         it('logoutKeys names the login keys: dropping another key keeps the id, dropping a named one moves it', async () => {
@@ -333,7 +295,7 @@ describeWithProgram(
           const after = await me(app, sessionCookieValue(moved.headers)!);
           expect(after.id).not.toBe(id);
           expect(after.data).toEqual({ _user_id: 'alice', _fresh: true, csrf_token: 'token-1', cart: ['book'] });
-          expect(await redis.exists(`session:${id}`)).toBe(0);
+          expect(await store.redis.exists(`session:${id}`)).toBe(0);
         });
 
         it('by default a key that is not a login key (cart) is dropped under the same id', async () => {
@@ -343,7 +305,7 @@ describeWithProgram(
           const { id } = await me(app, cookie);
           const res = await request(http).get('/drop/cart').set('Cookie', cookieOf(cookie));
           expect((await me(app, sessionCookieValue(res.headers)!)).id).toBe(id);
-          expect(await redis.exists(`session:${id}`)).toBe(1);
+          expect(await store.redis.exists(`session:${id}`)).toBe(1);
         });
 
         it('logoutKeys: [] turns key-dropping rotation off (clear() still moves the session)', async () => {
@@ -355,7 +317,7 @@ describeWithProgram(
           expect((await me(app, sessionCookieValue(popped.headers)!)).id).toBe(id);
           const cleared = await request(http).get('/logout/clear-and-flash').set('Cookie', cookieOf(cookie));
           expect((await me(app, sessionCookieValue(cleared.headers)!)).id).not.toBe(id);
-          expect(await redis.exists(`session:${id}`)).toBe(0);
+          expect(await store.redis.exists(`session:${id}`)).toBe(0);
         });
       });
     });
