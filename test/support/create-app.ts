@@ -1,7 +1,8 @@
 import type { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, type TestingModule } from '@nestjs/testing';
-import { SessionModule, type SessionModuleOptions } from 'nest-flask-session';
+import type { AddressInfo } from 'node:net';
+import { RedisSessionInterface, SessionInterface, SessionModule, type SessionModuleOptions } from 'nest-flask-session';
 
 /** The HTTP platforms every e2e suite runs on. */
 export const PLATFORMS = ['express', 'fastify'] as const;
@@ -38,6 +39,51 @@ export async function createApp(
   });
   if (configure) builder = configure(builder);
   return createPlatformApp(await builder.compile(), platform);
+}
+
+/** Closes the app, then its session interface when that holds a Redis connection. */
+export async function closeApp(app: INestApplication): Promise<void> {
+  await app.close();
+  const sessionInterface = app.get(SessionInterface);
+  if (sessionInterface instanceof RedisSessionInterface) await sessionInterface.close();
+}
+
+/** An app listening on 127.0.0.1 for the enclosing suite's tests. */
+export interface ListeningApp {
+  readonly app: INestApplication;
+  /** `http://127.0.0.1:<port>` */
+  readonly base: string;
+  readonly port: number;
+}
+
+/**
+ * Before the enclosing suite's tests: the app from `start`, listening on a free port of 127.0.0.1
+ * (for clients that need a real server: another process, a shared cookie jar, raw sockets); closed after.
+ */
+export function useListeningApp(start: () => Promise<INestApplication>): ListeningApp {
+  let app: INestApplication | undefined;
+  beforeAll(async () => {
+    app = await start();
+    await app.listen(0, '127.0.0.1');
+  });
+  afterAll(async () => {
+    if (app) await closeApp(app);
+  });
+  const started = (): INestApplication => {
+    if (!app) throw new Error('the app starts in beforeAll; use it inside a hook or test');
+    return app;
+  };
+  return {
+    get app() {
+      return started();
+    },
+    get port() {
+      return (started().getHttpServer() as { address(): AddressInfo }).address().port;
+    },
+    get base() {
+      return `http://127.0.0.1:${this.port}`;
+    },
+  };
 }
 
 /** The `Set-Cookie` headers of a response, as a list. */

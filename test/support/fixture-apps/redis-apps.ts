@@ -1,7 +1,7 @@
 import type { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { SessionInterface, type RedisSessionInterface, type SessionModuleOptions } from 'nest-flask-session';
-import { createApp, type Platform } from '../create-app.js';
+import type { SessionModuleOptions } from 'nest-flask-session';
+import { closeApp, createApp, type Platform } from '../create-app.js';
 import { RedisServer } from '../redis-server.js';
 import { SessionRoutesController } from './session-routes.controller.js';
 
@@ -31,8 +31,7 @@ export function useRedisApps(): RedisApps {
     redis = new Redis(server.url);
   });
   afterAll(async () => {
-    for (const app of apps) await app.close();
-    for (const app of apps) await (app.get(SessionInterface) as RedisSessionInterface).close();
+    for (const app of apps) await closeApp(app);
     redis?.disconnect();
     await server?.stop();
   });
