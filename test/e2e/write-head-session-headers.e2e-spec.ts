@@ -9,14 +9,14 @@
  * never see, so the session is saved into `reply.raw` before its headers go out.
  */
 import { jest } from '@jest/globals';
-import { Controller, Get, Res, Sse, type INestApplication } from '@nestjs/common';
+import { Controller, Get, Res, Sse } from '@nestjs/common';
 import type { Response } from 'express';
 import type { FastifyReply } from 'fastify';
 import { of } from 'rxjs';
 import request from 'supertest';
 import { Session, type SecureCookieSession } from 'nest-flask-session';
 import { createSessionCookie, readSessionCookie } from 'nest-flask-session/testing';
-import { createApp, setCookies } from '../support/create-app.js';
+import { createApp, setCookies, useApp } from '../support/create-app.js';
 import { SAVE_TIMINGS } from '../support/fixture-apps/slow-saving-session.interface.js';
 
 /** The Nest major the suite runs on (the Nest 11 leg maps @nestjs/* to Nest 11). */
@@ -142,13 +142,9 @@ function expectListHeadersKept(res: request.Response): void {
 describe.each(SAVE_TIMINGS)(
   'writeHead() with headers keeps the session headers on express (%s)',
   (_label, sessionInterface) => {
-    let app: INestApplication;
-    beforeAll(async () => {
-      app = await createApp({ SECRET_KEY, sessionInterface }, { controllers: [ExpressWriteHeadController] });
-    });
-    afterAll(async () => {
-      await app.close();
-    });
+    const app = useApp(() =>
+      createApp({ SECRET_KEY, sessionInterface }, { controllers: [ExpressWriteHeadController] }),
+    );
 
     it("a logout's cookie deletion and Vary: Cookie survive the handler's own Set-Cookie and Vary", async () => {
       const res = await request(app.getHttpServer()).get('/logout').set('Cookie', LOGGED_IN());
@@ -193,19 +189,16 @@ describe.each(SAVE_TIMINGS)(
 describe.each(SAVE_TIMINGS)(
   'reply.raw.writeHead() with headers keeps the session headers on fastify (%s)',
   (_label, sessionInterface) => {
-    let app: INestApplication;
     const errors: string[] = [];
-    beforeAll(async () => {
-      app = await createApp(
+    const app = useApp(async () => {
+      const started = await createApp(
         { SECRET_KEY, sessionInterface },
         { controllers: [FastifyRawWriteHeadController] },
         undefined,
         'fastify',
       );
-      app.useLogger({ log() {}, warn() {}, error: (message: unknown) => errors.push(String(message)) });
-    });
-    afterAll(async () => {
-      await app.close();
+      started.useLogger({ log() {}, warn() {}, error: (message: unknown) => errors.push(String(message)) });
+      return started;
     });
 
     it("a logout's cookie deletion and Vary: Cookie survive the handler's own Set-Cookie and Vary", async () => {

@@ -5,7 +5,6 @@
  * save never touches it. Real redis-server, Express.
  */
 import { Controller, Get } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import {
@@ -23,6 +22,7 @@ import { describeWithProgram } from '../support/external-program.js';
 import { fakeExchange } from '../support/fake-http.js';
 import { redisInstalled } from '../support/redis-server.js';
 import { useRedisApps } from '../support/fixture-apps/redis-apps.js';
+import { envConfig } from '../support/env-config.js';
 
 const SECRET_KEY = 'flask-session prefix tests: a key of 48 random b.';
 
@@ -74,10 +74,7 @@ describeWithProgram(
     it('an empty SESSION_KEY_PREFIX from ConfigService (an empty environment value) fails start-up too', async () => {
       const env = { SECRET_KEY, SESSION_REDIS_URL: store.server.url, SESSION_KEY_PREFIX: '' };
       const moduleRef = await Test.createTestingModule({
-        imports: [
-          ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => env] }),
-          SessionModule.forRoot({ sessionInterface: FlaskSessionRedisInterface }),
-        ],
+        imports: [envConfig(env), SessionModule.forRoot({ sessionInterface: FlaskSessionRedisInterface })],
         controllers: [PrefixController],
       }).compile();
       await expect(createPlatformApp(moduleRef, 'express')).rejects.toThrow(/SESSION_KEY_PREFIX is empty/);

@@ -4,7 +4,6 @@
  * no fixation, destroy() gives a new id), bad input, and an outage.
  */
 import { Controller, Get, Param } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import {
@@ -25,6 +24,7 @@ import { redisInstalled } from '../support/redis-server.js';
 import { describeWithProgram } from '../support/external-program.js';
 import { useRedisApps } from '../support/fixture-apps/redis-apps.js';
 import { nextGate, SessionRoutesController } from '../support/fixture-apps/session-routes.controller.js';
+import { envConfig } from '../support/env-config.js';
 
 const SECRET_KEY = 'flask-session e2e tests: a key of 48 random bytes';
 type Data = Record<string, unknown>;
@@ -89,10 +89,7 @@ describeWithProgram(
             SESSION_SERIALIZATION_FORMAT: 'json',
           };
           const moduleRef = await Test.createTestingModule({
-            imports: [
-              ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => env] }),
-              SessionModule.forRoot({ sessionInterface: iface }),
-            ],
+            imports: [envConfig(env), SessionModule.forRoot({ sessionInterface: iface })],
             controllers: CONTROLLERS,
           }).compile();
           const app = await createPlatformApp(moduleRef, platform);

@@ -48,6 +48,27 @@ export async function closeApp(app: INestApplication): Promise<void> {
   if (sessionInterface instanceof RedisSessionInterface) await sessionInterface.close();
 }
 
+/**
+ * The app from `start`, created before the enclosing suite's tests and closed (with a Redis-backed
+ * session interface) after them; until then the returned stand-in throws on use.
+ */
+export function useApp<T extends INestApplication = INestApplication>(start: () => Promise<T>): T {
+  let app: T | undefined;
+  beforeAll(async () => {
+    app = await start();
+  });
+  afterAll(async () => {
+    if (app) await closeApp(app);
+  });
+  return new Proxy({} as T, {
+    get(_target, key) {
+      if (!app) throw new Error('the app starts in beforeAll; use it inside a hook or test');
+      const value: unknown = Reflect.get(app, key, app);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(app) : value;
+    },
+  });
+}
+
 /** An app listening on 127.0.0.1 for the enclosing suite's tests. */
 export interface ListeningApp {
   readonly app: INestApplication;
@@ -57,28 +78,19 @@ export interface ListeningApp {
 }
 
 /**
- * Before the enclosing suite's tests: the app from `start`, listening on a free port of 127.0.0.1
- * (for clients that need a real server: another process, a shared cookie jar, raw sockets); closed after.
+ * {@link useApp}, listening on a free port of 127.0.0.1: for clients that need a real server
+ * (another process, a shared cookie jar, raw sockets).
  */
 export function useListeningApp(start: () => Promise<INestApplication>): ListeningApp {
-  let app: INestApplication | undefined;
-  beforeAll(async () => {
-    app = await start();
-    await app.listen(0, '127.0.0.1');
+  const app = useApp(async () => {
+    const started = await start();
+    await started.listen(0, '127.0.0.1');
+    return started;
   });
-  afterAll(async () => {
-    if (app) await closeApp(app);
-  });
-  const started = (): INestApplication => {
-    if (!app) throw new Error('the app starts in beforeAll; use it inside a hook or test');
-    return app;
-  };
   return {
-    get app() {
-      return started();
-    },
+    app,
     get port() {
-      return (started().getHttpServer() as { address(): AddressInfo }).address().port;
+      return (app.getHttpServer() as { address(): AddressInfo }).address().port;
     },
     get base() {
       return `http://127.0.0.1:${this.port}`;
