@@ -23,8 +23,7 @@ import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
 import { getSession, Session, type SecureCookieSession, type SessionInterface } from 'nest-flask-session';
 import { CookieJar } from '../support/cookie-jar.js';
 import { createApp, type Platform } from '../support/create-app.js';
-import { describeWithProgram } from '../support/external-program.js';
-import { redisInstalled, RedisServer } from '../support/redis-server.js';
+import { describeWithRedis } from '../support/redis-server.js';
 import {
   closeSessionInterface,
   isStoreKind,
@@ -261,14 +260,5 @@ describe.each(SESSION_KINDS)('GraphQL resolvers with %s sessions', (kind) => {
     suite(kind, () => '');
     return;
   }
-  describeWithProgram(`against a real redis-server`, redisInstalled, 'apt-get install -y redis-server', () => {
-    let server: RedisServer;
-    beforeAll(async () => {
-      server = await RedisServer.start();
-    });
-    afterAll(async () => {
-      await server?.stop();
-    });
-    suite(kind, () => server.url);
-  });
+  describeWithRedis('against a real redis-server', (redisUrl) => suite(kind, redisUrl));
 });
