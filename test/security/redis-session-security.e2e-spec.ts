@@ -10,6 +10,7 @@ import { describeWithProgram } from '../support/external-program.js';
 import { useRedisApps } from '../support/fixture-apps/redis-apps.js';
 import { nextGate } from '../support/fixture-apps/session-routes.controller.js';
 import { redisInstalled } from '../support/redis-server.js';
+import { csrfTokenIn } from '../support/sample-forms.js';
 
 const SECRET_KEY = 'redis security tests: a key of 48 random bytes..';
 
@@ -169,7 +170,7 @@ describeWithProgram(
         expect(await store.redis.exists(`session:${idOf(planted)}`)).toBe(1);
         // The login form's CSRF token, stored in the planted session (the sample's forms are protected).
         const form = await request(server2).get('/login').set('Cookie', `session=${planted}`);
-        const csrf_token = /name="csrf_token" value="([^"]+)"/.exec(form.text)![1]!;
+        const csrf_token = csrfTokenIn(form.text);
         const login = await request(server2)
           .post('/login')
           .set('Cookie', `session=${planted}`)
