@@ -17,19 +17,19 @@ import {
 } from 'nest-flask-session';
 import { PLATFORMS, sessionCookieValue, setCookies, type Platform } from '../support/create-app.js';
 import { describeWithProgram } from '../support/external-program.js';
-import { Gate } from '../support/gate.js';
+import { nextGate, passGate, SessionRoutesController } from '../support/fixture-apps/session-routes.controller.js';
 import { redisInstalled } from '../support/redis-server.js';
 import { useRedisApps } from '../support/fixture-apps/redis-apps.js';
 
 const SECRET_KEY = 'logout in flight tests: a key of 48 random bytes';
 type Data = Record<string, unknown>;
 
-let gate = new Gate();
+let gate = nextGate();
 
 @Controller()
 class AccountController {
   /** A login as the sample does it, plus Flask-Login's keys and some data that outlives a logout. */
-  @Get('/login')
+  @Get('/login-full')
   async login(@Session() session: RedisSession<Data>) {
     await session.regenerate();
     session.set('user_id', 'alice');
@@ -39,19 +39,11 @@ class AccountController {
     session.set('cart', ['book']);
     return '';
   }
-  @Get('/me')
-  me(@Session() session: RedisSession<Data>) {
+  @Get('/state')
+  state(@Session() session: RedisSession<Data>) {
     const data = session.toJSON();
     delete data['_permanent'];
     return { id: session.id, data };
-  }
-  /** An upload whose body arrives slowly: reads the session, waits, then writes to it. */
-  @Get('/slow-write')
-  async slowWrite(@Session() session: RedisSession<Data>) {
-    const user = session.get('user_id');
-    await gate.pass();
-    session.set('last_upload', 'report.pdf');
-    return { user };
   }
   /** Flask's usual logout: clear() and a flashed message, so the session is not empty. */
   @Get('/logout/clear-and-flash')
@@ -73,27 +65,16 @@ class AccountController {
     session.set('_user_id', null);
     return '';
   }
-  @Get('/logout/destroy')
-  async logoutDestroy(@Session() session: RedisSession<Data>) {
-    await session.destroy();
-    return '';
-  }
   /** A logout whose request reads the session, waits, then clears it (and flashes) or drops _user_id. */
   @Get('/slow-logout/:style')
   async slowLogout(@Session() session: RedisSession<Data>, @Param('style') style: string) {
-    await gate.pass();
+    await passGate();
     if (style === 'clear') {
       session.clear();
       session.set('notice', 'You are logged out.');
     } else {
       session.delete('_user_id');
     }
-    return '';
-  }
-  /** clear() alone: the session is empty, so its key is deleted with its cookie. */
-  @Get('/logout/clear')
-  logoutClear(@Session() session: RedisSession<Data>) {
-    session.clear();
     return '';
   }
   /** Flask-Login's logout_user(): pops its keys and keeps the rest (csrf_token, cart). */
@@ -107,16 +88,6 @@ class AccountController {
   logoutPopUserId(@Session() session: RedisSession<Data>) {
     session.pop('user_id', null);
     session.delete('_user_id');
-    return '';
-  }
-  @Get('/set/:key/:value')
-  set(@Session() session: RedisSession<Data>, @Param('key') key: string, @Param('value') value: string) {
-    session.set(key, value);
-    return '';
-  }
-  @Get('/drop/:key')
-  drop(@Session() session: RedisSession<Data>, @Param('key') key: string) {
-    session.delete(key);
     return '';
   }
 }
@@ -147,11 +118,11 @@ describeWithProgram(
               SECRET_KEY,
               sessionInterface: makeInterface({ url: store.server.url, commandTimeout: 1000, ...options }),
             },
-            { controllers: [AccountController] },
+            { controllers: [SessionRoutesController, AccountController] },
           );
         const cookieOf = (value: string) => `session=${value}`;
         const me = async (app: INestApplication, cookie: string) =>
-          (await request(app.getHttpServer()).get('/me').set('Cookie', cookieOf(cookie))).body as {
+          (await request(app.getHttpServer()).get('/state').set('Cookie', cookieOf(cookie))).body as {
             id: string;
             data: Data;
           };
@@ -167,8 +138,8 @@ describeWithProgram(
           whileHeld?: (logout: request.Response, id: string) => Promise<void>,
         ) => {
           const http = app.getHttpServer();
-          gate = new Gate();
-          const cookie = sessionCookieValue((await request(http).get('/login')).headers)!;
+          gate = nextGate();
+          const cookie = sessionCookieValue((await request(http).get('/login-full')).headers)!;
           const { id } = await me(app, cookie);
           expect(await store.redis.exists(`session:${id}`)).toBe(1);
           const keysBefore = new Set(await store.redis.keys('session:*'));
@@ -236,7 +207,7 @@ describeWithProgram(
 
         it('clear() alone: the key is deleted with the cookie, and the late save finds nothing', async () => {
           const app = await startApp();
-          const { id, cookie, logout, late } = await logoutDuringSlowWrite(app, '/logout/clear');
+          const { id, cookie, logout, late } = await logoutDuringSlowWrite(app, '/clear');
           expect(setCookies(logout.headers)[0]).toMatch(/^session=; Expires=Thu, 01 Jan 1970/);
           expect(setCookies(late.headers)).toEqual([]);
           expect(await store.redis.exists(`session:${id}`)).toBe(0);
@@ -249,7 +220,7 @@ describeWithProgram(
           expect((await me(app, sessionCookieValue(logout.headers)!)).id).toBe(id);
           expect(late.status).toBe(200);
           // The late SET ... XX found the key (the logout only rewrote it) and restored _user_id.
-          expect((await me(app, cookie)).data).toMatchObject({ _user_id: 'alice', last_upload: 'report.pdf' });
+          expect((await me(app, cookie)).data).toMatchObject({ _user_id: 'alice', last_seen: 1 });
         });
 
         it("logoutKeys: [] with regenerateOnChange: ['_user_id'] — the same logout moves the id, and sticks", async () => {
@@ -263,7 +234,7 @@ describeWithProgram(
 
         it('a clear() logout that loses the race to a destroy() keeps only what it wrote after clear(), under a new id', async () => {
           const app = await startApp();
-          const { id, late } = await logoutDuring(app, '/slow-logout/clear', '/logout/destroy');
+          const { id, late } = await logoutDuring(app, '/slow-logout/clear', '/logout');
           const next = sessionCookieValue(late.headers)!;
           expect(next).toBeTruthy();
           expect(await me(app, next)).toEqual({
@@ -275,7 +246,7 @@ describeWithProgram(
 
         it('a key-dropping logout that loses the race to a destroy() drops what it read and deletes the cookie', async () => {
           const app = await startApp();
-          const { id, keysBefore, late } = await logoutDuring(app, '/slow-logout/pop', '/logout/destroy');
+          const { id, keysBefore, late } = await logoutDuring(app, '/slow-logout/pop', '/logout');
           expect(setCookies(late.headers)[0]).toMatch(/^session=; Expires=Thu, 01 Jan 1970/);
           expect(await store.redis.exists(`session:${id}`)).toBe(0);
           expect((await store.redis.keys('session:*')).filter((key) => !keysBefore.has(key))).toEqual([]);
@@ -284,7 +255,7 @@ describeWithProgram(
         it('logoutKeys names the login keys: dropping another key keeps the id, dropping a named one moves it', async () => {
           const app = await startApp({ logoutKeys: ['account'] });
           const http = app.getHttpServer();
-          const cookie = sessionCookieValue((await request(http).get('/login')).headers)!;
+          const cookie = sessionCookieValue((await request(http).get('/login-full')).headers)!;
           await request(http).get('/set/account/alice').set('Cookie', cookieOf(cookie));
           const { id } = await me(app, cookie);
           // user_id is not named here: dropping it is an ordinary write under the same id.
@@ -301,7 +272,7 @@ describeWithProgram(
         it('by default a key that is not a login key (cart) is dropped under the same id', async () => {
           const app = await startApp();
           const http = app.getHttpServer();
-          const cookie = sessionCookieValue((await request(http).get('/login')).headers)!;
+          const cookie = sessionCookieValue((await request(http).get('/login-full')).headers)!;
           const { id } = await me(app, cookie);
           const res = await request(http).get('/drop/cart').set('Cookie', cookieOf(cookie));
           expect((await me(app, sessionCookieValue(res.headers)!)).id).toBe(id);
@@ -311,7 +282,7 @@ describeWithProgram(
         it('logoutKeys: [] turns key-dropping rotation off (clear() still moves the session)', async () => {
           const app = await startApp({ logoutKeys: [] });
           const http = app.getHttpServer();
-          const cookie = sessionCookieValue((await request(http).get('/login')).headers)!;
+          const cookie = sessionCookieValue((await request(http).get('/login-full')).headers)!;
           const { id } = await me(app, cookie);
           const popped = await request(http).get('/logout/flask-login').set('Cookie', cookieOf(cookie));
           expect((await me(app, sessionCookieValue(popped.headers)!)).id).toBe(id);

@@ -12,6 +12,11 @@ export function nextGate(): Gate {
   return gate;
 }
 
+/** Waits at the current gate: for a suite's own slow routes, next to the shared ones. */
+export function passGate(): Promise<void> {
+  return gate.pass();
+}
+
 /**
  * The routes the server-side session suites (Redis, Flask-Session, security) drive: writes, reads,
  * a login with and without regenerate(), logouts, and slow requests held at a gate.
