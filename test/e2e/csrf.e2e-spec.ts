@@ -19,7 +19,7 @@ import {
   CSRF_REASONS,
   type CsrfModuleOptions,
 } from 'nest-flask-session/csrf';
-import { createApp, PLATFORMS, type Platform } from '../support/create-app.js';
+import { closeAfterEach, createApp, PLATFORMS, type Platform } from '../support/create-app.js';
 import { envConfig, expectConfigRefusals } from '../support/env-config.js';
 
 const SECRET_KEY = 'csrf e2e key of a decent length';
@@ -106,10 +106,8 @@ async function withToken(app: INestApplication) {
 const reason = (response: request.Response) => (response.body as { message?: string }).message;
 
 describe.each(PLATFORMS)('Flask-WTF CSRF in Nest on %s', (platform) => {
-  let app: INestApplication;
-  afterEach(async () => {
-    await app?.close();
-  });
+  let app: INestApplication | undefined;
+  closeAfterEach(() => app);
 
   it('guards every unsafe method app-wide, from a form field, a prefixed field or a header; never a JSON body', async () => {
     app = await appWith(platform);
@@ -195,10 +193,8 @@ describe.each(PLATFORMS)('Flask-WTF CSRF in Nest on %s', (platform) => {
 });
 
 describe.each(PLATFORMS)('the referrer check over HTTPS (WTF_CSRF_SSL_STRICT) on %s', (platform) => {
-  let app: INestApplication;
-  afterEach(async () => {
-    await app?.close();
-  });
+  let app: INestApplication | undefined;
+  closeAfterEach(() => app);
 
   /** An app behind a TLS-terminating proxy the platform trusts. */
   async function behindProxy(options: CsrfModuleOptions = {}): Promise<INestApplication> {

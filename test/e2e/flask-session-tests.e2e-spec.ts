@@ -44,7 +44,13 @@ import {
 } from 'nest-flask-session';
 import { Markup, TaggedJSONSerializer, Tuple, UUID } from 'nest-flask-session/tagged-json';
 import { URLSafeTimedSerializer } from 'nest-flask-session/itsdangerous';
-import { createApp as createAppOn, PLATFORMS, sessionCookieValue, setCookies } from '../support/create-app.js';
+import {
+  closeAfterEach,
+  createApp as createAppOn,
+  PLATFORMS,
+  sessionCookieValue,
+  setCookies,
+} from '../support/create-app.js';
 
 type Data = Record<string, unknown>;
 
@@ -70,10 +76,8 @@ class BasicController {
 
 describe.each(PLATFORMS)('tests/test_basic.py on %s', (platform) => {
   const createApp = (...args: Parameters<typeof createAppOn>) => createAppOn(args[0], args[1], args[2], platform);
-  let app: INestApplication;
-  afterEach(async () => {
-    await app?.close();
-  });
+  let app: INestApplication | undefined;
+  closeAfterEach(() => app);
 
   it('test_session_accessed', async () => {
     app = await createApp({ SECRET_KEY: 'test key' }, { controllers: [BasicController] });
@@ -467,10 +471,8 @@ describe.each(PLATFORMS)('tests/test_basic.py on %s', (platform) => {
 
 describe.each(PLATFORMS)('tests/test_reqctx.py on %s', (platform) => {
   const createApp = (...args: Parameters<typeof createAppOn>) => createAppOn(args[0], args[1], args[2], platform);
-  let app: INestApplication;
-  afterEach(async () => {
-    await app?.close();
-  });
+  let app: INestApplication | undefined;
+  closeAfterEach(() => app);
 
   it('test_session_error_pops_context', async () => {
     class FailingInterface extends SecureCookieSessionInterface {
@@ -519,10 +521,8 @@ describe.each(PLATFORMS)('tests/test_reqctx.py on %s', (platform) => {
 
 describe.each(PLATFORMS)('tests/test_testing.py and test_helpers.py on %s', (platform) => {
   const createApp = (...args: Parameters<typeof createAppOn>) => createAppOn(args[0], args[1], args[2], platform);
-  let app: INestApplication;
-  afterEach(async () => {
-    await app?.close();
-  });
+  let app: INestApplication | undefined;
+  closeAfterEach(() => app);
 
   it('test_redirect_session', async () => {
     @Controller()

@@ -61,6 +61,7 @@ import {
 import { createSessionCookie, readSessionCookie } from 'nest-flask-session/testing';
 import { cookieInterface, PLATFORM_COOKIE_INTERFACES } from '../support/cookie-interfaces.js';
 import {
+  closeAfterEach,
   createApp,
   createPlatformApp,
   PLATFORMS,
@@ -503,10 +504,7 @@ describe('testing helpers (pure functions, no HTTP platform involved)', () => {
 
 describe.each(PLATFORMS)('configuration on %s', (platform) => {
   let app: INestApplication | undefined;
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-  });
+  closeAfterEach(() => app);
 
   @Controller()
   class ConfigController {
@@ -662,10 +660,7 @@ describe.each(PLATFORMS)('configuration on %s', (platform) => {
 
 describe.each(PLATFORMS)('custom SessionInterface on %s', (platform) => {
   let app: INestApplication | undefined;
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-  });
+  closeAfterEach(() => app);
 
   @Injectable()
   class AuditLog {

@@ -69,6 +69,17 @@ export function useApp<T extends INestApplication = INestApplication>(start: () 
   });
 }
 
+/** After each test, closes the app `current()` gives then (if any, and not closed already). */
+export function closeAfterEach(current: () => INestApplication | undefined): void {
+  const closed = new WeakSet<INestApplication>();
+  afterEach(async () => {
+    const app = current();
+    if (!app || closed.has(app)) return;
+    closed.add(app);
+    await app.close();
+  });
+}
+
 /** An app listening on 127.0.0.1 for the enclosing suite's tests. */
 export interface ListeningApp {
   readonly app: INestApplication;
