@@ -51,6 +51,7 @@ import {
   sessionCookieValue,
   setCookies,
 } from '../support/create-app.js';
+import { FLASK_TEST_COOKIE_SETTINGS } from '../support/flask-cookie-settings.js';
 
 type Data = Record<string, unknown>;
 
@@ -128,12 +129,7 @@ describe.each(PLATFORMS)('tests/test_basic.py on %s', (platform) => {
       {
         SECRET_KEY: 'test key',
         APPLICATION_ROOT: '/test',
-        SESSION_COOKIE_DOMAIN: '.example.com',
-        SESSION_COOKIE_HTTPONLY: false,
-        SESSION_COOKIE_SECURE: true,
-        SESSION_COOKIE_PARTITIONED: true,
-        SESSION_COOKIE_SAMESITE: 'Lax',
-        SESSION_COOKIE_PATH: '/',
+        ...FLASK_TEST_COOKIE_SETTINGS,
       },
       { controllers: [SetController] },
     );
