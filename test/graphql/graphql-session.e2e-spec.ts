@@ -23,11 +23,10 @@ import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
 import { getSession, Session, type SecureCookieSession, type SessionInterface } from 'nest-flask-session';
 import { CookieJar } from '../support/cookie-jar.js';
 import { createApp, type Platform } from '../support/create-app.js';
-import { describeWithRedis } from '../support/redis-server.js';
 import {
   closeSessionInterface,
+  describeEachSessionKind,
   isStoreKind,
-  SESSION_KINDS,
   sessionInterfaceOf,
   type SessionKind,
 } from '../support/session-kinds.js';
@@ -255,10 +254,4 @@ function suite(kind: SessionKind, redisUrl: () => string): void {
   });
 }
 
-describe.each(SESSION_KINDS)('GraphQL resolvers with %s sessions', (kind) => {
-  if (!isStoreKind(kind)) {
-    suite(kind, () => '');
-    return;
-  }
-  describeWithRedis('against a real redis-server', (redisUrl) => suite(kind, redisUrl));
-});
+describeEachSessionKind('GraphQL resolvers with %s sessions', suite);

@@ -53,8 +53,8 @@ import {
 import { describeWithRedis } from '../support/redis-server.js';
 import {
   closeSessionInterface,
+  describeEachSessionKind,
   isStoreKind,
-  SESSION_KINDS,
   sessionInterfaceOf,
   type SessionKind,
 } from '../support/session-kinds.js';
@@ -322,13 +322,7 @@ function suite(kind: SessionKind, redisUrl: () => string): void {
   });
 }
 
-describe.each(SESSION_KINDS)('WebSocket gateways with %s sessions', (kind) => {
-  if (!isStoreKind(kind)) {
-    suite(kind, () => '');
-    return;
-  }
-  describeWithRedis('against a real redis-server', (redisUrl) => suite(kind, redisUrl));
-});
+describeEachSessionKind('WebSocket gateways with %s sessions', suite);
 
 /** A permanent session of PERMANENT_SESSION_LIFETIME 1 s, expiring while its connection stays open. */
 function expirySuite(kind: SessionKind, platform: Platform, adapter: GatewayAdapter, redisUrl: () => string): void {
