@@ -23,7 +23,8 @@ import { countingClient } from '../support/counting-client.js';
 import { redisInstalled } from '../support/redis-server.js';
 import { describeWithProgram } from '../support/external-program.js';
 import { useRedisApps } from '../support/fixture-apps/redis-apps.js';
-import { nextGate, SessionRoutesController } from '../support/fixture-apps/session-routes.controller.js';
+import { logoutDuringSlowRequest } from '../support/fixture-apps/logout-race.js';
+import { SessionRoutesController } from '../support/fixture-apps/session-routes.controller.js';
 import { envConfig } from '../support/env-config.js';
 
 const SECRET_KEY = 'flask-session e2e tests: a key of 48 random bytes';
@@ -238,17 +239,8 @@ describeWithProgram(
           const app = await startApp();
           const http = app.getHttpServer();
           for (let run = 0; run < 3; run++) {
-            const gate = nextGate();
-            const id = sessionCookieValue((await request(http).get('/login')).headers)!;
-            const slow = request(http)
-              .get(slowPath)
-              .set('Cookie', `session=${id}`)
-              .then((res) => res);
-            await gate.whenEntered;
-            const logout = await request(http).get('/logout').set('Cookie', `session=${id}`);
+            const { cookie: id, logout, late } = await logoutDuringSlowRequest(app, { slowPath });
             expect(setCookies(logout.headers)[0]).toMatch(/^session=; Expires=Thu, 01 Jan 1970/);
-            gate.open();
-            const late = await slow;
             expect(late.body).toEqual({ user: 'alice' });
             expect(await store.redis.exists(`session:${id}`)).toBe(0);
             expect(setCookies(late.headers)).toEqual([]);

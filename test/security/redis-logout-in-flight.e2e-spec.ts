@@ -17,14 +17,13 @@ import {
 } from 'nest-flask-session';
 import { PLATFORMS, sessionCookieValue, setCookies, type Platform } from '../support/create-app.js';
 import { describeWithProgram } from '../support/external-program.js';
-import { nextGate, passGate, SessionRoutesController } from '../support/fixture-apps/session-routes.controller.js';
+import { logoutDuringSlowRequest } from '../support/fixture-apps/logout-race.js';
+import { openGate, passGate, SessionRoutesController } from '../support/fixture-apps/session-routes.controller.js';
 import { redisInstalled } from '../support/redis-server.js';
 import { useRedisApps } from '../support/fixture-apps/redis-apps.js';
 
 const SECRET_KEY = 'logout in flight tests: a key of 48 random bytes';
 type Data = Record<string, unknown>;
-
-let gate = nextGate();
 
 @Controller()
 class AccountController {
@@ -107,7 +106,7 @@ describeWithProgram(
   () => {
     const store = useRedisApps();
     // A failed expectation must not leave a request waiting at the gate (app.close() would wait).
-    afterEach(() => gate.open());
+    afterEach(() => openGate());
 
     describe.each(PLATFORMS)('on %s', (platform: Platform) => {
       describe.each(INTERFACES)('%s', (_name, makeInterface) => {
@@ -137,21 +136,20 @@ describeWithProgram(
           logoutPath: string,
           whileHeld?: (logout: request.Response, id: string) => Promise<void>,
         ) => {
-          const http = app.getHttpServer();
-          gate = nextGate();
-          const cookie = sessionCookieValue((await request(http).get('/login-full')).headers)!;
-          const { id } = await me(app, cookie);
-          expect(await store.redis.exists(`session:${id}`)).toBe(1);
-          const keysBefore = new Set(await store.redis.keys('session:*'));
-          const slow = request(http)
-            .get(slowPath)
-            .set('Cookie', cookieOf(cookie))
-            .then((res) => res);
-          await gate.whenEntered;
-          const logout = await request(http).get(logoutPath).set('Cookie', cookieOf(cookie));
-          await whileHeld?.(logout, id);
-          gate.open();
-          return { id, cookie, logout, keysBefore, late: await slow };
+          let id = '';
+          let keysBefore = new Set<string>();
+          const race = await logoutDuringSlowRequest(app, {
+            loginPath: '/login-full',
+            slowPath,
+            logoutPath,
+            beforeSlow: async (cookie) => {
+              ({ id } = await me(app, cookie));
+              expect(await store.redis.exists(`session:${id}`)).toBe(1);
+              keysBefore = new Set(await store.redis.keys('session:*'));
+            },
+            whileHeld: (logout) => whileHeld?.(logout, id) ?? Promise.resolve(),
+          });
+          return { id, keysBefore, ...race };
         };
         const logoutDuringSlowWrite = (app: INestApplication, logoutPath: string) =>
           logoutDuring(app, '/slow-write', logoutPath);

@@ -8,7 +8,7 @@ import { createSampleApp } from '../../sample/src/app.factory.js';
 import { PLATFORMS, sessionCookieValue, setCookies, type Platform } from '../support/create-app.js';
 import { describeWithProgram } from '../support/external-program.js';
 import { useRedisApps } from '../support/fixture-apps/redis-apps.js';
-import { nextGate } from '../support/fixture-apps/session-routes.controller.js';
+import { logoutDuringSlowRequest } from '../support/fixture-apps/logout-race.js';
 import { redisInstalled } from '../support/redis-server.js';
 import { csrfTokenIn } from '../support/sample-forms.js';
 
@@ -42,22 +42,19 @@ describeWithProgram(
         ])('%s', async (_name, slowPath, loginPath) => {
           const app = await startApp();
           const server = app.getHttpServer();
+          const keyOf = (cookie: string) => `session:${idOf(cookie)}`;
           for (let run = 0; run < 5; run++) {
-            const gate = nextGate();
-            const cookie = sessionCookieValue((await request(server).get(loginPath)).headers)!;
-            const key = `session:${idOf(cookie)}`;
-            expect(await store.redis.exists(key)).toBe(1);
             // The slow request reads the session, then waits while the user logs out.
-            const slow = request(server)
-              .get(slowPath)
-              .set('Cookie', `session=${cookie}`)
-              .then((res) => res);
-            await gate.whenEntered;
-            const logout = await request(server).get('/logout').set('Cookie', `session=${cookie}`);
-            expect(setCookies(logout.headers)[0]).toMatch(/^session=; Expires=Thu, 01 Jan 1970/);
-            expect(await store.redis.exists(key)).toBe(0);
-            gate.open();
-            const late = await slow;
+            const { cookie, late } = await logoutDuringSlowRequest(app, {
+              loginPath,
+              slowPath,
+              beforeSlow: async (cookie) => expect(await store.redis.exists(keyOf(cookie))).toBe(1),
+              whileHeld: async (logout, cookie) => {
+                expect(setCookies(logout.headers)[0]).toMatch(/^session=; Expires=Thu, 01 Jan 1970/);
+                expect(await store.redis.exists(keyOf(cookie))).toBe(0);
+              },
+            });
+            const key = keyOf(cookie);
             expect(late.body).toEqual({ user: 'alice' });
             // The late save found the session gone: no key came back, no cookie was sent.
             expect(await store.redis.exists(key)).toBe(0);
@@ -75,17 +72,13 @@ describeWithProgram(
         ])('%s', async (_name, how) => {
           const app = await startApp({}, { regenerateOnChange: ['user_id', 'role'] });
           const server = app.getHttpServer();
-          const gate = nextGate();
-          const cookie = sessionCookieValue((await request(server).get('/login')).headers)!;
-          const keysBefore = new Set(await store.redis.keys('session:*'));
-          const slow = request(server)
-            .get(`/slow-promote/${how}`)
-            .set('Cookie', `session=${cookie}`)
-            .then((res) => res);
-          await gate.whenEntered;
-          await request(server).get('/logout').set('Cookie', `session=${cookie}`);
-          gate.open();
-          const late = await slow;
+          let keysBefore = new Set<string>();
+          const { cookie, late } = await logoutDuringSlowRequest(app, {
+            slowPath: `/slow-promote/${how}`,
+            beforeSlow: async () => {
+              keysBefore = new Set(await store.redis.keys('session:*'));
+            },
+          });
           expect(late.body).toEqual({ user: 'alice' });
           // Nothing read before the logout came back, under its id or a new one.
           expect(await store.redis.exists(`session:${idOf(cookie)}`)).toBe(0);
