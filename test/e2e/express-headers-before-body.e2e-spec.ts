@@ -9,7 +9,7 @@ import request from 'supertest';
 import { Session, type SecureCookieSession } from 'nest-flask-session';
 import { readSessionCookie } from 'nest-flask-session/testing';
 import { createApp } from '../support/create-app.js';
-import { SlowSavingSessionInterface } from '../support/fixture-apps/slow-saving-session.interface.js';
+import { SlowSavingSessionInterface } from '../support/fixture-apps/index.js';
 
 const SECRET_KEY = 'headers before body, a 40-byte test key';
 

@@ -17,7 +17,7 @@ import request from 'supertest';
 import { Session, type SecureCookieSession } from 'nest-flask-session';
 import { createSessionCookie, readSessionCookie } from 'nest-flask-session/testing';
 import { createApp, setCookies, useApp } from '../support/create-app.js';
-import { SAVE_TIMINGS } from '../support/fixture-apps/slow-saving-session.interface.js';
+import { SAVE_TIMINGS } from '../support/fixture-apps/index.js';
 
 /** The Nest major the suite runs on (the Nest 11 leg maps @nestjs/* to Nest 11). */
 const NEST_MAJOR = Number(

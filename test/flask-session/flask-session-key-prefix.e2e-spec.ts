@@ -21,7 +21,7 @@ import { createApp, createPlatformApp } from '../support/create-app.js';
 import { describeWithProgram } from '../support/external-program.js';
 import { fakeExchange } from '../support/fake-http.js';
 import { redisInstalled } from '../support/redis-server.js';
-import { useRedisApps } from '../support/fixture-apps/redis-apps.js';
+import { useRedisApps } from '../support/fixture-apps/index.js';
 import { envConfig } from '../support/env-config.js';
 
 const SECRET_KEY = 'flask-session prefix tests: a key of 48 random b.';

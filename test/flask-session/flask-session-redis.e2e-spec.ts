@@ -22,9 +22,7 @@ import { createPlatformApp, PLATFORMS, sessionCookieValue, setCookies, type Plat
 import { countingClient } from '../support/counting-client.js';
 import { redisInstalled } from '../support/redis-server.js';
 import { describeWithProgram } from '../support/external-program.js';
-import { useRedisApps } from '../support/fixture-apps/redis-apps.js';
-import { logoutDuringSlowRequest } from '../support/fixture-apps/logout-race.js';
-import { SessionRoutesController } from '../support/fixture-apps/session-routes.controller.js';
+import { logoutDuringSlowRequest, SessionRoutesController, useRedisApps } from '../support/fixture-apps/index.js';
 import { envConfig } from '../support/env-config.js';
 
 const SECRET_KEY = 'flask-session e2e tests: a key of 48 random bytes';

@@ -9,7 +9,7 @@ import { Controller, Get } from '@nestjs/common';
 import { FlaskSessionRedisInterface, Session, type RedisSession, type SessionConfig } from 'nest-flask-session';
 import { createApp, PLATFORMS, useListeningApp } from '../support/create-app.js';
 import { redisInstalled } from '../support/redis-server.js';
-import { useRedisApps } from '../support/fixture-apps/redis-apps.js';
+import { useRedisApps } from '../support/fixture-apps/index.js';
 import { describeWithProgram, programWorks } from '../support/external-program.js';
 import { CookieJar, usePythonServer } from '../support/python-server.js';
 

@@ -10,7 +10,7 @@ import { createSessionConfig, RedisSessionInterface, type RedisClientLike } from
 import { PLATFORMS, sessionCookieValue, setCookies, type Platform } from '../support/create-app.js';
 import { describeWithProgram } from '../support/external-program.js';
 import { countingClient } from '../support/counting-client.js';
-import { useRedisApps } from '../support/fixture-apps/redis-apps.js';
+import { useRedisApps } from '../support/fixture-apps/index.js';
 import { redisInstalled } from '../support/redis-server.js';
 
 const SECRET_KEY = 'redis key';

@@ -17,10 +17,14 @@ import {
 } from 'nest-flask-session';
 import { PLATFORMS, sessionCookieValue, setCookies, type Platform } from '../support/create-app.js';
 import { describeWithProgram } from '../support/external-program.js';
-import { logoutDuringSlowRequest } from '../support/fixture-apps/logout-race.js';
-import { openGate, passGate, SessionRoutesController } from '../support/fixture-apps/session-routes.controller.js';
+import {
+  logoutDuringSlowRequest,
+  openGate,
+  passGate,
+  SessionRoutesController,
+  useRedisApps,
+} from '../support/fixture-apps/index.js';
 import { redisInstalled } from '../support/redis-server.js';
-import { useRedisApps } from '../support/fixture-apps/redis-apps.js';
 
 const SECRET_KEY = 'logout in flight tests: a key of 48 random bytes';
 type Data = Record<string, unknown>;

@@ -7,8 +7,7 @@ import { RedisSessionInterface, type SessionModuleOptions } from 'nest-flask-ses
 import { createSampleApp } from '../../sample/src/app.factory.js';
 import { PLATFORMS, sessionCookieValue, setCookies, type Platform } from '../support/create-app.js';
 import { describeWithProgram } from '../support/external-program.js';
-import { useRedisApps } from '../support/fixture-apps/redis-apps.js';
-import { logoutDuringSlowRequest } from '../support/fixture-apps/logout-race.js';
+import { logoutDuringSlowRequest, useRedisApps } from '../support/fixture-apps/index.js';
 import { redisInstalled } from '../support/redis-server.js';
 import { csrfTokenIn } from '../support/sample-forms.js';
 
