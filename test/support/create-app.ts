@@ -8,21 +8,29 @@ import { RedisSessionInterface, SessionInterface, SessionModule, type SessionMod
 export const PLATFORMS = ['express', 'fastify'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
+/** For Fastify: the adapter (its own options, such as trustProxy) and what to register before init. */
+export interface FastifySetup {
+  adapter?: FastifyAdapter;
+  beforeInit?: (app: NestFastifyApplication) => Promise<void>;
+}
+
 /** An app on the platform, initialised and (on Fastify) ready, so supertest can call `getHttpServer()`. */
 export async function createPlatformApp(
   moduleRef: TestingModule,
   platform: Platform,
   logger: false | undefined = false,
+  { adapter, beforeInit }: FastifySetup = {},
 ): Promise<INestApplication> {
-  const app =
-    platform === 'fastify'
-      ? moduleRef.createNestApplication<NestFastifyApplication>(
-          new FastifyAdapter(),
-          logger === false ? { logger: false } : {},
-        )
-      : moduleRef.createNestApplication(logger === false ? { logger: false } : {});
+  const appOptions = logger === false ? { logger: false as const } : {};
+  if (platform === 'express') {
+    const app = moduleRef.createNestApplication(appOptions);
+    await app.init();
+    return app;
+  }
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(adapter ?? new FastifyAdapter(), appOptions);
+  await beforeInit?.(app);
   await app.init();
-  if (platform === 'fastify') await (app as NestFastifyApplication).getHttpAdapter().getInstance().ready();
+  await app.getHttpAdapter().getInstance().ready();
   return app;
 }
 
@@ -32,13 +40,14 @@ export async function createApp(
   metadata: ModuleMetadata = {},
   configure?: (builder: ReturnType<typeof Test.createTestingModule>) => ReturnType<typeof Test.createTestingModule>,
   platform: Platform = 'express',
+  fastify: FastifySetup = {},
 ): Promise<INestApplication> {
   let builder = Test.createTestingModule({
     ...metadata,
     imports: [SessionModule.forRoot(options), ...(metadata.imports ?? [])],
   });
   if (configure) builder = configure(builder);
-  return createPlatformApp(await builder.compile(), platform);
+  return createPlatformApp(await builder.compile(), platform, false, fastify);
 }
 
 /** Closes the app, then its session interface when that holds a Redis connection. */
