@@ -6,31 +6,12 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import request from 'supertest';
-import {
-  SecureCookieSessionInterface,
-  Session,
-  SessionInterface,
-  type SecureCookieSession,
-  type SessionConfig,
-  type SessionRequest,
-  type SessionResponse,
-} from 'nest-flask-session';
-import { readSessionCookie } from '../../lib/testing/index.js';
+import { Session, type SecureCookieSession } from 'nest-flask-session';
+import { readSessionCookie } from 'nest-flask-session/testing';
 import { createApp } from '../support/create-app.js';
+import { SlowSavingSessionInterface } from '../support/fixture-apps/index.js';
 
 const SECRET_KEY = 'headers before body, a 40-byte test key';
-
-/** The cookie interface, saving on a later tick as a store would. */
-class SlowSavingInterface extends SessionInterface {
-  private readonly cookies = new SecureCookieSessionInterface();
-  openSession(config: SessionConfig, request: SessionRequest) {
-    return this.cookies.openSession(config, request);
-  }
-  async saveSession(config: SessionConfig, session: SecureCookieSession, response: SessionResponse) {
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    this.cookies.saveSession(config, session, response);
-  }
-}
 
 @Controller()
 class HeadersFirstController {
@@ -66,7 +47,7 @@ describe('headers asked for before the body, with an asynchronous save, on expre
     ['/flush-headers', 200, 'after flushHeaders'],
   ])('%s: the session cookie goes out with the headers, the body is whole', async (path, status, body) => {
     const app = await createApp(
-      { SECRET_KEY, sessionInterface: SlowSavingInterface },
+      { SECRET_KEY, sessionInterface: SlowSavingSessionInterface },
       { controllers: [HeadersFirstController] },
     );
     try {

@@ -4,7 +4,6 @@
  */
 import { Controller, Get, Req, Res, type INestApplication } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
 import { jest } from '@jest/globals';
 import fastifyCookie from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -14,11 +13,10 @@ import {
   SecureCookieSession,
   Session,
   SessionInterface,
-  SessionModule,
   type SessionModuleOptions,
 } from 'nest-flask-session';
 import { createSessionCookie, readSessionCookie } from 'nest-flask-session/testing';
-import { setCookies } from '../support/create-app.js';
+import { createApp, setCookies } from '../support/create-app.js';
 
 const SECRET_KEY = 'fastify platform key';
 type Data = Record<string, unknown>;
@@ -61,17 +59,13 @@ class PluginController {
 async function fastifyApp(
   options: SessionModuleOptions,
   adapter = new FastifyAdapter(),
-  register?: (app: NestFastifyApplication) => Promise<void>,
+  beforeInit?: (app: NestFastifyApplication) => Promise<void>,
 ): Promise<NestFastifyApplication> {
-  const moduleRef = await Test.createTestingModule({
-    imports: [SessionModule.forRoot(options)],
-    controllers: [PluginController],
-  }).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(adapter, { logger: false });
-  await register?.(app);
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
-  return app;
+  const app = await createApp(options, { controllers: [PluginController] }, undefined, 'fastify', {
+    adapter,
+    beforeInit,
+  });
+  return app as NestFastifyApplication;
 }
 
 describe('beside @fastify/cookie and other plugins on fastify', () => {

@@ -44,7 +44,14 @@ import {
 } from 'nest-flask-session';
 import { Markup, TaggedJSONSerializer, Tuple, UUID } from 'nest-flask-session/tagged-json';
 import { URLSafeTimedSerializer } from 'nest-flask-session/itsdangerous';
-import { createApp as createAppOn, PLATFORMS, sessionCookieValue, setCookies } from '../support/create-app.js';
+import {
+  closeAfterEach,
+  createApp as createAppOn,
+  PLATFORMS,
+  sessionCookieValue,
+  setCookies,
+} from '../support/create-app.js';
+import { FLASK_TEST_COOKIE_SETTINGS } from '../support/flask-cookie-settings.js';
 
 type Data = Record<string, unknown>;
 
@@ -70,10 +77,8 @@ class BasicController {
 
 describe.each(PLATFORMS)('tests/test_basic.py on %s', (platform) => {
   const createApp = (...args: Parameters<typeof createAppOn>) => createAppOn(args[0], args[1], args[2], platform);
-  let app: INestApplication;
-  afterEach(async () => {
-    await app?.close();
-  });
+  let app: INestApplication | undefined;
+  closeAfterEach(() => app);
 
   it('test_session_accessed', async () => {
     app = await createApp({ SECRET_KEY: 'test key' }, { controllers: [BasicController] });
@@ -124,12 +129,7 @@ describe.each(PLATFORMS)('tests/test_basic.py on %s', (platform) => {
       {
         SECRET_KEY: 'test key',
         APPLICATION_ROOT: '/test',
-        SESSION_COOKIE_DOMAIN: '.example.com',
-        SESSION_COOKIE_HTTPONLY: false,
-        SESSION_COOKIE_SECURE: true,
-        SESSION_COOKIE_PARTITIONED: true,
-        SESSION_COOKIE_SAMESITE: 'Lax',
-        SESSION_COOKIE_PATH: '/',
+        ...FLASK_TEST_COOKIE_SETTINGS,
       },
       { controllers: [SetController] },
     );
@@ -467,10 +467,8 @@ describe.each(PLATFORMS)('tests/test_basic.py on %s', (platform) => {
 
 describe.each(PLATFORMS)('tests/test_reqctx.py on %s', (platform) => {
   const createApp = (...args: Parameters<typeof createAppOn>) => createAppOn(args[0], args[1], args[2], platform);
-  let app: INestApplication;
-  afterEach(async () => {
-    await app?.close();
-  });
+  let app: INestApplication | undefined;
+  closeAfterEach(() => app);
 
   it('test_session_error_pops_context', async () => {
     class FailingInterface extends SecureCookieSessionInterface {
@@ -519,10 +517,8 @@ describe.each(PLATFORMS)('tests/test_reqctx.py on %s', (platform) => {
 
 describe.each(PLATFORMS)('tests/test_testing.py and test_helpers.py on %s', (platform) => {
   const createApp = (...args: Parameters<typeof createAppOn>) => createAppOn(args[0], args[1], args[2], platform);
-  let app: INestApplication;
-  afterEach(async () => {
-    await app?.close();
-  });
+  let app: INestApplication | undefined;
+  closeAfterEach(() => app);
 
   it('test_redirect_session', async () => {
     @Controller()

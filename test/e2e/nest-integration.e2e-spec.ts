@@ -61,13 +61,16 @@ import {
 import { createSessionCookie, readSessionCookie } from 'nest-flask-session/testing';
 import { cookieInterface, PLATFORM_COOKIE_INTERFACES } from '../support/cookie-interfaces.js';
 import {
+  closeAfterEach,
   createApp,
   createPlatformApp,
   PLATFORMS,
   sessionCookieValue,
   setCookies,
+  useApp,
   type Platform,
 } from '../support/create-app.js';
+import { envConfig } from '../support/env-config.js';
 
 const SECRET_KEY = 'integration key';
 type Data = Record<string, unknown>;
@@ -279,18 +282,9 @@ describe.each(PLATFORM_COOKIE_INTERFACES)(
   'every way a response leaves saves the session on %s with %s cookies',
   (platform, kind) => {
     const { option, cookies } = cookieInterface(kind);
-    let app: INestApplication;
-    beforeAll(async () => {
-      app = await createApp(
-        { SECRET_KEY, ...option },
-        { controllers: [pathsController(platform)] },
-        undefined,
-        platform,
-      );
-    });
-    afterAll(async () => {
-      await app.close();
-    });
+    const app = useApp(() =>
+      createApp({ SECRET_KEY, ...option }, { controllers: [pathsController(platform)] }, undefined, platform),
+    );
 
     it.each([
       ['/returned', 200],
@@ -462,18 +456,14 @@ class SlowCookieInterface extends SessionInterface {
 }
 
 describe.each(PLATFORMS)('an interface that saves asynchronously, on every path, on %s', (platform) => {
-  let app: INestApplication;
-  beforeAll(async () => {
-    app = await createApp(
+  const app = useApp(() =>
+    createApp(
       { SECRET_KEY, sessionInterface: SlowCookieInterface },
       { controllers: [pathsController(platform)] },
       undefined,
       platform,
-    );
-  });
-  afterAll(async () => {
-    await app.close();
-  });
+    ),
+  );
 
   it.each([
     ['/returned', 200, { path: 'returned' }],
@@ -514,10 +504,7 @@ describe('testing helpers (pure functions, no HTTP platform involved)', () => {
 
 describe.each(PLATFORMS)('configuration on %s', (platform) => {
   let app: INestApplication | undefined;
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-  });
+  closeAfterEach(() => app);
 
   @Controller()
   class ConfigController {
@@ -551,12 +538,7 @@ describe.each(PLATFORMS)('configuration on %s', (platform) => {
   };
 
   it('a .env-style ConfigService drives every option', async () => {
-    app = await createApp(
-      {},
-      { imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => env] })], controllers: [ConfigController] },
-      undefined,
-      platform,
-    );
+    app = await createApp({}, { imports: [envConfig(env)], controllers: [ConfigController] }, undefined, platform);
     const config = (await request(app.getHttpServer()).get('/config')).body as SessionConfig;
     expect(config).toMatchObject({
       SECRET_KEY: 'from-env',
@@ -581,12 +563,7 @@ describe.each(PLATFORMS)('configuration on %s', (platform) => {
     app = await createApp(
       {},
       {
-        imports: [
-          ConfigModule.forRoot({
-            ignoreEnvFile: true,
-            load: [() => ({ SECRET_KEY: 'k', SECRET_KEY_FALLBACKS: '["a","b,c"]' })],
-          }),
-        ],
+        imports: [envConfig({ SECRET_KEY: 'k', SECRET_KEY_FALLBACKS: '["a","b,c"]' })],
         controllers: [ConfigController],
       },
       undefined,
@@ -598,7 +575,7 @@ describe.each(PLATFORMS)('configuration on %s', (platform) => {
   it('an explicit option beats ConfigService', async () => {
     app = await createApp(
       { SESSION_COOKIE_NAME: 'explicit', PERMANENT_SESSION_LIFETIME: 60 },
-      { imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => env] })], controllers: [ConfigController] },
+      { imports: [envConfig(env)], controllers: [ConfigController] },
       undefined,
       platform,
     );
@@ -611,7 +588,7 @@ describe.each(PLATFORMS)('configuration on %s', (platform) => {
   it('forRootAsync with a factory that injects ConfigService', async () => {
     const moduleRef = await Test.createTestingModule({
       imports: [
-        ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ APP_SECRET: 'async-secret' })] }),
+        envConfig({ APP_SECRET: 'async-secret' }),
         SessionModule.forRootAsync({
           imports: [ConfigModule],
           inject: [ConfigService],
@@ -683,10 +660,7 @@ describe.each(PLATFORMS)('configuration on %s', (platform) => {
 
 describe.each(PLATFORMS)('custom SessionInterface on %s', (platform) => {
   let app: INestApplication | undefined;
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-  });
+  closeAfterEach(() => app);
 
   @Injectable()
   class AuditLog {
@@ -818,18 +792,15 @@ describe.each(PLATFORMS)("save errors and the app's exception filters on %s", (p
     }
   }
 
-  let app: INestApplication;
-  beforeAll(async () => {
-    app = await createApp(
+  const app = useApp(async () => {
+    const started = await createApp(
       { SECRET_KEY, sessionInterface: BrokenSave },
       { controllers: [pathsController(platform)], providers: [{ provide: APP_FILTER, useClass: CatchAllFilter }] },
       undefined,
       platform,
     );
-    collectErrors(app);
-  });
-  afterAll(async () => {
-    await app.close();
+    collectErrors(started);
+    return started;
   });
 
   // The interceptor saves these in the request's own promise chain, so the app's filters render a save error.

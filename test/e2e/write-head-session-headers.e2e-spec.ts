@@ -9,22 +9,15 @@
  * never see, so the session is saved into `reply.raw` before its headers go out.
  */
 import { jest } from '@jest/globals';
-import { Controller, Get, Res, Sse, type INestApplication } from '@nestjs/common';
+import { Controller, Get, Res, Sse } from '@nestjs/common';
 import type { Response } from 'express';
 import type { FastifyReply } from 'fastify';
 import { of } from 'rxjs';
 import request from 'supertest';
-import {
-  SecureCookieSessionInterface,
-  Session,
-  SessionInterface,
-  type SecureCookieSession,
-  type SessionConfig,
-  type SessionRequest,
-  type SessionResponse,
-} from 'nest-flask-session';
+import { Session, type SecureCookieSession } from 'nest-flask-session';
 import { createSessionCookie, readSessionCookie } from 'nest-flask-session/testing';
-import { createApp, setCookies } from '../support/create-app.js';
+import { createApp, setCookies, useApp } from '../support/create-app.js';
+import { SAVE_TIMINGS } from '../support/fixture-apps/index.js';
 
 /** The Nest major the suite runs on (the Nest 11 leg maps @nestjs/* to Nest 11). */
 const NEST_MAJOR = Number(
@@ -32,18 +25,6 @@ const NEST_MAJOR = Number(
 );
 const SECRET_KEY = 'writeHead merge tests, a 40-byte test key';
 type Data = Record<string, unknown>;
-
-/** The cookie interface, saving on a later tick as a store would. */
-class SlowSavingInterface extends SessionInterface {
-  private readonly cookies = new SecureCookieSessionInterface();
-  openSession(config: SessionConfig, request: SessionRequest) {
-    return this.cookies.openSession(config, request);
-  }
-  async saveSession(config: SessionConfig, session: SecureCookieSession, response: SessionResponse) {
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    this.cookies.saveSession(config, session, response);
-  }
-}
 
 @Controller()
 class ExpressWriteHeadController {
@@ -138,123 +119,115 @@ function varyFields(value: unknown): string[] {
     .filter(Boolean);
 }
 
-describe.each([
-  ['saving at once', SecureCookieSessionInterface],
-  ['saving asynchronously', SlowSavingInterface],
-])('writeHead() with headers keeps the session headers on express (%s)', (_label, sessionInterface) => {
-  let app: INestApplication;
-  beforeAll(async () => {
-    app = await createApp({ SECRET_KEY, sessionInterface }, { controllers: [ExpressWriteHeadController] });
-  });
-  afterAll(async () => {
-    await app.close();
-  });
+/** A logout answered with the handler's own Set-Cookie and Vary: the session's deletion and Vary: Cookie kept. */
+function expectLogoutHeadersKept(res: request.Response): string[] {
+  expect(res.status).toBe(200);
+  expect(res.text).toBe('bye');
+  const cookies = setCookies(res.headers);
+  expect(cookies).toContain('theme=dark; Path=/');
+  expect(readSessionCookie(cookies, { SECRET_KEY })).toEqual({});
+  expect(varyFields(res.headers.vary)).toEqual(expect.arrayContaining(['accept-encoding', 'cookie']));
+  return cookies;
+}
 
-  it("a logout's cookie deletion and Vary: Cookie survive the handler's own Set-Cookie and Vary", async () => {
-    const res = await request(app.getHttpServer()).get('/logout').set('Cookie', LOGGED_IN());
-    expect(res.status).toBe(200);
-    expect(res.text).toBe('bye');
-    const cookies = setCookies(res.headers);
-    expect(cookies).toContain('theme=dark; Path=/');
-    expect(readSessionCookie(cookies, { SECRET_KEY })).toEqual({});
-    expect(cookies.filter((line) => line.startsWith('session='))).toHaveLength(1);
-    expect(varyFields(res.headers.vary)).toEqual(expect.arrayContaining(['accept-encoding', 'cookie']));
-  });
+/** Headers given as a flat list: every cookie goes out, the session's included, and Vary names Cookie. */
+function expectListHeadersKept(res: request.Response): void {
+  expect(res.text).toBe('list');
+  const cookies = setCookies(res.headers);
+  expect(cookies).toEqual(expect.arrayContaining(['a=1', 'b=2']));
+  expect(readSessionCookie(cookies, { SECRET_KEY })).toEqual({ user: 'list' });
+  expect(varyFields(res.headers.vary)).toEqual(expect.arrayContaining(['accept', 'cookie']));
+}
 
-  it('headers as a flat list: every cookie goes out, Vary names Cookie too', async () => {
-    const res = await request(app.getHttpServer()).get('/login-list');
-    expect(res.text).toBe('list');
-    const cookies = setCookies(res.headers);
-    expect(cookies).toEqual(expect.arrayContaining(['a=1', 'b=2']));
-    expect(readSessionCookie(cookies, { SECRET_KEY })).toEqual({ user: 'list' });
-    expect(varyFields(res.headers.vary)).toEqual(expect.arrayContaining(['accept', 'cookie']));
-  });
-
-  it('headers after a status message: both cookies, and Vary: Cookie is not repeated', async () => {
-    const res = await request(app.getHttpServer()).get('/login-message');
-    expect(res.text).toBe('message');
-    const cookies = setCookies(res.headers);
-    expect(cookies).toContain('c=3');
-    expect(readSessionCookie(cookies, { SECRET_KEY })).toEqual({ user: 'message' });
-    expect(varyFields(res.headers.vary)).toEqual(['cookie', 'accept']);
-  });
-
-  it("the response's own headers passed back to writeHead: each cookie once, the session's included", async () => {
-    const res = await request(app.getHttpServer()).get('/repeated');
-    const cookies = setCookies(res.headers);
-    expect(cookies.filter((line) => line.startsWith('seen=1'))).toHaveLength(1);
-    expect(cookies.filter((line) => line.startsWith('session='))).toHaveLength(1);
-    expect(readSessionCookie(cookies, { SECRET_KEY })).toEqual({ user: 'repeated' });
-  });
-
-  it("Nest's @Sse() after res.cookie(): the session cookie goes out with the stream's headers", async () => {
-    const res = await request(app.getHttpServer()).get('/events');
-    expect(res.status).toBe(200);
-    expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
-    expect(res.text).toContain('data: hello');
-    const cookies = setCookies(res.headers);
-    expect(cookies.filter((line) => line.startsWith('seen=1'))).toHaveLength(1);
-    expect(readSessionCookie(cookies, { SECRET_KEY })).toEqual({ user: 'sse' });
-    expect(varyFields(res.headers.vary)).toContain('cookie');
-  });
-});
-
-describe.each([
-  ['saving at once', SecureCookieSessionInterface],
-  ['saving asynchronously', SlowSavingInterface],
-])('reply.raw.writeHead() with headers keeps the session headers on fastify (%s)', (_label, sessionInterface) => {
-  let app: INestApplication;
-  const errors: string[] = [];
-  beforeAll(async () => {
-    app = await createApp(
-      { SECRET_KEY, sessionInterface },
-      { controllers: [FastifyRawWriteHeadController] },
-      undefined,
-      'fastify',
+describe.each(SAVE_TIMINGS)(
+  'writeHead() with headers keeps the session headers on express (%s)',
+  (_label, sessionInterface) => {
+    const app = useApp(() =>
+      createApp({ SECRET_KEY, sessionInterface }, { controllers: [ExpressWriteHeadController] }),
     );
-    app.useLogger({ log() {}, warn() {}, error: (message: unknown) => errors.push(String(message)) });
-  });
-  afterAll(async () => {
-    await app.close();
-  });
 
-  it("a logout's cookie deletion and Vary: Cookie survive the handler's own Set-Cookie and Vary", async () => {
-    const res = await request(app.getHttpServer()).get('/logout').set('Cookie', LOGGED_IN());
-    expect(res.status).toBe(200);
-    expect(res.text).toBe('bye');
-    const cookies = setCookies(res.headers);
-    expect(cookies).toContain('theme=dark; Path=/');
-    expect(readSessionCookie(cookies, { SECRET_KEY })).toEqual({});
-    expect(varyFields(res.headers.vary)).toEqual(expect.arrayContaining(['accept-encoding', 'cookie']));
-  });
+    it("a logout's cookie deletion and Vary: Cookie survive the handler's own Set-Cookie and Vary", async () => {
+      const res = await request(app.getHttpServer()).get('/logout').set('Cookie', LOGGED_IN());
+      const cookies = expectLogoutHeadersKept(res);
+      expect(cookies.filter((line) => line.startsWith('session='))).toHaveLength(1);
+    });
 
-  it('headers as a flat list: every cookie goes out, Vary names Cookie too', async () => {
-    const res = await request(app.getHttpServer()).get('/login-list');
-    expect(res.text).toBe('list');
-    const cookies = setCookies(res.headers);
-    expect(cookies).toEqual(expect.arrayContaining(['a=1', 'b=2']));
-    expect(readSessionCookie(cookies, { SECRET_KEY })).toEqual({ user: 'list' });
-    expect(varyFields(res.headers.vary)).toEqual(expect.arrayContaining(['accept', 'cookie']));
-  });
+    it('headers as a flat list: every cookie goes out, Vary names Cookie too', async () => {
+      expectListHeadersKept(await request(app.getHttpServer()).get('/login-list'));
+    });
 
-  it('reply.raw.write() then end(): the session cookie goes out, the body is whole', async () => {
-    const res = await request(app.getHttpServer()).get('/login-write');
-    expect(res.text).toBe('part one, part two');
-    expect(readSessionCookie(setCookies(res.headers), { SECRET_KEY })).toEqual({ user: 'write' });
-  });
+    it('headers after a status message: both cookies, and Vary: Cookie is not repeated', async () => {
+      const res = await request(app.getHttpServer()).get('/login-message');
+      expect(res.text).toBe('message');
+      const cookies = setCookies(res.headers);
+      expect(cookies).toContain('c=3');
+      expect(readSessionCookie(cookies, { SECRET_KEY })).toEqual({ user: 'message' });
+      expect(varyFields(res.headers.vary)).toEqual(['cookie', 'accept']);
+    });
 
-  it("Nest's @Sse() after reply.header('set-cookie'): the session cookie goes out with the stream's headers", async () => {
-    const res = await request(app.getHttpServer()).get('/events');
-    expect(res.status).toBe(200);
-    expect(res.text).toContain('data: hello');
-    const cookies = setCookies(res.headers);
-    // Nest 12 hands the reply's headers to the event stream; Nest 11 on Fastify drops them
-    // (its own behaviour, with or without sessions), so only the session cookie is asserted there.
-    if (NEST_MAJOR >= 12) expect(cookies.filter((line) => line.startsWith('seen=1'))).toHaveLength(1);
-    expect(readSessionCookie(cookies, { SECRET_KEY })).toEqual({ user: 'sse' });
-  });
+    it("the response's own headers passed back to writeHead: each cookie once, the session's included", async () => {
+      const res = await request(app.getHttpServer()).get('/repeated');
+      const cookies = setCookies(res.headers);
+      expect(cookies.filter((line) => line.startsWith('seen=1'))).toHaveLength(1);
+      expect(cookies.filter((line) => line.startsWith('session='))).toHaveLength(1);
+      expect(readSessionCookie(cookies, { SECRET_KEY })).toEqual({ user: 'repeated' });
+    });
 
-  it('nothing was logged: no session was lost', () => {
-    expect(errors).toEqual([]);
-  });
-});
+    it("Nest's @Sse() after res.cookie(): the session cookie goes out with the stream's headers", async () => {
+      const res = await request(app.getHttpServer()).get('/events');
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
+      expect(res.text).toContain('data: hello');
+      const cookies = setCookies(res.headers);
+      expect(cookies.filter((line) => line.startsWith('seen=1'))).toHaveLength(1);
+      expect(readSessionCookie(cookies, { SECRET_KEY })).toEqual({ user: 'sse' });
+      expect(varyFields(res.headers.vary)).toContain('cookie');
+    });
+  },
+);
+
+describe.each(SAVE_TIMINGS)(
+  'reply.raw.writeHead() with headers keeps the session headers on fastify (%s)',
+  (_label, sessionInterface) => {
+    const errors: string[] = [];
+    const app = useApp(async () => {
+      const started = await createApp(
+        { SECRET_KEY, sessionInterface },
+        { controllers: [FastifyRawWriteHeadController] },
+        undefined,
+        'fastify',
+      );
+      started.useLogger({ log() {}, warn() {}, error: (message: unknown) => errors.push(String(message)) });
+      return started;
+    });
+
+    it("a logout's cookie deletion and Vary: Cookie survive the handler's own Set-Cookie and Vary", async () => {
+      expectLogoutHeadersKept(await request(app.getHttpServer()).get('/logout').set('Cookie', LOGGED_IN()));
+    });
+
+    it('headers as a flat list: every cookie goes out, Vary names Cookie too', async () => {
+      expectListHeadersKept(await request(app.getHttpServer()).get('/login-list'));
+    });
+
+    it('reply.raw.write() then end(): the session cookie goes out, the body is whole', async () => {
+      const res = await request(app.getHttpServer()).get('/login-write');
+      expect(res.text).toBe('part one, part two');
+      expect(readSessionCookie(setCookies(res.headers), { SECRET_KEY })).toEqual({ user: 'write' });
+    });
+
+    it("Nest's @Sse() after reply.header('set-cookie'): the session cookie goes out with the stream's headers", async () => {
+      const res = await request(app.getHttpServer()).get('/events');
+      expect(res.status).toBe(200);
+      expect(res.text).toContain('data: hello');
+      const cookies = setCookies(res.headers);
+      // Nest 12 hands the reply's headers to the event stream; Nest 11 on Fastify drops them
+      // (its own behaviour, with or without sessions), so only the session cookie is asserted there.
+      if (NEST_MAJOR >= 12) expect(cookies.filter((line) => line.startsWith('seen=1'))).toHaveLength(1);
+      expect(readSessionCookie(cookies, { SECRET_KEY })).toEqual({ user: 'sse' });
+    });
+
+    it('nothing was logged: no session was lost', () => {
+      expect(errors).toEqual([]);
+    });
+  },
+);

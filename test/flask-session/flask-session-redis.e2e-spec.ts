@@ -3,10 +3,8 @@
  * (what each request costs and sends), the Redis interface's security rules (a logout sticks,
  * no fixation, destroy() gives a new id), bad input, and an outage.
  */
-import { Controller, Get, Param, type INestApplication } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
+import { Controller, Get, Param } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
 import request from 'supertest';
 import {
   FlaskSessionRedisInterface,
@@ -20,114 +18,38 @@ import {
 } from 'nest-flask-session';
 import { MsgspecSerializer } from '../../lib/flask-session/index.js';
 import { Test } from '@nestjs/testing';
-import {
-  createApp,
-  createPlatformApp,
-  PLATFORMS,
-  sessionCookieValue,
-  setCookies,
-  type Platform,
-} from '../support/create-app.js';
+import { createPlatformApp, PLATFORMS, sessionCookieValue, setCookies, type Platform } from '../support/create-app.js';
 import { countingClient } from '../support/counting-client.js';
-import { redisInstalled, RedisServer } from '../support/redis-server.js';
+import { redisInstalled } from '../support/redis-server.js';
 import { describeWithProgram } from '../support/external-program.js';
-import { Gate } from '../support/gate.js';
+import { logoutDuringSlowRequest, SessionRoutesController, useRedisApps } from '../support/fixture-apps/index.js';
+import { envConfig } from '../support/env-config.js';
 
 const SECRET_KEY = 'flask-session e2e tests: a key of 48 random bytes';
 type Data = Record<string, unknown>;
 
-let gate = new Gate();
-
+/** The route only this suite needs, next to the shared ones. */
 @Controller()
-class FlaskSessionController {
-  @Get('/set/:key/:value')
-  set(@Session() session: RedisSession<Data>, @Param('key') key: string, @Param('value') value: string) {
-    session.set(key, value);
-    return session.toJSON();
-  }
-  @Get('/read')
-  read(@Session() session: RedisSession<Data>) {
-    return { data: session.toJSON(), id: session.id, new: session.new };
-  }
-  @Get('/nothing')
-  nothing() {
-    return 'nothing';
-  }
-  @Get('/login')
-  async login(@Session() session: RedisSession<Data>) {
-    await session.regenerate();
-    session.set('user_id', 'alice');
-    return { id: session.id };
-  }
-  @Get('/login-without-regenerate')
-  loginWithoutRegenerate(@Session() session: RedisSession<Data>) {
-    session.set('user_id', 'victim');
-    return '';
-  }
+class RolesController {
   @Get('/roles/:roles')
   roles(@Session() session: RedisSession<Data>, @Param('roles') roles: string) {
     session.set('roles', new Set(roles.split(',')));
     return '';
   }
-  @Get('/clear')
-  clear(@Session() session: RedisSession<Data>) {
-    session.clear();
-    return '';
-  }
-  @Get('/logout')
-  async logout(@Session() session: RedisSession<Data>) {
-    await session.destroy();
-    return '';
-  }
-  @Get('/logout-with-message')
-  async logoutWithMessage(@Session() session: RedisSession<Data>) {
-    await session.destroy();
-    session.set('flash', 'You are logged out.');
-    return '';
-  }
-  @Get('/slow-write')
-  async slowWrite(@Session() session: RedisSession<Data>) {
-    const user = session.get('user_id');
-    await gate.pass();
-    session.set('last_seen', 1);
-    return { user };
-  }
-  @Get('/slow-read')
-  async slowRead(@Session() session: RedisSession<Data>) {
-    const user = session.get('user_id');
-    await gate.pass();
-    return { user };
-  }
-  @Get('/bump/:owner/:writer')
-  async bump(@Session() session: RedisSession<Data>, @Param('owner') owner: string, @Param('writer') writer: string) {
-    const n = ((session.get('n') as number | undefined) ?? 0) + 1;
-    await new Promise((resolve) => setTimeout(resolve, Math.random() * 5));
-    session.update({ owner, writer: Number(writer), n });
-    return { n };
-  }
 }
+const CONTROLLERS = [SessionRoutesController, RolesController];
 
 describeWithProgram(
   'FlaskSessionRedisInterface against a real redis-server',
   redisInstalled,
   'apt-get install -y redis-server',
   () => {
-    let server: RedisServer;
-    let redis: Redis;
+    const store = useRedisApps();
     let msgpack: MsgspecSerializer;
-    const apps: INestApplication[] = [];
-    const stored = async (id: string) => msgpack.decode((await redis.getBuffer(`session:${id}`))!);
+    const stored = async (id: string) => msgpack.decode((await store.redis.getBuffer(`session:${id}`))!);
 
     beforeAll(async () => {
-      server = await RedisServer.start();
-      redis = new Redis(server.url);
       msgpack = await MsgspecSerializer.create('msgpack');
-    });
-    afterAll(async () => {
-      for (const app of apps) await app.close();
-      for (const app of apps) await (app.get(SessionInterface) as FlaskSessionRedisInterface).close();
-      redis.disconnect();
-      await server.stop();
     });
 
     describe.each(PLATFORMS)('on %s', (platform: Platform) => {
@@ -135,15 +57,8 @@ describeWithProgram(
         options: SessionModuleOptions = {},
         ifaceOptions: FlaskSessionRedisInterfaceOptions = {},
       ) => {
-        const iface = new FlaskSessionRedisInterface({ url: server.url, commandTimeout: 500, ...ifaceOptions });
-        const app = await createApp(
-          { SECRET_KEY, sessionInterface: iface, ...options },
-          { controllers: [FlaskSessionController] },
-          undefined,
-          platform,
-        );
-        apps.push(app);
-        return app;
+        const iface = new FlaskSessionRedisInterface({ url: store.server.url, commandTimeout: 500, ...ifaceOptions });
+        return store.start(platform, { SECRET_KEY, sessionInterface: iface, ...options }, { controllers: CONTROLLERS });
       };
 
       describe('the response path', () => {
@@ -154,10 +69,10 @@ describeWithProgram(
           expect(id).toMatch(/^[A-Za-z0-9_-]{43}$/);
           expect(Buffer.from(id, 'base64url')).toHaveLength(32);
           expect(setCookies(res.headers)[0]).toMatch(/; Expires=/);
-          expect((await redis.getBuffer(`session:${id}`))!.toString('hex')).toBe(
+          expect((await store.redis.getBuffer(`session:${id}`))!.toString('hex')).toBe(
             msgpack.encode({ _permanent: true, color: 'blue' }).toString('hex'),
           );
-          const ttl = await redis.ttl(`session:${id}`);
+          const ttl = await store.redis.ttl(`session:${id}`);
           expect(ttl).toBeGreaterThan(590);
           expect(ttl).toBeLessThanOrEqual(600);
         });
@@ -166,42 +81,39 @@ describeWithProgram(
           const iface = new FlaskSessionRedisInterface({ commandTimeout: 500 });
           const env = {
             SECRET_KEY,
-            SESSION_REDIS_URL: server.url,
+            SESSION_REDIS_URL: store.server.url,
             SESSION_ID_LENGTH: '48',
             SESSION_KEY_PREFIX: 'flask:',
             SESSION_PERMANENT: 'false',
             SESSION_SERIALIZATION_FORMAT: 'json',
           };
           const moduleRef = await Test.createTestingModule({
-            imports: [
-              ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => env] }),
-              SessionModule.forRoot({ sessionInterface: iface }),
-            ],
-            controllers: [FlaskSessionController],
+            imports: [envConfig(env), SessionModule.forRoot({ sessionInterface: iface })],
+            controllers: CONTROLLERS,
           }).compile();
           const app = await createPlatformApp(moduleRef, platform);
-          apps.push(app);
+          store.track(app);
           const res = await request(app.getHttpServer()).get('/set/color/blue');
           const id = sessionCookieValue(res.headers)!;
           expect(Buffer.from(id, 'base64url')).toHaveLength(48);
           expect(setCookies(res.headers)[0]).not.toMatch(/Expires=/);
-          expect(await redis.get(`flask:${id}`)).toBe('{"color":"blue"}');
+          expect(await store.redis.get(`flask:${id}`)).toBe('{"color":"blue"}');
         });
 
         it('an unmodified session costs one GET and an EXPIRE (SESSION_REFRESH_EACH_REQUEST), a permanent one re-sends its cookie', async () => {
-          const client = countingClient(redis);
+          const client = countingClient(store.redis);
           const app = await startApp({ PERMANENT_SESSION_LIFETIME: 1000 }, { client });
           const id = sessionCookieValue((await request(app.getHttpServer()).get('/set/a/1')).headers)!;
-          await redis.expire(`session:${id}`, 100);
+          await store.redis.expire(`session:${id}`, 100);
           client.calls.length = 0;
           const res = await request(app.getHttpServer()).get('/nothing').set('Cookie', `session=${id}`);
           expect(client.calls).toEqual(['GET', 'EXPIRE']);
           expect(sessionCookieValue(res.headers)).toBe(id);
-          expect(await redis.ttl(`session:${id}`)).toBeGreaterThan(990);
+          expect(await store.redis.ttl(`session:${id}`)).toBeGreaterThan(990);
         });
 
         it('without SESSION_REFRESH_EACH_REQUEST an unmodified session costs one GET and sends nothing', async () => {
-          const client = countingClient(redis);
+          const client = countingClient(store.redis);
           const app = await startApp({ SESSION_REFRESH_EACH_REQUEST: false }, { client });
           const id = sessionCookieValue((await request(app.getHttpServer()).get('/set/a/1')).headers)!;
           client.calls.length = 0;
@@ -212,7 +124,7 @@ describeWithProgram(
         });
 
         it('a new session that only holds _permanent is neither stored nor sent', async () => {
-          const client = countingClient(redis);
+          const client = countingClient(store.redis);
           const app = await startApp({}, { client });
           client.calls.length = 0;
           const res = await request(app.getHttpServer()).get('/read');
@@ -226,13 +138,13 @@ describeWithProgram(
           const id = sessionCookieValue((await request(app.getHttpServer()).get('/set/a/1')).headers)!;
           const res = await request(app.getHttpServer()).get('/clear').set('Cookie', `session=${id}`);
           expect(setCookies(res.headers)[0]).toMatch(/^session=; Expires=Thu, 01 Jan 1970/);
-          expect(await redis.exists(`session:${id}`)).toBe(0);
+          expect(await store.redis.exists(`session:${id}`)).toBe(0);
         });
 
         it('reads entries in the other format (a Flask app with another SESSION_SERIALIZATION_FORMAT, or a switch)', async () => {
           const app = await startApp({ SESSION_SERIALIZATION_FORMAT: 'json' });
           const id = 'x'.repeat(43);
-          await redis.set(`session:${id}`, msgpack.encode({ user_id: 'bob', at: new Date(0) }), 'EX', 60);
+          await store.redis.set(`session:${id}`, msgpack.encode({ user_id: 'bob', at: new Date(0) }), 'EX', 60);
           const res = await request(app.getHttpServer()).get('/read').set('Cookie', `session=${id}`);
           expect(res.body).toEqual({ data: { user_id: 'bob', at: '1970-01-01T00:00:00.000Z' }, id, new: false });
         });
@@ -263,7 +175,7 @@ describeWithProgram(
             error: () => undefined,
           };
           const id = 'p'.repeat(43);
-          await redis.set(
+          await store.redis.set(
             `session:${id}`,
             Buffer.from('80049510000000000000007d948c0475736572948c05616c69636594732e', 'hex'),
             'EX',
@@ -325,19 +237,10 @@ describeWithProgram(
           const app = await startApp();
           const http = app.getHttpServer();
           for (let run = 0; run < 3; run++) {
-            gate = new Gate();
-            const id = sessionCookieValue((await request(http).get('/login')).headers)!;
-            const slow = request(http)
-              .get(slowPath)
-              .set('Cookie', `session=${id}`)
-              .then((res) => res);
-            await gate.whenEntered;
-            const logout = await request(http).get('/logout').set('Cookie', `session=${id}`);
+            const { cookie: id, logout, late } = await logoutDuringSlowRequest(app, { slowPath });
             expect(setCookies(logout.headers)[0]).toMatch(/^session=; Expires=Thu, 01 Jan 1970/);
-            gate.open();
-            const late = await slow;
             expect(late.body).toEqual({ user: 'alice' });
-            expect(await redis.exists(`session:${id}`)).toBe(0);
+            expect(await store.redis.exists(`session:${id}`)).toBe(0);
             expect(setCookies(late.headers)).toEqual([]);
             expect((await request(http).get('/read').set('Cookie', `session=${id}`)).body.new).toBe(true);
           }
@@ -351,7 +254,7 @@ describeWithProgram(
           const res = await request(app.getHttpServer()).get('/set/user_id/alice').set('Cookie', `session=${planted}`);
           const id = sessionCookieValue(res.headers)!;
           expect(id).not.toBe(planted);
-          expect(await redis.exists(`session:${planted}`)).toBe(0);
+          expect(await store.redis.exists(`session:${planted}`)).toBe(0);
         });
 
         it('regenerate(): a new id, the data moved, the old entry deleted; a planted id is worthless after login', async () => {
@@ -360,7 +263,7 @@ describeWithProgram(
           const login = await request(app.getHttpServer()).get('/login').set('Cookie', `session=${planted}`);
           const id = sessionCookieValue(login.headers)!;
           expect(id).not.toBe(planted);
-          expect(await redis.exists(`session:${planted}`)).toBe(0);
+          expect(await store.redis.exists(`session:${planted}`)).toBe(0);
           expect(await stored(id)).toEqual({ _permanent: true, cart: '3', user_id: 'alice' });
         });
 
@@ -374,7 +277,7 @@ describeWithProgram(
             .set('Cookie', `session=${planted}`);
           const id = sessionCookieValue(login.headers)!;
           expect(id).not.toBe(planted);
-          expect(await redis.exists(`session:${planted}`)).toBe(0);
+          expect(await store.redis.exists(`session:${planted}`)).toBe(0);
           expect(await stored(id)).toEqual({ _permanent: true, cart: '4', user_id: 'victim' });
         });
 
@@ -386,7 +289,7 @@ describeWithProgram(
           expect(sessionCookieValue(same.headers)).toBe(id);
           const changed = await request(app.getHttpServer()).get('/roles/admin').set('Cookie', `session=${id}`);
           expect(sessionCookieValue(changed.headers)).not.toBe(id);
-          expect(await redis.exists(`session:${id}`)).toBe(0);
+          expect(await store.redis.exists(`session:${id}`)).toBe(0);
         });
 
         it('destroy() then a write: stored under a new id, the destroyed one stays gone', async () => {
@@ -395,7 +298,7 @@ describeWithProgram(
           const res = await request(app.getHttpServer()).get('/logout-with-message').set('Cookie', `session=${id}`);
           const next = sessionCookieValue(res.headers)!;
           expect(next).not.toBe(id);
-          expect(await redis.exists(`session:${id}`)).toBe(0);
+          expect(await store.redis.exists(`session:${id}`)).toBe(0);
           expect(await stored(next)).toEqual({ _permanent: true, flash: 'You are logged out.' });
         });
       });
@@ -403,7 +306,7 @@ describeWithProgram(
       it('Redis paused: a 503 within a bounded time; resumed: the session is intact', async () => {
         const app = await startApp();
         const id = sessionCookieValue((await request(app.getHttpServer()).get('/set/kept/yes')).headers)!;
-        server.pause();
+        store.server.pause();
         try {
           const started = Date.now();
           const res = await request(app.getHttpServer()).get('/read').set('Cookie', `session=${id}`);
@@ -411,7 +314,7 @@ describeWithProgram(
           expect(res.body.message).toContain('session store is unavailable');
           expect(Date.now() - started).toBeLessThan(5000);
         } finally {
-          server.resume();
+          store.server.resume();
         }
         let ok: request.Response | undefined;
         for (let attempt = 0; attempt < 40; attempt += 1) {

@@ -23,12 +23,10 @@ import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
 import { getSession, Session, type SecureCookieSession, type SessionInterface } from 'nest-flask-session';
 import { CookieJar } from '../support/cookie-jar.js';
 import { createApp, type Platform } from '../support/create-app.js';
-import { describeWithProgram } from '../support/external-program.js';
-import { redisInstalled, RedisServer } from '../support/redis-server.js';
 import {
   closeSessionInterface,
+  describeEachSessionKind,
   isStoreKind,
-  SESSION_KINDS,
   sessionInterfaceOf,
   type SessionKind,
 } from '../support/session-kinds.js';
@@ -256,19 +254,4 @@ function suite(kind: SessionKind, redisUrl: () => string): void {
   });
 }
 
-describe.each(SESSION_KINDS)('GraphQL resolvers with %s sessions', (kind) => {
-  if (!isStoreKind(kind)) {
-    suite(kind, () => '');
-    return;
-  }
-  describeWithProgram(`against a real redis-server`, redisInstalled, 'apt-get install -y redis-server', () => {
-    let server: RedisServer;
-    beforeAll(async () => {
-      server = await RedisServer.start();
-    });
-    afterAll(async () => {
-      await server?.stop();
-    });
-    suite(kind, () => server.url);
-  });
-});
+describeEachSessionKind('GraphQL resolvers with %s sessions', suite);

@@ -7,14 +7,13 @@
  * same cookie, or one domain's Flask app and Nest app would use different sessions.
  * Upstream: werkzeug/sansio/http.py `parse_cookie`, werkzeug/serving.py (WSGI environ).
  */
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { Controller, Get, type INestApplication } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { type SecureCookieSession, Session } from 'nest-flask-session';
 import { createSessionCookie } from 'nest-flask-session/testing';
-import { createApp, PLATFORMS } from '../support/create-app.js';
+import { createApp, PLATFORMS, useListeningApp } from '../support/create-app.js';
 import { describeWithProgram, programWorks } from '../support/external-program.js';
-import { startPythonServer, stopPythonServer, type PythonServer } from '../support/python-server.js';
+import { usePythonServer } from '../support/python-server.js';
 import { rawGet } from '../support/raw-http.js';
 
 const PYTHON = 'python3';
@@ -69,38 +68,23 @@ describeWithProgram(
   flaskInstalled,
   'python3 with Flask 3.1 (pip install flask)',
   () => {
-    let flask: PythonServer;
-    let flaskPort: number;
-    beforeAll(async () => {
-      flask = await startPythonServer(PYTHON, FLASK_APP, [SECRET_KEY]);
-      flaskPort = Number(new URL(flask.base).port);
-    }, 30000);
-    afterAll(async () => {
-      if (flask) await stopPythonServer(flask);
-    });
+    const flask = usePythonServer(PYTHON, FLASK_APP, () => [SECRET_KEY]);
 
     it.each(CASES)('Flask: %s', async (_label, header, expected) => {
-      const response = await rawGet('127.0.0.1', flaskPort, '/session', header);
+      const response = await rawGet('127.0.0.1', flask.port, '/session', header);
       expect(response.status).toBe(200);
       expect(JSON.parse(response.body)).toEqual(expected);
     });
 
     describe.each(PLATFORMS)('Nest on %s', (platform) => {
-      let app: INestApplication;
-      let port: number;
-      beforeAll(async () => {
-        app = await createApp({ SECRET_KEY }, { controllers: [SessionReaderController] }, undefined, platform);
-        await app.listen(0, '127.0.0.1');
-        port = (app.getHttpServer().address() as AddressInfo).port;
-      });
-      afterAll(async () => {
-        await app.close();
-      });
+      const nest = useListeningApp(() =>
+        createApp({ SECRET_KEY }, { controllers: [SessionReaderController] }, undefined, platform),
+      );
 
       it.each(CASES)('%s: the session Flask opens', async (_label, header) => {
         const [ours, theirs] = await Promise.all([
-          rawGet('127.0.0.1', port, '/session', header),
-          rawGet('127.0.0.1', flaskPort, '/session', header),
+          rawGet('127.0.0.1', nest.port, '/session', header),
+          rawGet('127.0.0.1', flask.port, '/session', header),
         ]);
         expect(ours.status).toBe(200);
         expect(theirs.status).toBe(200);

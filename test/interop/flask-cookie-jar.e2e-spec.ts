@@ -3,14 +3,13 @@
  * share one cookie jar as a browser would (cookies ignore ports): a session set by Nest is read
  * and changed by Flask, and Flask's changes, rich types included, are read and changed by Nest.
  */
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { Controller, Get, type INestApplication } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { SecureCookieSession, Session } from 'nest-flask-session';
 import { TaggedJSONSerializer, Tuple } from 'nest-flask-session/tagged-json';
-import { createApp, PLATFORMS } from '../support/create-app.js';
+import { createApp, PLATFORMS, useListeningApp } from '../support/create-app.js';
 import { describeWithProgram, programWorks } from '../support/external-program.js';
-import { CookieJar, startPythonServer, stopPythonServer, type PythonServer } from '../support/python-server.js';
+import { CookieJar, usePythonServer } from '../support/python-server.js';
 
 const PYTHON = '/usr/bin/python3';
 const FLASK_APP = fileURLToPath(new URL('./flask_app.py', import.meta.url));
@@ -46,31 +45,18 @@ describeWithProgram(
   flaskInstalled,
   'apt-get install -y python3-flask',
   () => {
-    let flask: PythonServer;
-    beforeAll(async () => {
-      flask = await startPythonServer(PYTHON, FLASK_APP, [SECRET_KEY]);
-    }, 30000);
-    afterAll(async () => {
-      if (flask) await stopPythonServer(flask);
-    });
+    const flask = usePythonServer(PYTHON, FLASK_APP, () => [SECRET_KEY]);
 
     describe.each(PLATFORMS)('with Nest on %s', (platform) => {
-      let app: INestApplication;
-      let nest: string;
-      beforeAll(async () => {
-        app = await createApp({ SECRET_KEY }, { controllers: [NestSideController] }, undefined, platform);
-        await app.listen(0, '127.0.0.1');
-        nest = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-      });
-      afterAll(async () => {
-        await app.close();
-      });
+      const nest = useListeningApp(() =>
+        createApp({ SECRET_KEY }, { controllers: [NestSideController] }, undefined, platform),
+      );
 
       it('Nest sets a session, Flask reads and changes it, Nest reads the changes and changes it again, Flask reads that', async () => {
         const jar = new CookieJar();
 
         // Nest logs in: a Flask-format cookie in the jar.
-        const login = await jar.get(nest, '/nest/login');
+        const login = await jar.get(nest.base, '/nest/login');
         expect(login.status).toBe(200);
         expect(login.setCookies).toHaveLength(1);
 
@@ -91,7 +77,7 @@ describeWithProgram(
         expect(flaskModify.setCookies[0]).toMatch(/^session=[^;]+; Expires=/);
 
         // Nest reads Flask's changes, with their Python types.
-        const nestRead = await jar.get(nest, '/nest/read');
+        const nestRead = await jar.get(nest.base, '/nest/read');
         expect(nestRead.status).toBe(200);
         const seen = tagged.loads(nestRead.text) as Data;
         expect(seen).toEqual({
@@ -112,7 +98,7 @@ describeWithProgram(
         expect(nestRead.setCookies[0]).toMatch(/^session=[^;]+; Expires=/);
 
         // Nest changes it; Flask reads Nest's changes.
-        const nestModify = await jar.get(nest, '/nest/modify');
+        const nestModify = await jar.get(nest.base, '/nest/modify');
         expect(nestModify.text).toBe('modified');
         const flaskAgain = await jar.get(flask.base, '/flask/read');
         expect(tagged.loads(flaskAgain.text)).toEqual({
@@ -129,7 +115,7 @@ describeWithProgram(
 
         // And once more through Flask: its counter continues from Nest's value.
         await jar.get(flask.base, '/flask/modify');
-        const last = tagged.loads((await jar.get(nest, '/nest/read')).text) as Data;
+        const last = tagged.loads((await jar.get(nest.base, '/nest/read')).text) as Data;
         expect(last.flask_visits).toBe(11);
       });
     });

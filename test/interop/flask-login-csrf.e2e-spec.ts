@@ -6,15 +6,9 @@
  * tokens of one side post to the other, with the same refusals (Flask-Login's login_manager.py and
  * utils.py, Flask-WTF's csrf.py).
  */
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { Controller, Get, HttpCode, Injectable, Post, Query, Req, type INestApplication } from '@nestjs/common';
-import {
-  FlaskSessionRedisInterface,
-  getSession,
-  SessionInterface,
-  type SessionModuleOptions,
-} from 'nest-flask-session';
+import { Controller, Get, HttpCode, Injectable, Post, Query, Req } from '@nestjs/common';
+import { FlaskSessionRedisInterface, getSession } from 'nest-flask-session';
 import { URLSafeTimedSerializer } from 'nest-flask-session/itsdangerous';
 import { CsrfModule, CsrfService } from 'nest-flask-session/csrf';
 import {
@@ -25,9 +19,9 @@ import {
   LoginRequired,
   UserLoader,
 } from 'nest-flask-session/flask-login';
-import { createApp, PLATFORMS } from '../support/create-app.js';
+import { createApp, PLATFORMS, useListeningApp } from '../support/create-app.js';
 import { describeWithProgram, programWorks } from '../support/external-program.js';
-import { CookieJar, startPythonServer, stopPythonServer, type PythonServer } from '../support/python-server.js';
+import { CookieJar, usePythonServer } from '../support/python-server.js';
 import { redisInstalled, RedisServer } from '../support/redis-server.js';
 
 const PYTHON = 'python3';
@@ -161,24 +155,14 @@ describeWithProgram(
       body: (bases: () => { flask: string; nest: string }) => void,
     ) {
       describe(`${backend} sessions, ${protection} session protection`, () => {
-        let flask: PythonServer;
-        beforeAll(async () => {
-          flask = await startPythonServer(PYTHON, FLASK_APP, [SECRET_KEY, backend, redis.url, protection]);
-        }, 30000);
-        afterAll(async () => {
-          if (flask) await stopPythonServer(flask);
-        });
+        const flask = usePythonServer(PYTHON, FLASK_APP, () => [SECRET_KEY, backend, redis.url, protection]);
 
         describe.each(PLATFORMS)('with Nest on %s', (platform) => {
-          let app: INestApplication;
-          let nest: string;
-          beforeAll(async () => {
-            const options: SessionModuleOptions =
+          const nest = useListeningApp(() =>
+            createApp(
               backend === 'redis'
                 ? { SECRET_KEY, SESSION_REDIS_URL: redis.url, sessionInterface: FlaskSessionRedisInterface }
-                : { SECRET_KEY };
-            app = await createApp(
-              options,
+                : { SECRET_KEY },
               {
                 controllers: [NestLoginController],
                 imports: [
@@ -188,16 +172,10 @@ describeWithProgram(
               },
               undefined,
               platform,
-            );
-            await app.listen(0, '127.0.0.1');
-            nest = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-          });
-          afterAll(async () => {
-            await app.close();
-            if (backend === 'redis') await (app.get(SessionInterface) as FlaskSessionRedisInterface).close();
-          });
+            ),
+          );
 
-          body(() => ({ flask: flask.base, nest }));
+          body(() => ({ flask: flask.base, nest: nest.base }));
         });
       });
     }

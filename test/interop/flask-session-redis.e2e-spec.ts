@@ -4,21 +4,14 @@
  * reads, changes and logs out the other's sessions, in both serialization formats, with bare and
  * with signed ids.
  */
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { Controller, Get, type INestApplication } from '@nestjs/common';
-import { Redis } from 'ioredis';
-import {
-  FlaskSessionRedisInterface,
-  Session,
-  SessionInterface,
-  type RedisSession,
-  type SessionConfig,
-} from 'nest-flask-session';
-import { createApp, PLATFORMS } from '../support/create-app.js';
-import { redisInstalled, RedisServer } from '../support/redis-server.js';
+import { Controller, Get } from '@nestjs/common';
+import { FlaskSessionRedisInterface, Session, type RedisSession, type SessionConfig } from 'nest-flask-session';
+import { createApp, PLATFORMS, useListeningApp } from '../support/create-app.js';
+import { redisInstalled } from '../support/redis-server.js';
+import { useRedisApps } from '../support/fixture-apps/index.js';
 import { describeWithProgram, programWorks } from '../support/external-program.js';
-import { CookieJar, startPythonServer, stopPythonServer, type PythonServer } from '../support/python-server.js';
+import { CookieJar, usePythonServer } from '../support/python-server.js';
 
 const PYTHON = 'python3';
 const FLASK_APP = fileURLToPath(new URL('./flask_session_app.py', import.meta.url));
@@ -104,46 +97,23 @@ describeWithProgram(
   flaskSessionInstalled,
   'apt-get install -y redis-server && python3 -m pip install flask-session redis',
   () => {
-    let server: RedisServer;
-    let redis: Redis;
-
-    beforeAll(async () => {
-      server = await RedisServer.start();
-      redis = new Redis(server.url);
-    });
-    afterAll(async () => {
-      redis.disconnect();
-      await server.stop();
-    });
+    const store = useRedisApps();
 
     describe.each(VARIANTS)('$format, signed ids: $signed', ({ format, signed }) => {
-      let flask: PythonServer;
-      beforeAll(async () => {
-        flask = await startPythonServer(PYTHON, FLASK_APP, [
-          server.url,
-          SECRET_KEY,
-          format,
-          String(signed),
-          String(LIFETIME),
-        ]);
-      }, 30000);
-      afterAll(async () => {
-        if (flask) await stopPythonServer(flask);
-      });
+      const flask = usePythonServer(PYTHON, FLASK_APP, () => [
+        store.server.url,
+        SECRET_KEY,
+        format,
+        String(signed),
+        String(LIFETIME),
+      ]);
 
       describe.each(PLATFORMS)('with Nest on %s', (platform) => {
-        let app: INestApplication;
-        let nest: string;
-        const flaskRead = async (jar: CookieJar) =>
-          JSON.parse((await jar.get(flask.base, '/flask/read')).text) as FlaskView;
-        const nestRead = async (jar: CookieJar) => JSON.parse((await jar.get(nest, '/nest/read')).text) as NestView;
-        const idOf = (cookie: string) => (signed ? cookie.slice(0, cookie.lastIndexOf('.')) : cookie);
-
-        beforeAll(async () => {
-          app = await createApp(
+        const nest = useListeningApp(() =>
+          createApp(
             {
               SECRET_KEY,
-              SESSION_REDIS_URL: server.url,
+              SESSION_REDIS_URL: store.server.url,
               SESSION_SERIALIZATION_FORMAT: format,
               SESSION_USE_SIGNER: signed,
               PERMANENT_SESSION_LIFETIME: LIFETIME,
@@ -152,14 +122,14 @@ describeWithProgram(
             { controllers: [NestSideController] },
             undefined,
             platform,
-          );
-          await app.listen(0, '127.0.0.1');
-          nest = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-        });
-        afterAll(async () => {
-          await app.close();
-          await (app.get(SessionInterface) as FlaskSessionRedisInterface).close();
-        });
+          ),
+        );
+
+        const flaskRead = async (jar: CookieJar) =>
+          JSON.parse((await jar.get(flask.base, '/flask/read')).text) as FlaskView;
+        const nestRead = async (jar: CookieJar) =>
+          JSON.parse((await jar.get(nest.base, '/nest/read')).text) as NestView;
+        const idOf = (cookie: string) => (signed ? cookie.slice(0, cookie.lastIndexOf('.')) : cookie);
 
         it('login on Flask, read on Nest with the types Flask-Session gives a Flask handler', async () => {
           const jar = new CookieJar();
@@ -168,7 +138,7 @@ describeWithProgram(
           const sid = idOf(cookie);
           expect(sid).toMatch(/^[A-Za-z0-9_-]{43}$/);
           if (signed) expect(cookie).toMatch(/^[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{27}$/);
-          const stored = await redis.getBuffer(`session:${sid}`);
+          const stored = await store.redis.getBuffer(`session:${sid}`);
           expect(stored).not.toBeNull();
           if (format === 'json')
             expect(JSON.parse(stored!.toString('utf8'))).toMatchObject({ user_id: 'alice', blob: 'AP8Q' });
@@ -194,7 +164,7 @@ describeWithProgram(
           const jar = new CookieJar();
           await jar.get(flask.base, '/flask/login');
           const sid = idOf(jar.value('session')!);
-          expect((await jar.get(nest, '/nest/write')).text).toBe('written on nest');
+          expect((await jar.get(nest.base, '/nest/write')).text).toBe('written on nest');
           expect(idOf(jar.value('session')!)).toBe(sid);
 
           const view = await flaskRead(jar);
@@ -216,19 +186,19 @@ describeWithProgram(
               : { seen_at: '2026-11-30T12:00:00.123000Z', token: 'AAH+/w==' }),
           });
           expect((await jar.get(flask.base, '/flask/bump')).text).toBe('1');
-          await jar.get(nest, '/nest/write');
+          await jar.get(nest.base, '/nest/write');
           const again = await flaskRead(jar);
           expect(again.data).toMatchObject({ flask_visits: 1, nest_visits: 2 });
         });
 
         it('a session started on Nest is Flask-Session-shaped: a bare or signed id, _permanent, the lifetime as TTL', async () => {
           const jar = new CookieJar();
-          const res = await jar.get(nest, '/nest/write');
+          const res = await jar.get(nest.base, '/nest/write');
           expect(res.setCookies).toHaveLength(1);
           expect(res.setCookies[0]).toMatch(/; Expires=/);
           const sid = idOf(jar.value('session')!);
           expect(sid).toMatch(/^[A-Za-z0-9_-]{43}$/);
-          const ttl = await redis.ttl(`session:${sid}`);
+          const ttl = await store.redis.ttl(`session:${sid}`);
           expect(ttl).toBeGreaterThan(LIFETIME - 10);
           expect(ttl).toBeLessThanOrEqual(LIFETIME);
           const view = await flaskRead(jar);
@@ -240,42 +210,42 @@ describeWithProgram(
           const jar = new CookieJar();
           await jar.get(flask.base, '/flask/login');
           const key = `session:${idOf(jar.value('session')!)}`;
-          await redis.expire(key, 100);
-          const read = await jar.get(nest, '/nest/nothing');
+          await store.redis.expire(key, 100);
+          const read = await jar.get(nest.base, '/nest/nothing');
           expect(read.setCookies).toHaveLength(1);
           expect(read.setCookies[0]).toMatch(/^session=[^;]+; Expires=/);
-          expect(await redis.ttl(key)).toBeGreaterThan(LIFETIME - 10);
-          await redis.expire(key, 100);
+          expect(await store.redis.ttl(key)).toBeGreaterThan(LIFETIME - 10);
+          await store.redis.expire(key, 100);
           const flaskSide = await jar.get(flask.base, '/flask/nothing');
           expect(flaskSide.setCookies).toHaveLength(1);
-          expect(await redis.ttl(key)).toBeGreaterThan(LIFETIME - 10);
+          expect(await store.redis.ttl(key)).toBeGreaterThan(LIFETIME - 10);
         });
 
         it('a non-permanent session: a browser-session cookie, still stored for the lifetime (Flask-Session), and Flask agrees', async () => {
           const jar = new CookieJar();
-          const res = await jar.get(nest, '/nest/browser-session');
+          const res = await jar.get(nest.base, '/nest/browser-session');
           expect(res.setCookies[0]).not.toMatch(/Expires=/);
           const key = `session:${idOf(jar.value('session')!)}`;
-          expect(await redis.ttl(key)).toBeGreaterThan(LIFETIME - 10);
+          expect(await store.redis.ttl(key)).toBeGreaterThan(LIFETIME - 10);
           const view = await flaskRead(jar);
           expect(view).toMatchObject({ permanent: false, data: { _permanent: false, short: 'lived' } });
           // Unmodified and not permanent: the TTL is refreshed, no cookie is sent (Flask's should_set_cookie).
-          await redis.expire(key, 100);
-          const again = await jar.get(nest, '/nest/read');
+          await store.redis.expire(key, 100);
+          const again = await jar.get(nest.base, '/nest/read');
           expect(again.setCookies).toEqual([]);
-          expect(await redis.ttl(key)).toBeGreaterThan(LIFETIME - 10);
+          expect(await store.redis.ttl(key)).toBeGreaterThan(LIFETIME - 10);
         });
 
         it('logout on Flask logs out Nest too, for this browser and for any copy of its cookie', async () => {
           const jar = new CookieJar();
           await jar.get(flask.base, '/flask/login');
-          await jar.get(nest, '/nest/write');
+          await jar.get(nest.base, '/nest/write');
           const copy = new CookieJar();
           copy.store(new Response(null, { headers: { 'set-cookie': `session=${jar.value('session')}` } }));
           const sid = idOf(jar.value('session')!);
           const logout = await jar.get(flask.base, '/flask/logout');
           expect(logout.setCookies[0]).toMatch(/^session=; Expires=Thu, 01 Jan 1970/);
-          expect(await redis.exists(`session:${sid}`)).toBe(0);
+          expect(await store.redis.exists(`session:${sid}`)).toBe(0);
           for (const browser of [jar, copy]) {
             const seen = await nestRead(browser);
             expect(seen.new).toBe(true);
@@ -290,10 +260,10 @@ describeWithProgram(
           const copy = new CookieJar();
           copy.store(new Response(null, { headers: { 'set-cookie': `session=${jar.value('session')}` } }));
           const sid = idOf(jar.value('session')!);
-          const logout = await jar.get(nest, '/nest/logout');
+          const logout = await jar.get(nest.base, '/nest/logout');
           expect(logout.setCookies[0]).toMatch(/^session=; Expires=Thu, 01 Jan 1970/);
           expect(jar.value('session')).toBeUndefined();
-          expect(await redis.exists(`session:${sid}`)).toBe(0);
+          expect(await store.redis.exists(`session:${sid}`)).toBe(0);
           for (const browser of [jar, copy]) {
             const view = await flaskRead(browser);
             expect(view.sid).not.toBe(sid);

@@ -69,6 +69,26 @@ def cookie_of(response):
     return None
 `;
 
+/** The status real Flask answers a request whose session cookie is `cookie` and whose view reads `key`. */
+function flaskStatusFor(cookie: string, key: string): number {
+  return runPython<number>(
+    `${FLASK_APP}
+@app.route("/")
+def index():
+    return str(session.get("${key}"))
+result = client.get("/", headers={"Cookie": "session=" + data}).status_code`,
+    cookie,
+  );
+}
+
+/** The session our cookie interface opens from `cookie`, and the warnings it logged. */
+function openHere(cookie: string) {
+  const warn = jest.fn();
+  const codec = new SecureCookieSessionInterface();
+  codec.logger = { warn, error: jest.fn() };
+  return { session: codec.openSession(config, fakeExchange(`session=${cookie}`).request)!, warn };
+}
+
 const TAGGED = 'from flask.json.tag import TaggedJSONSerializer\ns = TaggedJSONSerializer()\n';
 
 describeWithProgram(
@@ -156,19 +176,8 @@ for t in data:
 
       it('in a session cookie Flask answers 500; here the session starts empty with a warning (README)', () => {
         const cookie = signedPayload('{"raw":{" b":"/w"}}');
-        const status = runPython<number>(
-          `${FLASK_APP}
-@app.route("/")
-def index():
-    return str(session.get("raw"))
-result = client.get("/", headers={"Cookie": "session=" + data}).status_code`,
-          cookie,
-        );
-        expect(status).toBe(500);
-        const warn = jest.fn();
-        const codec = new SecureCookieSessionInterface();
-        codec.logger = { warn, error: jest.fn() };
-        const session = codec.openSession(config, fakeExchange(`session=${cookie}`).request)!;
+        expect(flaskStatusFor(cookie, 'raw')).toBe(500);
+        const { session, warn } = openHere(cookie);
         expect(session.size).toBe(0);
         expect(warn).toHaveBeenCalledTimes(1);
       });
@@ -477,19 +486,9 @@ result = {"setCookie": response.headers["Set-Cookie"], "date": response.headers.
 
       it('a signed payload of 5: Flask answers 500, here an empty session and a warning (README)', () => {
         const cookie = signedPayload('5');
-        const status = runPython<number>(
-          `${FLASK_APP}
-@app.route("/")
-def index():
-    return str(session.get("a"))
-result = client.get("/", headers={"Cookie": "session=" + data}).status_code`,
-          cookie,
-        );
-        expect(status).toBe(500);
-        const warn = jest.fn();
-        const codec = new SecureCookieSessionInterface();
-        codec.logger = { warn, error: jest.fn() };
-        expect(codec.openSession(config, fakeExchange(`session=${cookie}`).request)!.size).toBe(0);
+        expect(flaskStatusFor(cookie, 'a')).toBe(500);
+        const { session, warn } = openHere(cookie);
+        expect(session.size).toBe(0);
         expect(warn).toHaveBeenCalledTimes(1);
       });
     });

@@ -4,14 +4,11 @@
  * replicated sessions survive and writes go to the new master.
  */
 import { describeWithProgram } from '../support/external-program.js';
-import { watchFailover, type StoredSession } from '../support/failover-watch.js';
+import { expectFailoverRidden, watchFailover, type StoredSession } from '../support/failover-watch.js';
 import { directClient, waitFor } from '../support/redis-cluster.js';
 import { redisInstalled, type RedisServer } from '../support/redis-server.js';
 import { MASTER_NAME, RedisSentinelSet } from '../support/redis-sentinel.js';
-import { COMMAND_TIMEOUT, inBatches, SessionNode } from '../support/session-nodes.js';
-
-/** Scheduling slack on a loaded CI machine, on top of the command timeout, for a 503 to arrive. */
-const SLACK = 2000;
+import { inBatches, SessionNode } from '../support/session-nodes.js';
 
 async function replicationField(server: RedisServer, field: string): Promise<string | undefined> {
   const client = directClient(server.port);
@@ -78,11 +75,7 @@ describeWithProgram(
       const observed = await watchFailover(express, stored, () => set.master.pause());
       let lateSurvived = 0;
       try {
-        expect(observed.unexpected).toEqual([]);
-        expect(observed.loggedOut).toEqual([]);
-        expect(observed.count503).toBeGreaterThan(0);
-        expect(observed.slowest503).toBeLessThan(COMMAND_TIMEOUT + SLACK);
-        expect(Number.isFinite(observed.unavailableMs)).toBe(true);
+        expectFailoverRidden(observed);
         expect(await set.announcedMasterPort()).toBe(set.replica.port);
         expect(await replicationField(set.replica, 'role')).toBe('master');
 

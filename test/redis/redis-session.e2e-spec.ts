@@ -4,98 +4,35 @@
  * permanent and idle TTLs, unknown and tampered ids, key rotation, regenerate() and destroy(), and
  * a paused server answered with 503.
  */
-import { Controller, Get, Param, type INestApplication } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
 import request from 'supertest';
-import {
-  createSessionConfig,
-  RedisSession,
-  RedisSessionInterface,
-  Session,
-  SessionInterface,
-  type RedisClientLike,
-} from 'nest-flask-session';
-import { createApp, PLATFORMS, sessionCookieValue, setCookies, type Platform } from '../support/create-app.js';
+import { createSessionConfig, RedisSessionInterface, type RedisClientLike } from 'nest-flask-session';
+import { PLATFORMS, sessionCookieValue, setCookies, type Platform } from '../support/create-app.js';
 import { describeWithProgram } from '../support/external-program.js';
 import { countingClient } from '../support/counting-client.js';
-import { redisInstalled, RedisServer } from '../support/redis-server.js';
+import { useRedisApps } from '../support/fixture-apps/index.js';
+import { redisInstalled } from '../support/redis-server.js';
 
 const SECRET_KEY = 'redis key';
 type Data = Record<string, unknown>;
-
-@Controller()
-class RedisController {
-  @Get('/set/:key/:value')
-  set(@Session() session: RedisSession<Data>, @Param('key') key: string, @Param('value') value: string) {
-    session.set(key, value);
-    return session.toJSON();
-  }
-  @Get('/read')
-  read(@Session() session: RedisSession<Data>) {
-    return { data: session.toJSON(), id: session.id, new: session.new };
-  }
-  @Get('/nothing')
-  nothing() {
-    return 'nothing';
-  }
-  @Get('/remember')
-  remember(@Session() session: RedisSession<Data>) {
-    session.permanent = true;
-    session.set('remembered', true);
-    return '';
-  }
-  @Get('/login')
-  async login(@Session() session: RedisSession<Data>) {
-    await session.regenerate();
-    session.set('user', 'alice');
-    return { id: session.id };
-  }
-  @Get('/logout')
-  async logout(@Session() session: RedisSession<Data>) {
-    await session.destroy();
-    return '';
-  }
-  @Get('/bump/:owner/:writer')
-  async bump(@Session() session: RedisSession<Data>, @Param('owner') owner: string, @Param('writer') writer: string) {
-    const n = ((session.get('n') as number | undefined) ?? 0) + 1;
-    await new Promise((resolve) => setTimeout(resolve, Math.random() * 5));
-    session.update({ owner, writer: Number(writer), n });
-    return { n };
-  }
-}
 
 describeWithProgram(
   'RedisSessionInterface against a real redis-server',
   redisInstalled,
   'apt-get install -y redis-server',
   () => {
-    let server: RedisServer;
-    let redis: Redis;
-    const apps: INestApplication[] = [];
+    const store = useRedisApps();
 
     const startOn = async (platform: Platform, options: Record<string, unknown> = {}, client?: RedisClientLike) => {
       const iface = new RedisSessionInterface(client ? { client, commandTimeout: 500 } : { commandTimeout: 500 });
-      const app = await createApp(
-        { SECRET_KEY, SESSION_REDIS_URL: server.url, sessionInterface: iface, ...options },
-        { controllers: [RedisController] },
-        undefined,
-        platform,
-      );
-      apps.push(app);
+      const app = await store.start(platform, {
+        SECRET_KEY,
+        SESSION_REDIS_URL: store.server.url,
+        sessionInterface: iface,
+        ...options,
+      });
       return { app, iface };
     };
-
-    beforeAll(async () => {
-      server = await RedisServer.start();
-      redis = new Redis(server.url);
-    });
-    afterAll(async () => {
-      for (const app of apps) await app.close();
-      for (const app of apps) await (app.get(SessionInterface) as RedisSessionInterface).close();
-      redis.disconnect();
-      await server.stop();
-    });
 
     describe.each(PLATFORMS)('on %s', (platform) => {
       const startApp = (options: Record<string, unknown> = {}, client?: RedisClientLike) =>
@@ -107,8 +44,8 @@ describeWithProgram(
         const [id] = cookie.split('.');
         expect(id).toMatch(/^[A-Za-z0-9_-]{43}$/);
         expect(Buffer.from(id!, 'base64url')).toHaveLength(32);
-        expect(await redis.get(`session:${id}`)).toBe('{"color":"blue"}');
-        const ttl = await redis.ttl(`session:${id}`);
+        expect(await store.redis.get(`session:${id}`)).toBe('{"color":"blue"}');
+        const ttl = await store.redis.ttl(`session:${id}`);
         expect(ttl).toBeGreaterThan(590);
         expect(ttl).toBeLessThanOrEqual(600);
       });
@@ -130,7 +67,7 @@ describeWithProgram(
       });
 
       it('an unmodified session costs one GET and no write; a route that never touches it, the same', async () => {
-        const client = countingClient(redis);
+        const client = countingClient(store.redis);
         const { app } = await startApp({}, client);
         const cookie = `session=${sessionCookieValue((await request(app.getHttpServer()).get('/set/a/1')).headers)}`;
         client.calls.length = 0;
@@ -144,23 +81,23 @@ describeWithProgram(
       });
 
       it('a permanent session gets PERMANENT_SESSION_LIFETIME as TTL, refreshed with EXPIRE on each request', async () => {
-        const client = countingClient(redis);
+        const client = countingClient(store.redis);
         const { app } = await startApp({ PERMANENT_SESSION_LIFETIME: 1000 }, client);
         const res = await request(app.getHttpServer()).get('/remember');
         const cookie = sessionCookieValue(res.headers)!;
         const key = `session:${cookie.split('.')[0]}`;
         expect(setCookies(res.headers)[0]).toContain('Expires=');
-        expect(await redis.ttl(key)).toBeGreaterThan(990);
-        await redis.expire(key, 100);
+        expect(await store.redis.ttl(key)).toBeGreaterThan(990);
+        await store.redis.expire(key, 100);
         client.calls.length = 0;
         const again = await request(app.getHttpServer()).get('/read').set('Cookie', `session=${cookie}`);
         expect(client.calls).toEqual(['GET', 'EXPIRE']);
         expect(setCookies(again.headers)).toHaveLength(1);
-        expect(await redis.ttl(key)).toBeGreaterThan(990);
+        expect(await store.redis.ttl(key)).toBeGreaterThan(990);
       });
 
       it('no TTL refresh when SESSION_REFRESH_EACH_REQUEST is off', async () => {
-        const client = countingClient(redis);
+        const client = countingClient(store.redis);
         const { app } = await startApp({ SESSION_REFRESH_EACH_REQUEST: false }, client);
         const cookie = sessionCookieValue((await request(app.getHttpServer()).get('/remember')).headers)!;
         client.calls.length = 0;
@@ -209,17 +146,20 @@ describeWithProgram(
         const before = (await agent.get('/read')).body as { id: string };
         const login = await agent.get('/login');
         expect(login.body.id).not.toBe(before.id);
-        expect(await redis.exists(`session:${before.id}`)).toBe(0);
-        expect(JSON.parse((await redis.get(`session:${login.body.id}`))!)).toEqual({ cart: '3', user: 'alice' });
+        expect(await store.redis.exists(`session:${before.id}`)).toBe(0);
+        expect(JSON.parse((await store.redis.get(`session:${login.body.id}`))!)).toEqual({
+          cart: '3',
+          user_id: 'alice',
+        });
         const logout = await agent.get('/logout');
         expect(setCookies(logout.headers)[0]).toMatch(/^session=; Expires=Thu, 01 Jan 1970/);
-        expect(await redis.exists(`session:${login.body.id}`)).toBe(0);
+        expect(await store.redis.exists(`session:${login.body.id}`)).toBe(0);
       });
 
       it('Redis paused: a 503 with a clear message within a bounded time; resumed: the session data is intact', async () => {
         const { app } = await startApp();
         const cookie = `session=${sessionCookieValue((await request(app.getHttpServer()).get('/set/kept/yes')).headers)}`;
-        server.pause();
+        store.server.pause();
         try {
           const started = Date.now();
           const res = await request(app.getHttpServer()).get('/read').set('Cookie', cookie);
@@ -228,7 +168,7 @@ describeWithProgram(
           expect(res.body.message).toContain('session store is unavailable');
           expect(elapsed).toBeLessThan(5000);
         } finally {
-          server.resume();
+          store.server.resume();
         }
         let ok: request.Response | undefined;
         for (let attempt = 0; attempt < 40; attempt += 1) {
@@ -259,7 +199,7 @@ describeWithProgram(
         );
         for (const [s, cookie] of cookies.entries()) {
           const stored = JSON.parse(
-            (await redis.get(`session:${cookie.slice('session='.length).split('.')[0]}`))!,
+            (await store.redis.get(`session:${cookie.slice('session='.length).split('.')[0]}`))!,
           ) as Data;
           // Each request read n=0 or a later value, and wrote its whole session: the stored value
           // is exactly one request's write, for this session's owner.

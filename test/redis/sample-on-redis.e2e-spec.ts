@@ -7,6 +7,7 @@ import { createSampleApp } from '../../sample/src/app.factory.js';
 import { sessionCookieValue } from '../support/create-app.js';
 import { describeWithProgram } from '../support/external-program.js';
 import { redisInstalled, RedisServer } from '../support/redis-server.js';
+import { logInToSample } from '../support/sample-forms.js';
 
 describeWithProgram('the sample app on Redis sessions', redisInstalled, 'apt-get install -y redis-server', () => {
   let server: RedisServer;
@@ -33,11 +34,7 @@ describeWithProgram('the sample app on Redis sessions', redisInstalled, 'apt-get
   it('uses RedisSessionInterface, keeps only an id in the cookie, and the login holds', async () => {
     expect(app.get(SessionInterface)).toBeInstanceOf(RedisSessionInterface);
     const agent = request.agent(app.getHttpServer());
-    const csrf_token = /name="csrf_token" value="([^"]+)"/.exec((await agent.get('/login')).text)![1]!;
-    const login = await agent
-      .post('/login')
-      .type('form')
-      .send({ username: 'alice', password: 'wonderland', remember: 'on', csrf_token });
+    const { login, csrf_token } = await logInToSample(agent, { remember: 'on' });
     expect([302, 303]).toContain(login.status);
     const id = sessionCookieValue(login.headers)!.split('.')[0]!;
     expect(id).toMatch(/^[A-Za-z0-9_-]{43}$/);

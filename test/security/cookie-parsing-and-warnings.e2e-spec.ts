@@ -2,7 +2,7 @@
 import { jest } from '@jest/globals';
 import { Controller, Get } from '@nestjs/common';
 import request from 'supertest';
-import { createSessionCookie } from '../../lib/testing/index.js';
+import { createSessionCookie } from 'nest-flask-session/testing';
 import {
   createSessionConfig,
   RedisSessionInterface,

@@ -6,31 +6,33 @@
  * moves what is left to a new id and deletes the old key, so the late `SET ... XX` finds nothing.
  */
 import { Controller, Get, Param, type INestApplication } from '@nestjs/common';
-import { Redis } from 'ioredis';
 import request from 'supertest';
 import {
   flash,
   FlaskSessionRedisInterface,
   RedisSessionInterface,
   Session,
-  SessionInterface,
   type RedisSession,
   type FlaskSessionRedisInterfaceOptions,
 } from 'nest-flask-session';
-import { createApp, PLATFORMS, sessionCookieValue, setCookies, type Platform } from '../support/create-app.js';
+import { PLATFORMS, sessionCookieValue, setCookies, type Platform } from '../support/create-app.js';
 import { describeWithProgram } from '../support/external-program.js';
-import { Gate } from '../support/gate.js';
-import { redisInstalled, RedisServer } from '../support/redis-server.js';
+import {
+  logoutDuringSlowRequest,
+  openGate,
+  passGate,
+  SessionRoutesController,
+  useRedisApps,
+} from '../support/fixture-apps/index.js';
+import { redisInstalled } from '../support/redis-server.js';
 
 const SECRET_KEY = 'logout in flight tests: a key of 48 random bytes';
 type Data = Record<string, unknown>;
 
-let gate = new Gate();
-
 @Controller()
 class AccountController {
   /** A login as the sample does it, plus Flask-Login's keys and some data that outlives a logout. */
-  @Get('/login')
+  @Get('/login-full')
   async login(@Session() session: RedisSession<Data>) {
     await session.regenerate();
     session.set('user_id', 'alice');
@@ -40,19 +42,11 @@ class AccountController {
     session.set('cart', ['book']);
     return '';
   }
-  @Get('/me')
-  me(@Session() session: RedisSession<Data>) {
+  @Get('/state')
+  state(@Session() session: RedisSession<Data>) {
     const data = session.toJSON();
     delete data['_permanent'];
     return { id: session.id, data };
-  }
-  /** An upload whose body arrives slowly: reads the session, waits, then writes to it. */
-  @Get('/slow-write')
-  async slowWrite(@Session() session: RedisSession<Data>) {
-    const user = session.get('user_id');
-    await gate.pass();
-    session.set('last_upload', 'report.pdf');
-    return { user };
   }
   /** Flask's usual logout: clear() and a flashed message, so the session is not empty. */
   @Get('/logout/clear-and-flash')
@@ -74,27 +68,16 @@ class AccountController {
     session.set('_user_id', null);
     return '';
   }
-  @Get('/logout/destroy')
-  async logoutDestroy(@Session() session: RedisSession<Data>) {
-    await session.destroy();
-    return '';
-  }
   /** A logout whose request reads the session, waits, then clears it (and flashes) or drops _user_id. */
   @Get('/slow-logout/:style')
   async slowLogout(@Session() session: RedisSession<Data>, @Param('style') style: string) {
-    await gate.pass();
+    await passGate();
     if (style === 'clear') {
       session.clear();
       session.set('notice', 'You are logged out.');
     } else {
       session.delete('_user_id');
     }
-    return '';
-  }
-  /** clear() alone: the session is empty, so its key is deleted with its cookie. */
-  @Get('/logout/clear')
-  logoutClear(@Session() session: RedisSession<Data>) {
-    session.clear();
     return '';
   }
   /** Flask-Login's logout_user(): pops its keys and keeps the rest (csrf_token, cart). */
@@ -108,16 +91,6 @@ class AccountController {
   logoutPopUserId(@Session() session: RedisSession<Data>) {
     session.pop('user_id', null);
     session.delete('_user_id');
-    return '';
-  }
-  @Get('/set/:key/:value')
-  set(@Session() session: RedisSession<Data>, @Param('key') key: string, @Param('value') value: string) {
-    session.set(key, value);
-    return '';
-  }
-  @Get('/drop/:key')
-  drop(@Session() session: RedisSession<Data>, @Param('key') key: string) {
-    session.delete(key);
     return '';
   }
 }
@@ -135,42 +108,55 @@ describeWithProgram(
   redisInstalled,
   'apt-get install -y redis-server',
   () => {
-    let server: RedisServer;
-    let redis: Redis;
-    const apps: INestApplication[] = [];
-
-    beforeAll(async () => {
-      server = await RedisServer.start();
-      redis = new Redis(server.url);
-    });
+    const store = useRedisApps();
     // A failed expectation must not leave a request waiting at the gate (app.close() would wait).
-    afterEach(() => gate.open());
-    afterAll(async () => {
-      for (const app of apps) await app.close();
-      for (const app of apps) await (app.get(SessionInterface) as RedisSessionInterface).close();
-      redis.disconnect();
-      await server.stop();
-    });
+    afterEach(() => openGate());
 
     describe.each(PLATFORMS)('on %s', (platform: Platform) => {
       describe.each(INTERFACES)('%s', (_name, makeInterface) => {
-        const startApp = async (options: FlaskSessionRedisInterfaceOptions = {}) => {
-          const sessionInterface = makeInterface({ url: server.url, commandTimeout: 1000, ...options });
-          const app = await createApp(
-            { SECRET_KEY, sessionInterface },
-            { controllers: [AccountController] },
-            undefined,
+        const startApp = (options: FlaskSessionRedisInterfaceOptions = {}) =>
+          store.start(
             platform,
+            {
+              SECRET_KEY,
+              sessionInterface: makeInterface({ url: store.server.url, commandTimeout: 1000, ...options }),
+            },
+            { controllers: [SessionRoutesController, AccountController] },
           );
-          apps.push(app);
-          return app;
-        };
         const cookieOf = (value: string) => `session=${value}`;
         const me = async (app: INestApplication, cookie: string) =>
-          (await request(app.getHttpServer()).get('/me').set('Cookie', cookieOf(cookie))).body as {
+          (await request(app.getHttpServer()).get('/state').set('Cookie', cookieOf(cookie))).body as {
             id: string;
             data: Data;
           };
+
+        /**
+         * Logs in, starts `slowPath` (it reads the session, then waits at the gate), runs the logout
+         * and `whileHeld` while it waits, then lets it finish.
+         */
+        const logoutDuring = async (
+          app: INestApplication,
+          slowPath: string,
+          logoutPath: string,
+          whileHeld?: (logout: request.Response, id: string) => Promise<void>,
+        ) => {
+          let id = '';
+          let keysBefore = new Set<string>();
+          const race = await logoutDuringSlowRequest(app, {
+            loginPath: '/login-full',
+            slowPath,
+            logoutPath,
+            beforeSlow: async (cookie) => {
+              ({ id } = await me(app, cookie));
+              expect(await store.redis.exists(`session:${id}`)).toBe(1);
+              keysBefore = new Set(await store.redis.keys('session:*'));
+            },
+            whileHeld: (logout) => whileHeld?.(logout, id) ?? Promise.resolve(),
+          });
+          return { id, keysBefore, ...race };
+        };
+        const logoutDuringSlowWrite = (app: INestApplication, logoutPath: string) =>
+          logoutDuring(app, '/slow-write', logoutPath);
 
         it.each([
           [
@@ -202,59 +188,31 @@ describeWithProgram(
           '%s: the late save finds nothing, what is left lives on under a new id',
           async (_style, logoutPath, left) => {
             const app = await startApp();
-            const http = app.getHttpServer();
-            gate = new Gate();
-            const cookie = sessionCookieValue((await request(http).get('/login')).headers)!;
-            const { id } = await me(app, cookie);
-            expect(await redis.exists(`session:${id}`)).toBe(1);
-
-            // The slow request reads the logged-in session, then waits while the user logs out.
-            const slow = request(http)
-              .get('/slow-write')
-              .set('Cookie', cookieOf(cookie))
-              .then((res) => res);
-            await gate.whenEntered;
-            const logout = await request(http).get(logoutPath).set('Cookie', cookieOf(cookie));
-            const next = sessionCookieValue(logout.headers);
-            expect(next).toBeDefined();
-            const after = await me(app, next!);
-            expect(after.id).not.toBe(id);
-            expect(after.data).toEqual(left);
-            expect(await redis.exists(`session:${id}`)).toBe(0);
-
-            gate.open();
-            const late = await slow;
+            let next: string | undefined;
+            const { id, cookie, late } = await logoutDuring(app, '/slow-write', logoutPath, async (logout, id) => {
+              // While the slow request waits: the logout moved what is left to a new id.
+              next = sessionCookieValue(logout.headers);
+              expect(next).toBeDefined();
+              const after = await me(app, next!);
+              expect(after.id).not.toBe(id);
+              expect(after.data).toEqual(left);
+              expect(await store.redis.exists(`session:${id}`)).toBe(0);
+            });
             expect(late.body).toEqual({ user: 'alice' });
             // The late save found the old key gone: nothing came back, no cookie was sent.
-            expect(await redis.exists(`session:${id}`)).toBe(0);
+            expect(await store.redis.exists(`session:${id}`)).toBe(0);
             expect(setCookies(late.headers)).toEqual([]);
             expect((await me(app, cookie)).data).toEqual({});
             expect((await me(app, next!)).data).toEqual(left);
           },
         );
 
-        /** Logs in, starts /slow-write, runs the logout while it waits, then lets it save. */
-        const logoutDuringSlowWrite = async (app: INestApplication, logoutPath: string) => {
-          const http = app.getHttpServer();
-          gate = new Gate();
-          const cookie = sessionCookieValue((await request(http).get('/login')).headers)!;
-          const { id } = await me(app, cookie);
-          const slow = request(http)
-            .get('/slow-write')
-            .set('Cookie', cookieOf(cookie))
-            .then((res) => res);
-          await gate.whenEntered;
-          const logout = await request(http).get(logoutPath).set('Cookie', cookieOf(cookie));
-          gate.open();
-          return { id, cookie, logout, late: await slow };
-        };
-
         it('clear() alone: the key is deleted with the cookie, and the late save finds nothing', async () => {
           const app = await startApp();
-          const { id, cookie, logout, late } = await logoutDuringSlowWrite(app, '/logout/clear');
+          const { id, cookie, logout, late } = await logoutDuringSlowWrite(app, '/clear');
           expect(setCookies(logout.headers)[0]).toMatch(/^session=; Expires=Thu, 01 Jan 1970/);
           expect(setCookies(late.headers)).toEqual([]);
-          expect(await redis.exists(`session:${id}`)).toBe(0);
+          expect(await store.redis.exists(`session:${id}`)).toBe(0);
           expect((await me(app, cookie)).data).toEqual({});
         });
 
@@ -264,7 +222,7 @@ describeWithProgram(
           expect((await me(app, sessionCookieValue(logout.headers)!)).id).toBe(id);
           expect(late.status).toBe(200);
           // The late SET ... XX found the key (the logout only rewrote it) and restored _user_id.
-          expect((await me(app, cookie)).data).toMatchObject({ _user_id: 'alice', last_upload: 'report.pdf' });
+          expect((await me(app, cookie)).data).toMatchObject({ _user_id: 'alice', last_seen: 1 });
         });
 
         it("logoutKeys: [] with regenerateOnChange: ['_user_id'] — the same logout moves the id, and sticks", async () => {
@@ -272,57 +230,34 @@ describeWithProgram(
           const { id, cookie, logout, late } = await logoutDuringSlowWrite(app, '/logout/flask-login');
           expect((await me(app, sessionCookieValue(logout.headers)!)).id).not.toBe(id);
           expect(setCookies(late.headers)).toEqual([]);
-          expect(await redis.exists(`session:${id}`)).toBe(0);
+          expect(await store.redis.exists(`session:${id}`)).toBe(0);
           expect((await me(app, cookie)).data).toEqual({});
         });
 
         it('a clear() logout that loses the race to a destroy() keeps only what it wrote after clear(), under a new id', async () => {
           const app = await startApp();
-          const http = app.getHttpServer();
-          gate = new Gate();
-          const cookie = sessionCookieValue((await request(http).get('/login')).headers)!;
-          const { id } = await me(app, cookie);
-          const slow = request(http)
-            .get('/slow-logout/clear')
-            .set('Cookie', cookieOf(cookie))
-            .then((res) => res);
-          await gate.whenEntered;
-          await request(http).get('/logout/destroy').set('Cookie', cookieOf(cookie));
-          gate.open();
-          const late = await slow;
+          const { id, late } = await logoutDuring(app, '/slow-logout/clear', '/logout');
           const next = sessionCookieValue(late.headers)!;
           expect(next).toBeTruthy();
           expect(await me(app, next)).toEqual({
             id: expect.not.stringMatching(id),
             data: { notice: 'You are logged out.' },
           });
-          expect(await redis.exists(`session:${id}`)).toBe(0);
+          expect(await store.redis.exists(`session:${id}`)).toBe(0);
         });
 
         it('a key-dropping logout that loses the race to a destroy() drops what it read and deletes the cookie', async () => {
           const app = await startApp();
-          const http = app.getHttpServer();
-          gate = new Gate();
-          const cookie = sessionCookieValue((await request(http).get('/login')).headers)!;
-          const { id } = await me(app, cookie);
-          const keysBefore = new Set(await redis.keys('session:*'));
-          const slow = request(http)
-            .get('/slow-logout/pop')
-            .set('Cookie', cookieOf(cookie))
-            .then((res) => res);
-          await gate.whenEntered;
-          await request(http).get('/logout/destroy').set('Cookie', cookieOf(cookie));
-          gate.open();
-          const late = await slow;
+          const { id, keysBefore, late } = await logoutDuring(app, '/slow-logout/pop', '/logout');
           expect(setCookies(late.headers)[0]).toMatch(/^session=; Expires=Thu, 01 Jan 1970/);
-          expect(await redis.exists(`session:${id}`)).toBe(0);
-          expect((await redis.keys('session:*')).filter((key) => !keysBefore.has(key))).toEqual([]);
+          expect(await store.redis.exists(`session:${id}`)).toBe(0);
+          expect((await store.redis.keys('session:*')).filter((key) => !keysBefore.has(key))).toEqual([]);
         });
 
         it('logoutKeys names the login keys: dropping another key keeps the id, dropping a named one moves it', async () => {
           const app = await startApp({ logoutKeys: ['account'] });
           const http = app.getHttpServer();
-          const cookie = sessionCookieValue((await request(http).get('/login')).headers)!;
+          const cookie = sessionCookieValue((await request(http).get('/login-full')).headers)!;
           await request(http).get('/set/account/alice').set('Cookie', cookieOf(cookie));
           const { id } = await me(app, cookie);
           // user_id is not named here: dropping it is an ordinary write under the same id.
@@ -333,29 +268,29 @@ describeWithProgram(
           const after = await me(app, sessionCookieValue(moved.headers)!);
           expect(after.id).not.toBe(id);
           expect(after.data).toEqual({ _user_id: 'alice', _fresh: true, csrf_token: 'token-1', cart: ['book'] });
-          expect(await redis.exists(`session:${id}`)).toBe(0);
+          expect(await store.redis.exists(`session:${id}`)).toBe(0);
         });
 
         it('by default a key that is not a login key (cart) is dropped under the same id', async () => {
           const app = await startApp();
           const http = app.getHttpServer();
-          const cookie = sessionCookieValue((await request(http).get('/login')).headers)!;
+          const cookie = sessionCookieValue((await request(http).get('/login-full')).headers)!;
           const { id } = await me(app, cookie);
           const res = await request(http).get('/drop/cart').set('Cookie', cookieOf(cookie));
           expect((await me(app, sessionCookieValue(res.headers)!)).id).toBe(id);
-          expect(await redis.exists(`session:${id}`)).toBe(1);
+          expect(await store.redis.exists(`session:${id}`)).toBe(1);
         });
 
         it('logoutKeys: [] turns key-dropping rotation off (clear() still moves the session)', async () => {
           const app = await startApp({ logoutKeys: [] });
           const http = app.getHttpServer();
-          const cookie = sessionCookieValue((await request(http).get('/login')).headers)!;
+          const cookie = sessionCookieValue((await request(http).get('/login-full')).headers)!;
           const { id } = await me(app, cookie);
           const popped = await request(http).get('/logout/flask-login').set('Cookie', cookieOf(cookie));
           expect((await me(app, sessionCookieValue(popped.headers)!)).id).toBe(id);
           const cleared = await request(http).get('/logout/clear-and-flash').set('Cookie', cookieOf(cookie));
           expect((await me(app, sessionCookieValue(cleared.headers)!)).id).not.toBe(id);
-          expect(await redis.exists(`session:${id}`)).toBe(0);
+          expect(await store.redis.exists(`session:${id}`)).toBe(0);
         });
       });
     });

@@ -2,126 +2,32 @@
  * Security review items 2–4 against a real redis-server: session fixation, a logout undone by a
  * request in flight, and destroy() keeping the id.
  */
-import { Controller, Get, Param, type INestApplication } from '@nestjs/common';
-import { Redis } from 'ioredis';
 import request from 'supertest';
-import {
-  RedisSession,
-  RedisSessionInterface,
-  Session,
-  SessionInterface,
-  type SessionModuleOptions,
-} from 'nest-flask-session';
+import { RedisSessionInterface, type SessionModuleOptions } from 'nest-flask-session';
 import { createSampleApp } from '../../sample/src/app.factory.js';
-import { createApp, PLATFORMS, sessionCookieValue, setCookies, type Platform } from '../support/create-app.js';
+import { PLATFORMS, sessionCookieValue, setCookies, type Platform } from '../support/create-app.js';
 import { describeWithProgram } from '../support/external-program.js';
-import { Gate } from '../support/gate.js';
-import { redisInstalled, RedisServer } from '../support/redis-server.js';
+import { logoutDuringSlowRequest, useRedisApps } from '../support/fixture-apps/index.js';
+import { redisInstalled } from '../support/redis-server.js';
+import { csrfTokenIn } from '../support/sample-forms.js';
 
 const SECRET_KEY = 'redis security tests: a key of 48 random bytes..';
-type Data = Record<string, unknown>;
-
-let gate = new Gate();
-
-@Controller()
-class AccountController {
-  @Get('/login')
-  async login(@Session() session: RedisSession<Data>) {
-    await session.regenerate();
-    session.set('user_id', 'alice');
-    return '';
-  }
-  @Get('/login-without-regenerate')
-  loginWithoutRegenerate(@Session() session: RedisSession<Data>) {
-    session.set('user_id', 'mallory-victim');
-    return '';
-  }
-  @Get('/remember')
-  remember(@Session() session: RedisSession<Data>) {
-    session.permanent = true;
-    session.set('user_id', 'alice');
-    return '';
-  }
-  @Get('/cart')
-  cart(@Session() session: RedisSession<Data>) {
-    session.set('cart', ['book']);
-    return '';
-  }
-  @Get('/me')
-  me(@Session() session: RedisSession<Data>) {
-    return { user: session.get('user_id') ?? null, id: session.id };
-  }
-  @Get('/slow-write')
-  async slowWrite(@Session() session: RedisSession<Data>) {
-    const user = session.get('user_id');
-    await gate.pass();
-    session.set('last_seen', Date.now());
-    return { user };
-  }
-  /** Changes a key watched by regenerateOnChange after the gate, or calls regenerate() itself. */
-  @Get('/slow-promote/:how')
-  async slowPromote(@Session() session: RedisSession<Data>, @Param('how') how: string) {
-    const user = session.get('user_id');
-    await gate.pass();
-    if (how === 'regenerate') await session.regenerate();
-    session.set('role', 'admin');
-    return { user };
-  }
-  @Get('/slow-read')
-  async slowRead(@Session() session: RedisSession<Data>) {
-    const user = session.get('user_id');
-    await gate.pass();
-    return { user };
-  }
-  @Get('/logout')
-  async logout(@Session() session: RedisSession<Data>) {
-    await session.destroy();
-    return '';
-  }
-  @Get('/logout-with-message')
-  async logoutWithMessage(@Session() session: RedisSession<Data>) {
-    await session.destroy();
-    session.set('flash', 'You are logged out.');
-    return '';
-  }
-}
 
 describeWithProgram(
   'Redis session security (real redis-server)',
   redisInstalled,
   'apt-get install -y redis-server',
   () => {
-    let server: RedisServer;
-    let redis: Redis;
-    const apps: INestApplication[] = [];
-
-    const startOn = async (
+    const store = useRedisApps();
+    const startOn = (
       platform: Platform,
       options: SessionModuleOptions = {},
       ifaceOptions: ConstructorParameters<typeof RedisSessionInterface>[0] = {},
     ) => {
-      const iface = new RedisSessionInterface({ url: server.url, commandTimeout: 1000, ...ifaceOptions });
-      const app = await createApp(
-        { SECRET_KEY, sessionInterface: iface, ...options },
-        { controllers: [AccountController] },
-        undefined,
-        platform,
-      );
-      apps.push(app);
-      return app;
+      const iface = new RedisSessionInterface({ url: store.server.url, commandTimeout: 1000, ...ifaceOptions });
+      return store.start(platform, { SECRET_KEY, sessionInterface: iface, ...options });
     };
     const idOf = (cookie: string) => cookie.split('.')[0]!;
-
-    beforeAll(async () => {
-      server = await RedisServer.start();
-      redis = new Redis(server.url);
-    });
-    afterAll(async () => {
-      for (const app of apps) await app.close();
-      for (const app of apps) await (app.get(SessionInterface) as RedisSessionInterface).close();
-      redis.disconnect();
-      await server.stop();
-    });
 
     describe.each(PLATFORMS)('on %s', (platform) => {
       const startApp = (
@@ -135,25 +41,22 @@ describeWithProgram(
         ])('%s', async (_name, slowPath, loginPath) => {
           const app = await startApp();
           const server = app.getHttpServer();
+          const keyOf = (cookie: string) => `session:${idOf(cookie)}`;
           for (let run = 0; run < 5; run++) {
-            gate = new Gate();
-            const cookie = sessionCookieValue((await request(server).get(loginPath)).headers)!;
-            const key = `session:${idOf(cookie)}`;
-            expect(await redis.exists(key)).toBe(1);
             // The slow request reads the session, then waits while the user logs out.
-            const slow = request(server)
-              .get(slowPath)
-              .set('Cookie', `session=${cookie}`)
-              .then((res) => res);
-            await gate.whenEntered;
-            const logout = await request(server).get('/logout').set('Cookie', `session=${cookie}`);
-            expect(setCookies(logout.headers)[0]).toMatch(/^session=; Expires=Thu, 01 Jan 1970/);
-            expect(await redis.exists(key)).toBe(0);
-            gate.open();
-            const late = await slow;
+            const { cookie, late } = await logoutDuringSlowRequest(app, {
+              loginPath,
+              slowPath,
+              beforeSlow: async (cookie) => expect(await store.redis.exists(keyOf(cookie))).toBe(1),
+              whileHeld: async (logout, cookie) => {
+                expect(setCookies(logout.headers)[0]).toMatch(/^session=; Expires=Thu, 01 Jan 1970/);
+                expect(await store.redis.exists(keyOf(cookie))).toBe(0);
+              },
+            });
+            const key = keyOf(cookie);
             expect(late.body).toEqual({ user: 'alice' });
             // The late save found the session gone: no key came back, no cookie was sent.
-            expect(await redis.exists(key)).toBe(0);
+            expect(await store.redis.exists(key)).toBe(0);
             expect(setCookies(late.headers)).toEqual([]);
             // A copy of the cookie (stolen, or another tab) is logged out.
             expect((await request(server).get('/me').set('Cookie', `session=${cookie}`)).body.user).toBeNull();
@@ -168,22 +71,18 @@ describeWithProgram(
         ])('%s', async (_name, how) => {
           const app = await startApp({}, { regenerateOnChange: ['user_id', 'role'] });
           const server = app.getHttpServer();
-          gate = new Gate();
-          const cookie = sessionCookieValue((await request(server).get('/login')).headers)!;
-          const keysBefore = new Set(await redis.keys('session:*'));
-          const slow = request(server)
-            .get(`/slow-promote/${how}`)
-            .set('Cookie', `session=${cookie}`)
-            .then((res) => res);
-          await gate.whenEntered;
-          await request(server).get('/logout').set('Cookie', `session=${cookie}`);
-          gate.open();
-          const late = await slow;
+          let keysBefore = new Set<string>();
+          const { cookie, late } = await logoutDuringSlowRequest(app, {
+            slowPath: `/slow-promote/${how}`,
+            beforeSlow: async () => {
+              keysBefore = new Set(await store.redis.keys('session:*'));
+            },
+          });
           expect(late.body).toEqual({ user: 'alice' });
           // Nothing read before the logout came back, under its id or a new one.
-          expect(await redis.exists(`session:${idOf(cookie)}`)).toBe(0);
-          const created = (await redis.keys('session:*')).filter((key) => !keysBefore.has(key));
-          const values = await Promise.all(created.map((key) => redis.get(key)));
+          expect(await store.redis.exists(`session:${idOf(cookie)}`)).toBe(0);
+          const created = (await store.redis.keys('session:*')).filter((key) => !keysBefore.has(key));
+          const values = await Promise.all(created.map((key) => store.redis.get(key)));
           expect(values.filter((value) => value?.includes('alice'))).toEqual([]);
           const sent = sessionCookieValue(late.headers);
           if (sent) expect((await request(server).get('/me').set('Cookie', `session=${sent}`)).body.user).toBeNull();
@@ -197,8 +96,8 @@ describeWithProgram(
           const res = await request(app.getHttpServer()).get('/logout-with-message').set('Cookie', `session=${cookie}`);
           const next = sessionCookieValue(res.headers)!;
           expect(idOf(next)).not.toBe(idOf(cookie));
-          expect(await redis.exists(`session:${idOf(cookie)}`)).toBe(0);
-          expect(await redis.get(`session:${idOf(next)}`)).toBe('{"flash":"You are logged out."}');
+          expect(await store.redis.exists(`session:${idOf(cookie)}`)).toBe(0);
+          expect(await store.redis.get(`session:${idOf(next)}`)).toBe('{"flash":"You are logged out."}');
           expect(
             (await request(app.getHttpServer()).get('/me').set('Cookie', `session=${cookie}`)).body.user,
           ).toBeNull();
@@ -230,10 +129,10 @@ describeWithProgram(
           const login = await request(server).get('/login-without-regenerate').set('Cookie', `session=${planted}`);
           const victim = sessionCookieValue(login.headers)!;
           expect(idOf(victim)).not.toBe(idOf(planted));
-          expect(await redis.exists(`session:${idOf(planted)}`)).toBe(0);
-          expect(JSON.parse((await redis.get(`session:${idOf(victim)}`))!)).toEqual({
+          expect(await store.redis.exists(`session:${idOf(planted)}`)).toBe(0);
+          expect(JSON.parse((await store.redis.get(`session:${idOf(victim)}`))!)).toEqual({
             cart: ['book'],
-            user_id: 'mallory-victim',
+            user_id: 'victim',
           });
           expect((await request(server).get('/me').set('Cookie', `session=${planted}`)).body.user).toBeNull();
         });
@@ -252,18 +151,18 @@ describeWithProgram(
     describe('the sample on express', () => {
       it('the sample logs in with a new id and logs out for good', async () => {
         const app = await createSampleApp({
-          session: { SECRET_KEY, SESSION_REDIS_URL: server.url },
+          session: { SECRET_KEY, SESSION_REDIS_URL: store.server.url },
           envFile: false,
           logger: false,
         });
         await app.init();
-        apps.push(app);
+        store.track(app);
         const server2 = app.getHttpServer();
         const planted = sessionCookieValue((await request(server2).get('/')).headers)!;
-        expect(await redis.exists(`session:${idOf(planted)}`)).toBe(1);
+        expect(await store.redis.exists(`session:${idOf(planted)}`)).toBe(1);
         // The login form's CSRF token, stored in the planted session (the sample's forms are protected).
         const form = await request(server2).get('/login').set('Cookie', `session=${planted}`);
-        const csrf_token = /name="csrf_token" value="([^"]+)"/.exec(form.text)![1]!;
+        const csrf_token = csrfTokenIn(form.text);
         const login = await request(server2)
           .post('/login')
           .set('Cookie', `session=${planted}`)
@@ -271,7 +170,7 @@ describeWithProgram(
           .send({ username: 'alice', password: 'wonderland', csrf_token });
         const victim = sessionCookieValue(login.headers)!;
         expect(idOf(victim)).not.toBe(idOf(planted));
-        expect(await redis.exists(`session:${idOf(planted)}`)).toBe(0);
+        expect(await store.redis.exists(`session:${idOf(planted)}`)).toBe(0);
         expect((await request(server2).get('/account').set('Cookie', `session=${planted}`)).status).toBe(302);
         expect((await request(server2).get('/account').set('Cookie', `session=${victim}`)).status).toBe(200);
         await request(server2)
@@ -280,7 +179,7 @@ describeWithProgram(
           .type('form')
           .send({ csrf_token })
           .expect(303);
-        expect(await redis.exists(`session:${idOf(victim)}`)).toBe(0);
+        expect(await store.redis.exists(`session:${idOf(victim)}`)).toBe(0);
         expect((await request(server2).get('/account').set('Cookie', `session=${victim}`)).status).toBe(302);
       });
     });

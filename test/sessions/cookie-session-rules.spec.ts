@@ -13,6 +13,7 @@ import {
 } from '../../lib/sessions/index.js';
 import { NullSession, SecureCookieSession } from '../../lib/sessions/index.js';
 import { fakeExchange } from '../support/fake-http.js';
+import { FLASK_TEST_COOKIE_SETTINGS } from '../support/flask-cookie-settings.js';
 
 const NOW = 1700000000;
 
@@ -143,12 +144,7 @@ describe.each(INTERFACES)('%s', (_name, Interface) => {
       const { iface } = setup();
       const config = createSessionConfig({
         SECRET_KEY: 'test key',
-        SESSION_COOKIE_DOMAIN: '.example.com',
-        SESSION_COOKIE_HTTPONLY: false,
-        SESSION_COOKIE_SECURE: true,
-        SESSION_COOKIE_PARTITIONED: true,
-        SESSION_COOKIE_SAMESITE: 'Lax',
-        SESSION_COOKIE_PATH: '/',
+        ...FLASK_TEST_COOKIE_SETTINGS,
       });
       const session = new SecureCookieSession();
       session.clear();

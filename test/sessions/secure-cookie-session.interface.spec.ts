@@ -5,11 +5,11 @@
 import { jest } from '@jest/globals';
 import { createSessionConfig, type SessionConfig } from '../../lib/config/index.js';
 import { SecureCookieSessionInterface } from '../../lib/sessions/index.js';
-import { Markup, Tuple, UUID } from '../../lib/tagged-json/index.js';
 import { SecureCookieSession } from '../../lib/sessions/index.js';
 import { URLSafeTimedSerializer } from '../../lib/itsdangerous/index.js';
 import { passThroughSerializer } from '../support/flask-vectors.js';
 import { fakeExchange } from '../support/fake-http.js';
+import { richSessionData } from '../support/rich-session-data.js';
 
 const NOW = 1700000000;
 const EXAMPLE_1 = 'eyJuYW1lIjoiYWxpY2UiLCJ1c2VyX2lkIjo0Mn0.ZVPxAA.FDKVgqPmIWNvDD8SnblR4-PQdhk';
@@ -105,17 +105,7 @@ describe('SecureCookieSessionInterface.saveSession (flask/sessions.py save_sessi
       SESSION_COOKIE_SECURE: true,
     });
     const session = new SecureCookieSession();
-    session.update({
-      _permanent: true,
-      tup: Tuple.from([1, 2, 3]),
-      raw: Buffer.from([0xff, 0x00, 0x68, 0x69]),
-      when: new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 678)),
-      uid: new UUID('12345678-1234-5678-1234-567812345678'),
-      html: new Markup('<b>hi</b>'),
-      text: 'h\u00e9llo \u2603 \u{1F600}',
-      esc: { ' t': 'not-a-tuple' },
-      _flashes: [Tuple.from(['message', 'Saved!'])],
-    });
+    session.update(richSessionData());
     expect(save(iface, config, session).setCookies()).toEqual([
       'session=.eJx1j8FqwzAQRH9F3bNCNpKTJibJoZdCoYfS3Bpj5GpbGWQ5WFJdCP73bpxzLxrYt6PZuUL95U10FKH8uIJILNBRjOabQMK7-SH7ANVUSagvNHQmUOCdNGSSQPETSjbZdpZU11BC6NPCLFK-eIJpkuBS52fcMdw3R9ful80RmAxmnEHDYDk-9ebtcLjNE_1yBLhzRqSd9704Z7VBzWK32vJLiHwcZ9xz-eaVVFJXbM6tnYeZf1gpXaw3j9v_9BY2Ogr3Emw4cSuBSryYIBSqQqAusShxLZ5fT9zmD0gvVfk.ZVPxAA.Tc8l1rgt0SGq5QDHNDEh9fNlndE; Expires=Fri, 15 Dec 2023 22:13:20 GMT; Secure; HttpOnly; Path=/; SameSite=Lax',
     ]);

@@ -47,6 +47,36 @@ export async function stopPythonServer({ child }: PythonServer): Promise<void> {
   });
 }
 
+/**
+ * Before the enclosing suite's tests: `python script PORT ...args()` (args are read then, so they
+ * may name servers other hooks started); stopped after.
+ */
+export function usePythonServer(
+  python: string,
+  script: string,
+  args: () => readonly string[],
+): { readonly base: string; readonly port: number } {
+  let server: PythonServer | undefined;
+  beforeAll(async () => {
+    server = await startPythonServer(python, script, args());
+  }, 30000);
+  afterAll(async () => {
+    if (server) await stopPythonServer(server);
+  });
+  const base = (): string => {
+    if (!server) throw new Error(`${basename(script)} starts in beforeAll; use it inside a hook or test`);
+    return server.base;
+  };
+  return {
+    get base() {
+      return base();
+    },
+    get port() {
+      return Number(new URL(base()).port);
+    },
+  };
+}
+
 /** One cookie jar for every origin on 127.0.0.1, as a browser keeps it (ports do not matter). */
 export class CookieJar {
   private readonly cookies = new Map<string, string>();

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
-import { programWorks } from './external-program.js';
+import { describeWithProgram, programWorks } from './external-program.js';
 import { freePort } from './free-port.js';
 
 export const redisInstalled = programWorks('redis-server', ['--version']);
@@ -78,4 +78,30 @@ export class RedisServer {
       this.process.kill('SIGTERM');
     });
   }
+}
+
+/** A redis-server started before the enclosing suite's tests and stopped after them. */
+export function useRedisServer(): () => RedisServer {
+  let server: RedisServer | undefined;
+  beforeAll(async () => {
+    server = await RedisServer.start();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  return () => {
+    if (!server) throw new Error('the redis-server starts in beforeAll; use it inside a hook or test');
+    return server;
+  };
+}
+
+/**
+ * `body` against a redis-server of its own, given its URL; when redis-server is missing this fails
+ * under CI=true and is skipped elsewhere (describeWithProgram).
+ */
+export function describeWithRedis(title: string, body: (redisUrl: () => string) => void): void {
+  describeWithProgram(title, redisInstalled, 'apt-get install -y redis-server', () => {
+    const server = useRedisServer();
+    body(() => server().url);
+  });
 }

@@ -5,6 +5,7 @@ import {
   SecureCookieSessionInterface,
   type SessionInterface,
 } from '../../lib/index.js';
+import { describeWithRedis } from './redis-server.js';
 
 /** Every session interface: Flask's signed cookies, encrypted cookies, Redis, and Flask-Session's Redis format. */
 export const SESSION_KINDS = ['signed', 'encrypted', 'redis', 'flask-session'] as const;
@@ -33,4 +34,21 @@ export function sessionInterfaceOf(kind: SessionKind, redisUrl = ''): SessionInt
 /** Closes the Redis connection of a store interface (cookie interfaces have none). */
 export async function closeSessionInterface(sessionInterface: SessionInterface): Promise<void> {
   if (sessionInterface instanceof RedisSessionInterface) await sessionInterface.close();
+}
+
+/**
+ * `describe.each(SESSION_KINDS)`: `suite(kind, redisUrl)` for each kind, the store kinds against a
+ * redis-server of their own (see describeWithRedis); cookie kinds get an empty URL.
+ */
+export function describeEachSessionKind(
+  title: string,
+  suite: (kind: SessionKind, redisUrl: () => string) => void,
+): void {
+  describe.each(SESSION_KINDS)(title, (kind) => {
+    if (!isStoreKind(kind)) {
+      suite(kind, () => '');
+      return;
+    }
+    describeWithRedis('against a real redis-server', (redisUrl) => suite(kind, redisUrl));
+  });
 }

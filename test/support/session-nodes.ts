@@ -1,8 +1,8 @@
 import { Controller, Get, Param, type INestApplication } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
 import type { AddressInfo } from 'node:net';
 import { RedisSession, RedisSessionInterface, Session } from 'nest-flask-session';
 import { createApp, type Platform } from './create-app.js';
+import { envConfig } from './env-config.js';
 
 export const SECRET_KEY = 'a redis topology test key, 32 bytes or more';
 /**
@@ -49,7 +49,7 @@ export class SessionNode {
     const app = await createApp(
       { sessionInterface: iface },
       {
-        imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ SECRET_KEY, ...env })] })],
+        imports: [envConfig({ SECRET_KEY, ...env })],
         controllers: [SessionProbeController],
       },
       undefined,

@@ -18,6 +18,7 @@ import {
   Tuple,
   UUID,
 } from '../../lib/tagged-json/index.js';
+import { richSessionData } from '../support/rich-session-data.js';
 
 const vectors = (
   JSON.parse(readFileSync(new URL('../fixtures/flask-vectors.json', import.meta.url), 'utf8')) as {
@@ -50,17 +51,7 @@ describe("TaggedJSONSerializer against Flask's bytes", () => {
   });
 
   it("a session with tagged types, non-ASCII text and _permanent dumps to Flask's 302 bytes", () => {
-    const text = s.dumps({
-      _permanent: true,
-      tup: Tuple.of(1, 2, 3),
-      raw: Buffer.from([0xff, 0x00, 0x68, 0x69]),
-      when: new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 678)),
-      uid: new UUID('12345678-1234-5678-1234-567812345678'),
-      html: new Markup('<b>hi</b>'),
-      text: 'h\u00e9llo \u2603 \u{1F600}',
-      esc: { ' t': 'not-a-tuple' },
-      _flashes: [Tuple.of('message', 'Saved!')],
-    });
+    const text = s.dumps(richSessionData());
     expect(text).toBe(
       '{"_flashes":[{" t":["message","Saved!"]}],"_permanent":true,"esc":{" di":{" t__":"not-a-tuple"}},"html":{" m":"<b>hi</b>"},"raw":{" b":"/wBoaQ=="},"text":"h\\u00e9llo \\u2603 \\ud83d\\ude00","tup":{" t":[1,2,3]},"uid":{" u":"12345678123456781234567812345678"},"when":{" d":"Tue, 02 Jan 2024 03:04:05 GMT"}}',
     );

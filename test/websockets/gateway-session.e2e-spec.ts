@@ -43,7 +43,6 @@ import {
 } from 'nest-flask-session';
 import { CookieJar } from '../support/cookie-jar.js';
 import { PLATFORMS, type Platform } from '../support/create-app.js';
-import { describeWithProgram } from '../support/external-program.js';
 import { freePort } from '../support/free-port.js';
 import {
   connectGateway,
@@ -51,11 +50,11 @@ import {
   type GatewayAdapter,
   type GatewayClient,
 } from '../support/gateway-client.js';
-import { redisInstalled, RedisServer } from '../support/redis-server.js';
+import { describeWithRedis } from '../support/redis-server.js';
 import {
   closeSessionInterface,
+  describeEachSessionKind,
   isStoreKind,
-  SESSION_KINDS,
   sessionInterfaceOf,
   type SessionKind,
 } from '../support/session-kinds.js';
@@ -323,22 +322,7 @@ function suite(kind: SessionKind, redisUrl: () => string): void {
   });
 }
 
-describe.each(SESSION_KINDS)('WebSocket gateways with %s sessions', (kind) => {
-  if (!isStoreKind(kind)) {
-    suite(kind, () => '');
-    return;
-  }
-  describeWithProgram('against a real redis-server', redisInstalled, 'apt-get install -y redis-server', () => {
-    let server: RedisServer;
-    beforeAll(async () => {
-      server = await RedisServer.start();
-    });
-    afterAll(async () => {
-      await server?.stop();
-    });
-    suite(kind, () => server.url);
-  });
-});
+describeEachSessionKind('WebSocket gateways with %s sessions', suite);
 
 /** A permanent session of PERMANENT_SESSION_LIFETIME 1 s, expiring while its connection stays open. */
 function expirySuite(kind: SessionKind, platform: Platform, adapter: GatewayAdapter, redisUrl: () => string): void {
@@ -364,16 +348,9 @@ function expirySuite(kind: SessionKind, platform: Platform, adapter: GatewayAdap
 
 describe('WebSocket gateways, sessions that expire', () => {
   expirySuite('signed', 'express', 'ws', () => '');
-  describeWithProgram('against a real redis-server', redisInstalled, 'apt-get install -y redis-server', () => {
-    let server: RedisServer;
-    beforeAll(async () => {
-      server = await RedisServer.start();
-    });
-    afterAll(async () => {
-      await server?.stop();
-    });
-    expirySuite('redis', 'fastify', 'socket.io', () => server.url);
-  });
+  describeWithRedis('against a real redis-server', (redisUrl) =>
+    expirySuite('redis', 'fastify', 'socket.io', redisUrl),
+  );
 });
 
 describe('a ws gateway on a port of its own', () => {
