@@ -32,6 +32,9 @@ export {
   type NullSessionClass,
   type SessionCookieAttributes,
   type EncryptedCookieSessionOptions,
+  type CookieSessionInterfaceOptions,
+  type SecureCookieSessionOptions,
+  type VerifiedCacheStats,
   type SessionData,
 } from './sessions/index.js';
 

@@ -4,6 +4,24 @@ import { SecureCookieSession, type SessionData } from './secure-cookie-session.j
 import type { TextSerializer } from '../itsdangerous/index.js';
 import type { SessionConfig } from '../config/session-config.js';
 import { SessionInterface } from './session.interface.js';
+import {
+  checkVerifiedCacheBytes,
+  DEFAULT_VERIFIED_CACHE_BYTES,
+  EXPIRED,
+  type VerifiedCacheStats,
+  type VerifiedCookieCache,
+} from './verified-cookie-cache.js';
+
+/** Options every cookie interface takes. */
+export interface CookieSessionInterfaceOptions {
+  /**
+   * Memory budget, in bytes, of the verified-cookie cache: a cookie value seen again skips
+   * verification and decoding (its age is still checked on every request), see
+   * docs/performance.md. One cache per key set, emptied when the keys change. 0 turns it off.
+   * @default 1048576 (1 MiB, about 1,300 login-sized sessions)
+   */
+  verifiedCacheBytes?: number;
+}
 
 /** One module-level instance, as Flask's `session_json_serializer`. */
 const sessionJsonSerializer = new TaggedJSONSerializer();
@@ -19,6 +37,15 @@ export abstract class CookieSessionInterface extends SessionInterface<SecureCook
   serializer: TextSerializer = sessionJsonSerializer;
   sessionClass: new (initial?: Iterable<readonly [string, unknown]>) => SecureCookieSession<SessionData> =
     SecureCookieSession;
+  /** The verified-cookie cache's budget in bytes; 0 when it is off. */
+  readonly verifiedCacheBytes: number;
+  /** Hits and misses of the verified-cookie cache (across key sets) since start. */
+  readonly verifiedCacheStats: VerifiedCacheStats = { hits: 0, misses: 0 };
+
+  constructor(options: CookieSessionInterfaceOptions = {}) {
+    super();
+    this.verifiedCacheBytes = checkVerifiedCacheBytes(options.verifiedCacheBytes ?? DEFAULT_VERIFIED_CACHE_BYTES);
+  }
 
   /** The cookie value holding `data`, or null when the config has no `SECRET_KEY`. */
   abstract dumpCookieValue(config: SessionConfig, data: SessionData): string | null;
@@ -51,11 +78,50 @@ export abstract class CookieSessionInterface extends SessionInterface<SecureCook
 
     if (!this.shouldSetCookie(config, session)) return;
 
-    const value = this.dumpCookieValue(config, session.toJSON());
+    const value = this.dumpForResponse(config, session.toJSON());
     if (value === null) return;
     const expires = this.getExpirationTime(config, session);
     this.setSessionCookie(config, response, name, value, { ...attributes, expires });
     response.addVary('Cookie');
+  }
+
+  /**
+   * The cookie value a response carries: {@link dumpCookieValue}, which an interface with a
+   * verified-cookie cache also remembers, so the client's next request finds it there.
+   */
+  protected dumpForResponse(config: SessionConfig, data: SessionData): string | null {
+    return this.dumpCookieValue(config, data);
+  }
+
+  /**
+   * The session of a cookie value found in `cache`, its age checked against
+   * `PERMANENT_SESSION_LIFETIME` as verification would: an empty session once it expired, a
+   * session parsed from the cached text (new objects every time) while it is valid. Undefined
+   * when the value must be verified: not cached, or its text no longer becomes a session.
+   */
+  protected openCached(
+    config: SessionConfig,
+    cache: VerifiedCookieCache,
+    value: string,
+    parser: TextSerializer,
+  ): SecureCookieSession<SessionData> | undefined {
+    const now = Math.floor(Date.now() / 1000);
+    const text = cache.lookup(value, Math.floor(config.PERMANENT_SESSION_LIFETIME), now);
+    if (text === undefined) {
+      this.verifiedCacheStats.misses += 1;
+      return undefined;
+    }
+    this.verifiedCacheStats.hits += 1;
+    if (text === EXPIRED) return new this.sessionClass();
+    try {
+      return new this.sessionClass(this.toEntries(parser.loads(text)));
+    } catch {
+      // Verification reports it (and the cache no longer holds it).
+      cache.forget(value);
+      this.verifiedCacheStats.hits -= 1;
+      this.verifiedCacheStats.misses += 1;
+      return undefined;
+    }
   }
 
   /**
