@@ -13,7 +13,7 @@ export default tseslint.config(
       '.bench-dist/**',
       'coverage/**',
       'test-artifacts/**',
-      'test/readme/.snippets/**',
+      'test/docs/.snippets/**',
       'test/consumers/templates/**',
       'sample/dist/**',
       '**/*.py',

@@ -11,7 +11,7 @@ export default {
     '/node_modules/',
     '<rootDir>/test/consumers/templates/',
     '<rootDir>/test/nest11/',
-    '<rootDir>/test/readme/.snippets/',
+    '<rootDir>/test/docs/.snippets/',
   ],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {

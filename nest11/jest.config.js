@@ -9,7 +9,7 @@ export default {
   ...base,
   rootDir: '..',
   displayName: 'nest11',
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/consumers/templates/', '<rootDir>/test/readme/.snippets/'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/consumers/templates/', '<rootDir>/test/docs/.snippets/'],
   testMatch: ['**/*.e2e-spec.ts'],
   moduleNameMapper: {
     '^(@nestjs/[^/]+|rxjs)(/.*)?$': '<rootDir>/nest11/node_modules/$1$2',

@@ -79,7 +79,7 @@ export class TimestampSigner extends Signer {
 
   /** {@link unsign} that also returns when the value was signed. */
   unsignWithTimestamp(signedValue: string | Buffer, options: UnsignOptions = {}): TimestampedValue<string> {
-    // Steps 5-11 of itsdangerous' TimestampSigner.unsign (spec §6.2).
+    // The checks of itsdangerous' TimestampSigner.unsign, in its order.
     let result: string;
     let signatureError: BadSignature | null = null;
     try {

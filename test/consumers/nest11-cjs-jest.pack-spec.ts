@@ -4,6 +4,6 @@ describeConsumer({
   template: 'nest11-cjs-jest',
   nestMajor: 11,
   moduleSystem: 'commonjs',
-  e2eMarker: /Tests:\s+4 passed, 4 total/,
+  e2eMarker: /Tests:\s+3 passed, 3 total/,
   otherResolution: ['--module', 'commonjs', '--moduleResolution', 'node10', '--resolvePackageJsonExports', 'false'],
 });

@@ -4,6 +4,6 @@ describeConsumer({
   template: 'nest12-esm-jest',
   nestMajor: 12,
   moduleSystem: 'esm',
-  e2eMarker: /Tests:\s+4 passed, 4 total/,
+  e2eMarker: /Tests:\s+3 passed, 3 total/,
   otherResolution: ['--module', 'esnext', '--moduleResolution', 'bundler'],
 });

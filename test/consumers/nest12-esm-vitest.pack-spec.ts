@@ -4,6 +4,6 @@ describeConsumer({
   template: 'nest12-esm-vitest',
   nestMajor: 12,
   moduleSystem: 'esm',
-  e2eMarker: /Tests\s+4 passed \(4\)/,
+  e2eMarker: /Tests\s+3 passed \(3\)/,
   otherResolution: ['--module', 'esnext', '--moduleResolution', 'bundler'],
 });

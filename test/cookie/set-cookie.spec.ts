@@ -1,6 +1,10 @@
+/**
+ * Set-Cookie headers exactly as Werkzeug writes them (werkzeug/http.py dump_cookie): attribute
+ * order, quoting, Expires and Max-Age, deletion.
+ */
 import { serializeDeleteCookie, serializeSetCookie } from '../../lib/cookie/index.js';
 
-describe('serializeSetCookie (Werkzeug dump_cookie, spec §7.1)', () => {
+describe('serializeSetCookie (werkzeug/http.py dump_cookie)', () => {
   const value = 'eyJ0ZXN0aW5nIjo0Mn0.ZVPxAA.-WtagSpGXQZzpgvpU8WbolHrlDs';
 
   it('default session cookie', () => {
@@ -9,7 +13,7 @@ describe('serializeSetCookie (Werkzeug dump_cookie, spec §7.1)', () => {
     );
   });
 
-  it('full settings, in Werkzeug attribute order (spec §7.1 example)', () => {
+  it('full settings, in Werkzeug attribute order (as Werkzeug writes them)', () => {
     const options = {
       domain: '.example.com',
       httpOnly: false,
@@ -32,7 +36,7 @@ describe('serializeSetCookie (Werkzeug dump_cookie, spec §7.1)', () => {
     );
   });
 
-  it('Expires for a permanent session (spec §10.2)', () => {
+  it("Expires for a permanent session (as Flask's http_date writes it)", () => {
     const expires = new Date((1700000000 + 31 * 86400) * 1000 + 678);
     expect(
       serializeSetCookie('session', 'v', { expires, secure: true, httpOnly: true, path: '/', sameSite: 'lax' }),

@@ -1,5 +1,5 @@
 /**
- * Flask's own session tests (tests/test_basic.py and friends, shared/flask-spec.md §9) ported to
+ * Flask's own session tests (Flask's tests/test_basic.py, test_reqctx.py, test_session_interface.py and test_testing.py) ported to
  * a Nest app. Each test is named after the Flask test it ports. Flask's TESTING mode (exceptions
  * propagate to the test client) has no Nest equivalent: where Flask expects a raised exception
  * we expect the 500 response Nest produces.

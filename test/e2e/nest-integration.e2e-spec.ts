@@ -1,3 +1,9 @@
+/**
+ * The Nest integration on Express and Fastify with each cookie interface: @Session(), getSession()
+ * from guards, interceptors, filters and middleware, every way a response leaves (returned value,
+ * @Res(), redirects, streams, exceptions), asynchronous interfaces, configuration through
+ * ConfigService, custom interfaces, save errors, and sharing and key rotation between apps.
+ */
 import { Readable } from 'node:stream';
 import {
   BadRequestException,

@@ -1,3 +1,8 @@
+/**
+ * Both directions against Debian's Flask (/usr/bin/python3, Flask 2.2): cookies our interfaces
+ * mint open in Flask with the same tagged data, and cookies Flask mints open here, through
+ * test/interop/flask_peer.py, one Python process per batch.
+ */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createSessionConfig, type SessionConfig } from '../../lib/config/index.js';

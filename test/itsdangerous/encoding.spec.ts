@@ -1,3 +1,7 @@
+/**
+ * itsdangerous/encoding.py: URL-safe base64 (strict where Python is lenient, on purpose), integer
+ * bytes, and itsdangerous' own tests/test_itsdangerous/test_encoding.py, ported.
+ */
 import fc from 'fast-check';
 import {
   BadData,

@@ -1,3 +1,7 @@
+/**
+ * itsdangerous' error hierarchy (itsdangerous/exc.py): names, messages, exactly the ancestors
+ * Python has, and the fields they carry (payload, dateSigned, the original error).
+ */
 import {
   BadData,
   BadHeader,

@@ -1,3 +1,6 @@
+/**
+ * Serializer: itsdangerous' own tests/test_itsdangerous/test_serializer.py, ported.
+ */
 import { TaggedJSONSerializer } from '../../lib/tagged-json/index.js';
 import { Serializer } from '../../lib/itsdangerous/index.js';
 import { testSerializer } from '../support/itsdangerous-suites.js';

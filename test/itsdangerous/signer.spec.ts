@@ -1,3 +1,7 @@
+/**
+ * Signer: key derivations and digests, key rotation, the separator, unsign and validate, then
+ * itsdangerous' own tests/test_itsdangerous/test_signer.py, ported.
+ */
 import { BadSignature, Signer, type DigestMethod, type KeyDerivation } from '../../lib/itsdangerous/index.js';
 import { catchError } from '../support/catch-error.js';
 import { testAbstractAlgorithm, testSigner } from '../support/itsdangerous-suites.js';

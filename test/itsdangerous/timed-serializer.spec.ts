@@ -1,3 +1,6 @@
+/**
+ * TimedSerializer: itsdangerous' own tests/test_itsdangerous/test_timed.py, ported.
+ */
 import { TimedSerializer, type TimedSerializerOptions } from '../../lib/itsdangerous/index.js';
 import {
   freezeTime,

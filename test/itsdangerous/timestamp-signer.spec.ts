@@ -1,3 +1,7 @@
+/**
+ * TimestampSigner: signing, each check of unsign in itsdangerous' order, maxAge, then itsdangerous'
+ * own tests/test_itsdangerous/test_timed.py, ported.
+ */
 import {
   BadSignature,
   BadTimeSignature,
@@ -47,7 +51,7 @@ describe('TimestampSigner.sign', () => {
   });
 });
 
-describe('TimestampSigner.unsign (spec §6.2 steps 5-11)', () => {
+describe('TimestampSigner.unsign (itsdangerous timed.py, each check in its order)', () => {
   const signer = at(T0);
   const signed = signer.sign('value');
 

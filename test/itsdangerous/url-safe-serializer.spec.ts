@@ -1,3 +1,6 @@
+/**
+ * URLSafeSerializer: itsdangerous' own tests/test_itsdangerous/test_url_safe.py, ported.
+ */
 import { URLSafeSerializer } from '../../lib/itsdangerous/index.js';
 import { testSerializer } from '../support/itsdangerous-suites.js';
 

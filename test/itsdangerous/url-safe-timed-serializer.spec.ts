@@ -1,3 +1,7 @@
+/**
+ * URLSafeTimedSerializer as Flask configures it: defaults, dumps, loads case by case, properties,
+ * then itsdangerous' own tests/test_itsdangerous/test_url_safe.py, ported.
+ */
 import { deflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import {
@@ -48,7 +52,7 @@ describe('defaults are itsdangerous\' (salt "itsdangerous", django-concat, sha1,
   });
 });
 
-describe('spec §6.2 table (secret "test key", Flask settings, default JSON serializer)', () => {
+describe('loads, case by case as itsdangerous URLSafeTimedSerializer.loads decides (secret "test key", Flask settings, default JSON serializer)', () => {
   const COOKIE = 'eyJuYW1lIjoiYWxpY2UiLCJ1c2VyX2lkIjo0Mn0.ZVPxAA.FDKVgqPmIWNvDD8SnblR4-PQdhk';
   const SIG = 'FDKVgqPmIWNvDD8SnblR4-PQdhk';
   const s = new URLSafeTimedSerializer('test key', { ...flaskOptions, now: () => T0 });

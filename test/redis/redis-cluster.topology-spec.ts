@@ -1,3 +1,8 @@
+/**
+ * RedisSessionInterface on a real 3+3 Redis Cluster started by the test: sessions from two Nest
+ * instances land on every master, the sample switches to the cluster by config alone, and a
+ * paused master answers 503 (never 500 or a logout) until its replica takes over.
+ */
 import { Cluster } from 'ioredis';
 import request from 'supertest';
 import { RedisSessionInterface, SessionInterface } from 'nest-flask-session';

@@ -1,3 +1,8 @@
+/**
+ * RedisSessionInterface behind real Redis Sentinels started by the test: with the master paused
+ * requests answer 503 within the command timeout (never 500 or a logout), and after the promotion
+ * replicated sessions survive and writes go to the new master.
+ */
 import { describeWithProgram } from '../support/external-program.js';
 import { watchFailover, type StoredSession } from '../support/failover-watch.js';
 import { directClient, waitFor } from '../support/redis-cluster.js';

@@ -1,3 +1,9 @@
+/**
+ * RedisSessionInterface end to end against a real redis-server, on Express and Fastify: what the
+ * cookie and the store hold, two app instances sharing one store, the commands a request costs,
+ * permanent and idle TTLs, unknown and tampered ids, key rotation, regenerate() and destroy(), and
+ * a paused server answered with 503.
+ */
 import { Controller, Get, Param, type INestApplication } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';

@@ -1,3 +1,7 @@
+/**
+ * SecureCookieSessionInterface without HTTP (a fake request and response): open_session's and
+ * save_session's decisions in flask/sessions.py, in Flask's order.
+ */
 import { jest } from '@jest/globals';
 import { createSessionConfig, type SessionConfig } from '../../lib/config/index.js';
 import { SecureCookieSessionInterface } from '../../lib/sessions/index.js';
@@ -40,7 +44,7 @@ afterEach(() => {
   jest.useRealTimers();
 });
 
-describe('SecureCookieSessionInterface.openSession (spec §3.2)', () => {
+describe('SecureCookieSessionInterface.openSession (flask/sessions.py open_session)', () => {
   it('opens Flask example 1', () => {
     const { iface, config } = setup();
     const session = iface.openSession(config, fakeExchange(`session=${EXAMPLE_1}`).request)!;
@@ -83,7 +87,7 @@ describe('SecureCookieSessionInterface.openSession (spec §3.2)', () => {
   });
 });
 
-describe('SecureCookieSessionInterface.saveSession (spec §3.3)', () => {
+describe('SecureCookieSessionInterface.saveSession (flask/sessions.py save_session)', () => {
   it('Flask example 1, byte for byte', () => {
     const { iface, config } = setup();
     const session = new SecureCookieSession();

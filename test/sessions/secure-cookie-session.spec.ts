@@ -1,8 +1,12 @@
+/**
+ * The session objects of flask/sessions.py: SecureCookieSession's modified and accessed flags
+ * (Werkzeug's CallbackDict rules), its Map-like API and permanent, and NullSession refusing writes.
+ */
 import { KeyError, NullSession, SecureCookieSession, SessionUnavailableError } from '../../lib/sessions/index.js';
 
 type Cart = { user?: string; n?: number; items?: string[]; _permanent?: boolean };
 
-describe('SecureCookieSession flags (Werkzeug CallbackDict rules, spec §1.2)', () => {
+describe("SecureCookieSession flags (flask/sessions.py on Werkzeug's CallbackDict)", () => {
   const fresh = (init: Cart = {}) => new SecureCookieSession<Cart>(init);
 
   it('starts unmodified, not accessed, not new', () => {
@@ -108,7 +112,7 @@ describe('SecureCookieSession flags (Werkzeug CallbackDict rules, spec §1.2)', 
   });
 });
 
-describe('NullSession (spec §1.4)', () => {
+describe('NullSession (flask/sessions.py)', () => {
   it('reads work on an empty session', () => {
     const s = new NullSession();
     expect(s.get('missing_key')).toBeUndefined();

@@ -1,3 +1,6 @@
+/**
+ * The toolchain runs ESM TypeScript tests and node:crypto gives HMAC-SHA1 as Python's hmac does.
+ */
 import { createHmac } from 'node:crypto';
 describe('toolchain', () => {
   it('runs ESM TypeScript tests', () => {

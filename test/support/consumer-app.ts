@@ -1,34 +1,20 @@
 /**
- * A throwaway Nest app made from a template in ./templates (shaped like `nest new`'s output for
- * its Nest version), with nest-flask-session installed from `npm pack`'s tarball and README's Quick
- * start and e2e test added to it the way README says. Used by the *.pack-spec.ts files here.
+ * A throwaway Nest app made from a template in test/consumers/templates (shaped like `nest new`'s
+ * output for its Nest version), with nest-flask-session installed from `npm pack`'s tarball and
+ * README's Quick start and e2e test applied to it as README says (./quick-start.ts). Used by the
+ * test/consumers/*.pack-spec.ts files.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { applyQuickStart } from './quick-start.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
-
-/** README's files for an app: the Quick start's two files and the "Testing your app" e2e test. */
-const README_FILES = ['src/app.module.ts', 'src/cart.controller.ts', 'test/session.e2e-spec.ts'];
-
-/** A ```ts block of README.md whose first line is `// <path>`. */
-export function readmeFile(path: string): string {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const block = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)]
-    .map((m) => m[1]!)
-    .find((code) => code.startsWith(`// ${path}\n`));
-  if (block === undefined) throw new Error(`README.md has no \`// ${path}\` block`);
-  return block;
-}
-
-/** What README tells a CommonJS app to change: relative imports without the `.js` extension. */
-const withoutJsExtensions = (code: string) => code.replace(/(from '\.{1,2}\/[^']*)\.js'/g, "$1'");
 
 /**
  * The variables npm sets for the `npm test` running us (the repository as prefix, its package and
@@ -48,11 +34,21 @@ function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 const ANSI_ESCAPES = /\u001b\[[0-9;]*m/g;
 
 const SERVE = '.consumer-serve.mjs';
+/** The generated main.ts's bootstrap (Nest 12's passes `instrument: ObserveInstrument`), on 127.0.0.1. */
 const SERVE_SCRIPT = `const { NestFactory } = await import('@nestjs/core');
-const { AppModule } = await import('./dist/app.module.js');
-const app = await NestFactory.create(AppModule, { logger: ['error', 'warn'] });
+const { AppModule, ObserveInstrument } = await import('./dist/app.module.js');
+const app = await NestFactory.create(AppModule, {
+  logger: ['error', 'warn'],
+  ...(ObserveInstrument ? { instrument: ObserveInstrument } : {}),
+});
 await app.listen(Number(process.env.PORT), '127.0.0.1');
 `;
+
+/**
+ * Where `@nestjs/observe` (wired in by Nest 12's `nest new`) sends telemetry: a closed local
+ * port, so the apps never reach the network (the agent drops what it cannot send).
+ */
+const OBSERVE_ENDPOINT = 'https://127.0.0.1:9';
 
 export interface CommandResult {
   code: number;
@@ -74,9 +70,10 @@ export class ConsumerApp {
     const tarball = join(work, (JSON.parse(stdout) as Array<{ filename: string }>)[0]!.filename);
     const dir = join(work, 'app');
     cpSync(join(ROOT, 'test/consumers/templates', template), dir, { recursive: true });
-    for (const path of README_FILES) {
-      const code = readmeFile(path);
-      writeFileSync(join(dir, path), moduleSystem === 'commonjs' ? withoutJsExtensions(code) : code);
+    const generated = { 'src/app.module.ts': readFileSync(join(dir, 'src/app.module.ts'), 'utf8') };
+    for (const [path, code] of Object.entries(applyQuickStart(generated, { moduleSystem }))) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), code);
     }
     const app = new ConsumerApp(template, dir);
     const install = await app.exec('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball]);
@@ -87,7 +84,7 @@ export class ConsumerApp {
   /** Runs a command in the app; never rejects, so a test can show the output when it fails. */
   exec(command: string, args: string[], env: Record<string, string> = {}): Promise<CommandResult> {
     return new Promise((resolve) => {
-      const child = spawn(command, args, { cwd: this.dir, env: userEnv({ CI: 'true', ...env }) });
+      const child = spawn(command, args, { cwd: this.dir, env: userEnv({ CI: 'true', OBSERVE_ENDPOINT, ...env }) });
       let output = '';
       let stdout = '';
       child.stdout.on('data', (chunk: Buffer) => {
@@ -104,12 +101,12 @@ export class ConsumerApp {
    * (main.ts listens on every interface); loading dist/app.module.js goes through the app's own
    * module system, so a CommonJS app require()s the package. `stop()` ends it.
    */
-  async start(env: Record<string, string>): Promise<{ url: string; stop: () => Promise<void> }> {
+  async start(env: Record<string, string>): Promise<{ url: string; output: () => string; stop: () => Promise<void> }> {
     const port = await freePort();
     writeFileSync(join(this.dir, SERVE), SERVE_SCRIPT);
     const child: ChildProcess = spawn(process.execPath, [SERVE], {
       cwd: this.dir,
-      env: userEnv({ ...env, PORT: String(port) }),
+      env: userEnv({ OBSERVE_ENDPOINT, ...env, PORT: String(port) }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -130,7 +127,7 @@ export class ConsumerApp {
           () => false,
         )
       )
-        return { url, stop };
+        return { url, output: () => output, stop };
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     await stop();

@@ -1,3 +1,8 @@
+/**
+ * Flask's tagged JSON (flask/json/tag.py) to the byte: every tag, the escaping of dicts that look
+ * tagged, Python's json.dumps byte rules, the cases of Flask's tests/test_json_tag.py, and
+ * round-trip properties.
+ */
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import {
@@ -44,7 +49,7 @@ describe("TaggedJSONSerializer against Flask's bytes", () => {
     expect(types.t).toStrictEqual(Tuple.of(1, 2, 3));
   });
 
-  it("spec §10.2: example 2 session dumps to Flask's 302 bytes", () => {
+  it("a session with tagged types, non-ASCII text and _permanent dumps to Flask's 302 bytes", () => {
     const text = s.dumps({
       _permanent: true,
       tup: Tuple.of(1, 2, 3),
@@ -69,7 +74,7 @@ describe("TaggedJSONSerializer against Flask's bytes", () => {
     [{ ' t': Tuple.of(1, 2) }, '{" di":{" t__":{" t":[1,2]}}}'],
     [{ x: { ' di': { ' t': 1 } } }, '{"x":{" di":{" di__":{" di":{" t__":1}}}}}'],
     [{ ' t': 5, a: 1 }, '{" t":5,"a":1}'],
-  ])('spec §5.2 escaping %#', (value, text) => {
+  ])('a dict that looks tagged is escaped as flask/json/tag.py does %#', (value, text) => {
     expect(s.dumps(value)).toBe(text);
     expect(s.loads(text)).toStrictEqual(value);
   });

@@ -1,3 +1,8 @@
+/**
+ * Cookies minted by real Flask (test/fixtures/flask-vectors.json): each one we mint is the same
+ * byte for byte, each Flask cookie opens here with the same data, and the quirks where we decided
+ * to differ are pinned.
+ */
 import { TaggedJSONSerializer } from '../../lib/tagged-json/index.js';
 import {
   BadPayload,

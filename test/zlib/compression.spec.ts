@@ -1,3 +1,7 @@
+/**
+ * Python-exact zlib: deflate gives the bytes CPython's zlib.compress gives (level 6), checked
+ * against Flask's compressed cookies and node:zlib; inflate is capped and reuses one stream.
+ */
 import { randomBytes } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import fc from 'fast-check';
