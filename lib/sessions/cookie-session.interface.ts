@@ -94,10 +94,10 @@ export abstract class CookieSessionInterface extends SessionInterface<SecureCook
   }
 
   /**
-   * The session of a cookie value found in `cache`, its age checked against
-   * `PERMANENT_SESSION_LIFETIME` as verification would: an empty session once it expired, a
-   * session parsed from the cached text (new objects every time) while it is valid. Undefined
-   * when the value must be verified: not cached, or its text no longer becomes a session.
+   * The session of a cookie value found in `cache` whose age is still within
+   * `PERMANENT_SESSION_LIFETIME`, parsed from the cached text (new objects every time).
+   * Undefined when the value must be verified: not cached, expired (verification then refuses
+   * it as usual), or its text no longer becomes a session.
    */
   protected openCached(
     config: SessionConfig,
@@ -107,12 +107,12 @@ export abstract class CookieSessionInterface extends SessionInterface<SecureCook
   ): SecureCookieSession<SessionData> | undefined {
     const now = Math.floor(Date.now() / 1000);
     const text = cache.lookup(value, Math.floor(config.PERMANENT_SESSION_LIFETIME), now);
-    if (text === undefined) {
+    // Expired (the entry is gone): verification refuses it the way it always does, warning included.
+    if (text === undefined || text === EXPIRED) {
       this.verifiedCacheStats.misses += 1;
       return undefined;
     }
     this.verifiedCacheStats.hits += 1;
-    if (text === EXPIRED) return new this.sessionClass();
     try {
       return new this.sessionClass(this.toEntries(parser.loads(text)));
     } catch {
