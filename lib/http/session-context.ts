@@ -174,13 +174,18 @@ export class SessionContext {
 
   /**
    * Saves exactly once, opening the session first if nobody did (a permanent session is
-   * refreshed even when the handler never touched it, as in Flask). Null sessions are skipped.
+   * refreshed even when the handler never touched it, as in Flask), unless the interface can
+   * tell from the request that saving it would do nothing. Null sessions are skipped.
    */
   save(): void | Promise<void> {
     if (this.saveStarted) return this.saveResult;
     this.saveStarted = true;
     let result: void | Promise<void>;
     try {
+      if (!this.session && !this.opening && !this.sessionInterface.mustOpenToSave(this.config, this.request)) {
+        this.saveSettled = true;
+        return undefined;
+      }
       const opened = this.open();
       result = isPromise<AnySession>(opened) ? opened.then((session) => this.write(session)) : this.write(opened);
     } catch (error) {

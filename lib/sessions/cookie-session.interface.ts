@@ -86,6 +86,45 @@ export abstract class CookieSessionInterface extends SessionInterface<SecureCook
   }
 
   /**
+   * An untouched cookie session is only saved when it is permanent (and
+   * `SESSION_REFRESH_EACH_REQUEST`), or when opening it marks it modified: so no cookie, or one
+   * whose payload cannot hold `_permanent`, needs no opening. Interfaces whose opening or saving
+   * a subclass changed always open (Flask opens every request's session).
+   */
+  override mustOpenToSave(config: SessionConfig, request: SessionRequest): boolean {
+    if (
+      !this.opensOwnFormat ||
+      this.saveSession !== CookieSessionInterface.prototype.saveSession ||
+      this.shouldSetCookie !== SessionInterface.prototype.shouldSetCookie
+    )
+      return true;
+    const value = request.getCookie(this.getCookieName(config, request));
+    if (!value) return false;
+    if (this.opensModified(config, value)) return true;
+    if (!config.SESSION_REFRESH_EACH_REQUEST) return false;
+    return this.mayBePermanent(config, value);
+  }
+
+  /** True while the concrete interface opens and reads cookies with its own methods (no subclass replaced them). */
+  protected get opensOwnFormat(): boolean {
+    return false;
+  }
+
+  /** Whether opening `value` gives a session already marked modified (a format migration). */
+  protected opensModified(_config: SessionConfig, _value: string): boolean {
+    return false;
+  }
+
+  /**
+   * False only when the cookie value cannot open to a permanent session: its payload, read
+   * without verifying it, has no `_permanent` key. (Verification cannot add a key; a value that
+   * does not verify opens empty.)
+   */
+  protected mayBePermanent(_config: SessionConfig, _value: string): boolean {
+    return true;
+  }
+
+  /**
    * The cookie value a response carries: {@link dumpCookieValue}, which an interface with a
    * verified-cookie cache also remembers, so the client's next request finds it there.
    */

@@ -7,7 +7,7 @@ import { describeDecodeError } from './describe-decode-error.js';
 import { PerKeyCache } from '../config/per-key-cache.js';
 import { SecureCookieSessionInterface } from './secure-cookie-session.interface.js';
 import type { SessionConfig } from '../config/session-config.js';
-import { roundTripsThroughUtf8, VerifiedCookieCache } from './verified-cookie-cache.js';
+import { mayHoldPermanentKey, roundTripsThroughUtf8, VerifiedCookieCache } from './verified-cookie-cache.js';
 
 /** What the interface derives from one key set: the sealer, and the cache of what it opened. */
 interface Keyed {
@@ -95,12 +95,30 @@ export class EncryptedCookieSessionInterface extends CookieSessionInterface {
     }
   }
 
+  protected override get opensOwnFormat(): boolean {
+    return this.codecIsOwn && this.openSession === EncryptedCookieSessionInterface.prototype.openSession;
+  }
+
   /** The cache serves `openSession` only while the cookie codec is this class's own. */
   private get codecIsOwn(): boolean {
     return (
       this.loadCookieValue === EncryptedCookieSessionInterface.prototype.loadCookieValue &&
       this.dumpCookieValue === EncryptedCookieSessionInterface.prototype.dumpCookieValue
     );
+  }
+
+  /** A Flask-signed cookie opens modified while `acceptSignedCookies`: it is re-written encrypted. */
+  protected override opensModified(_config: SessionConfig, value: string): boolean {
+    return this.acceptSignedCookies && !value.startsWith('v1.');
+  }
+
+  /** From the cached text when the value is cached; otherwise true (only decryption could tell). */
+  protected override mayBePermanent(config: SessionConfig, value: string): boolean {
+    if (!this.codecIsOwn) return true;
+    const keyed = this.keyed.get(config);
+    if (!keyed) return false;
+    const text = keyed.cache?.peek(value);
+    return text === undefined || mayHoldPermanentKey(text);
   }
 
   protected override dumpForResponse(config: SessionConfig, data: SessionData): string | null {

@@ -7,12 +7,18 @@ import {
   URLSafeTimedSerializer,
   type DigestMethod,
   type KeyDerivation,
+  type TextSerializer,
 } from '../itsdangerous/index.js';
 import { CookieSessionInterface, type CookieSessionInterfaceOptions } from './cookie-session.interface.js';
 import { describeDecodeError } from './describe-decode-error.js';
 import { PerKeyCache } from '../config/per-key-cache.js';
 import type { SessionConfig } from '../config/session-config.js';
-import { roundTripsThroughUtf8, TextRecorder, VerifiedCookieCache } from './verified-cookie-cache.js';
+import {
+  mayHoldPermanentKey,
+  roundTripsThroughUtf8,
+  TextRecorder,
+  VerifiedCookieCache,
+} from './verified-cookie-cache.js';
 
 /** What the interface derives from one key set: the signing serializer, and the cache of what it verified. */
 interface Keyed {
@@ -24,6 +30,9 @@ interface Keyed {
 
 /** Options of {@link SecureCookieSessionInterface}. */
 export type SecureCookieSessionOptions = CookieSessionInterfaceOptions;
+
+/** Hands a payload's text through as it is, for a look at a payload without decoding it. */
+const rawText: TextSerializer = { dumps: (value) => String(value), loads: (text) => text };
 
 /** The signed timestamp of a value the signer made (`payload.timestamp.signature`), in Unix seconds. */
 function signedTimestampOf(value: string): number | null {
@@ -79,12 +88,39 @@ export class SecureCookieSessionInterface extends CookieSessionInterface {
     return serializer.loads(value, { maxAge: Math.floor(config.PERMANENT_SESSION_LIFETIME) });
   }
 
+  protected override get opensOwnFormat(): boolean {
+    return this.codecIsOwn && this.openSession === SecureCookieSessionInterface.prototype.openSession;
+  }
+
   /** The cache serves `openSession` only while the cookie codec is this class's own. */
   private get codecIsOwn(): boolean {
     return (
       this.loadCookieValue === SecureCookieSessionInterface.prototype.loadCookieValue &&
       this.dumpCookieValue === SecureCookieSessionInterface.prototype.dumpCookieValue
     );
+  }
+
+  /**
+   * From the cached text when the value is cached; otherwise, with the cache on, true (opening
+   * verifies it and caches it for the next request), and with it off, from the payload read
+   * without verification (base64, inflate).
+   */
+  protected override mayBePermanent(config: SessionConfig, value: string): boolean {
+    if (!this.codecIsOwn) return true;
+    const keyed = this.keyed.get(config);
+    if (!keyed) return false;
+    if (keyed.cache) {
+      const text = keyed.cache.peek(value);
+      return text === undefined || mayHoldPermanentKey(text);
+    }
+    const end = value.lastIndexOf('.');
+    const payloadEnd = value.lastIndexOf('.', end - 1);
+    if (payloadEnd < 0) return true;
+    try {
+      return mayHoldPermanentKey(keyed.serializer.loadPayload(value.slice(0, payloadEnd), rawText) as string);
+    } catch {
+      return true; // opening says what is wrong with it
+    }
   }
 
   protected override dumpForResponse(config: SessionConfig, data: SessionData): string | null {

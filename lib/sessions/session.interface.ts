@@ -141,6 +141,15 @@ export abstract class SessionInterface<S extends SecureCookieSession<SessionData
     response.appendSetCookie(header);
   }
 
+  /**
+   * Whether saving a request whose code never used the session has to open it: Flask opens every
+   * request's session, so an untouched permanent one is still refreshed. Interfaces that can tell
+   * from the request that the save would do nothing answer false, and the session is not opened.
+   */
+  mustOpenToSave(_config: SessionConfig, _request: SessionRequest): boolean {
+    return true;
+  }
+
   /** Whether sessions need `SECRET_KEY` (the module warns at start-up when it is missing). */
   requiresSecretKey(_config: SessionConfig): boolean {
     return true;

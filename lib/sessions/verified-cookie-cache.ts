@@ -83,6 +83,11 @@ export class VerifiedCookieCache {
     return entry.text;
   }
 
+  /** The payload text of a cached value, whatever its age (for a look at the data, never to open it). */
+  peek(value: string): string | undefined {
+    return this.entries.get(value)?.text;
+  }
+
   /** Keeps a verified value; evicts the oldest entries to stay within the budget. */
   remember(value: string, text: string, issuedAt: number): void {
     const bytes = 2 * (value.length + text.length) + ENTRY_OVERHEAD_BYTES;
@@ -130,6 +135,14 @@ export class TextRecorder implements TextSerializer {
   reset(): void {
     this.lastText = undefined;
   }
+}
+
+/**
+ * Whether a payload's text may hold a `_permanent` key: false only when the name appears nowhere
+ * and no `\u` escape could spell it.
+ */
+export function mayHoldPermanentKey(text: string): boolean {
+  return text.includes('_permanent') || text.includes('\\u');
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
