@@ -18,6 +18,8 @@ export default {
     // Tests and the sample import the package by name; map it to the TypeScript source.
     '^nest-flask-session$': '<rootDir>/lib/index.ts',
     '^nest-flask-session/testing$': '<rootDir>/lib/testing/index.ts',
+    '^nest-flask-session/flask-login$': '<rootDir>/lib/flask-login/index.ts',
+    '^nest-flask-session/csrf$': '<rootDir>/lib/csrf/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

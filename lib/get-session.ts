@@ -2,6 +2,7 @@ import type { ExecutionContext } from '@nestjs/common';
 import { handlerPlanOf } from './handler-plan.js';
 import { missingContextMessage } from './session-binding.js';
 import { findSessionContext, type SessionContext } from './http/session-context.js';
+import { handshakeSourceOf, sourceOfNonHttpContext, sourceOfValue, type SessionSource } from './contexts/index.js';
 import type { SecureCookieSession, SessionData } from './sessions/secure-cookie-session.js';
 
 function isExecutionContext(value: object): value is ExecutionContext {
@@ -15,33 +16,46 @@ export function sessionContextOf(request: object): SessionContext {
   return context;
 }
 
+/** A plain request's context; one no platform hook saw may be a WebSocket handshake (socket.io's). */
+function requestContextOf(request: object): SessionSource {
+  const context = findSessionContext(request);
+  if (!context) return handshakeSourceOf(request) ?? sessionContextOf(request);
+  // A plain request may come from code that answers by itself (middleware, a handler's @Req()).
+  context.expectOwnResponse();
+  return context;
+}
+
 /**
- * The session context of the request an execution context handles. When its handler writes the
- * response itself (`@Res()`), the platform binding is told to watch that response.
+ * The session context of the request an execution context handles: a controller's request, a
+ * GraphQL resolver's HTTP request, or a gateway message's (its connection's handshake). When a
+ * controller writes the response itself (`@Res()`), the platform binding is told to watch it.
  */
-export function sessionContextFor(executionContext: ExecutionContext): SessionContext {
+export function sessionContextFor(executionContext: ExecutionContext): SessionSource {
+  if (executionContext.getType() !== 'http') {
+    const found = sourceOfNonHttpContext(executionContext);
+    return 'source' in found ? found.source : sessionContextOf(found.request);
+  }
   const context = sessionContextOf(executionContext.switchToHttp().getRequest<object>());
-  if (executionContext.getType() === 'http' && handlerPlanOf(executionContext).writesOwnResponse)
-    context.expectOwnResponse();
+  if (handlerPlanOf(executionContext).writesOwnResponse) context.expectOwnResponse();
   return context;
 }
 
 /**
  * The request's session, opened on first use, for code that has no `@Session()` parameter:
  * guards (which run before interceptors), interceptors, filters, middleware. Takes the
- * `ExecutionContext` or the request (Express's `req`; Fastify's request or its `raw`). Marks the
- * session accessed, as any use of Flask's `session` does.
+ * `ExecutionContext`, the request (Express's `req`; Fastify's request or its `raw`), a GraphQL
+ * context object, a gateway's client, or a WebSocket handshake request. Marks the session
+ * accessed, as any use of Flask's `session` does.
  */
 export async function getSession<T extends SessionData = SessionData>(
   contextOrRequest: ExecutionContext | object,
 ): Promise<SecureCookieSession<T>> {
-  let context: SessionContext;
+  let context: SessionSource;
   if (isExecutionContext(contextOrRequest)) {
     context = sessionContextFor(contextOrRequest);
   } else {
-    context = sessionContextOf(contextOrRequest);
-    // A plain request may come from code that answers by itself (middleware, a handler's @Req()).
-    context.expectOwnResponse();
+    const found = sourceOfValue(contextOrRequest);
+    context = 'source' in found ? found.source : requestContextOf(found.request);
   }
   const session = await context.openForHandler();
   session.accessed = true;

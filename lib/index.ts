@@ -9,6 +9,12 @@ export type { SessionModuleOptions } from './interfaces/session-module-options.i
 export { SESSION_CONFIG } from './session.constants.js';
 export { Session } from './session.decorator.js';
 export { getSession } from './get-session.js';
+export {
+  ReadOnlySessionError,
+  SessionOutsideHttpError,
+  HandshakeNotFoundError,
+  type ReadOnlyReason,
+} from './contexts/index.js';
 export { SessionInterceptor } from './session.interceptor.js';
 export {
   resolveSessionConfig,

@@ -1,4 +1,5 @@
 import type { Logger } from '@nestjs/common';
+import { bindHandshakes } from './contexts/index.js';
 import type { SessionRuntime } from './http/session-context.js';
 import { bindExpress, type ExpressAppLike } from './platform/express/express.binding.js';
 import { bindFastify, type FastifyInstanceLike } from './platform/fastify/fastify.binding.js';
@@ -7,6 +8,7 @@ import { bindFastify, type FastifyInstanceLike } from './platform/fastify/fastif
 export interface HttpAdapterLike {
   getType(): string;
   getInstance(): unknown;
+  getHttpServer?(): unknown;
 }
 
 /**
@@ -29,6 +31,8 @@ export function bindSessionsToPlatform(adapter: HttpAdapterLike, runtime: Sessio
     return;
   }
   bindings.bound++;
+  // WebSocket gateways on the app's server find the session of each connection's handshake.
+  bindHandshakes(adapter.getHttpServer?.(), runtime);
 }
 
 /** Why a request has no session context, and what to do. */

@@ -1,6 +1,7 @@
-import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Observable } from 'rxjs';
+import { interceptMessage } from './contexts/index.js';
 import { handlerPlanOf } from './handler-plan.js';
 import { findSessionContext, isPromise, type SessionContext } from './http/session-context.js';
 import { SESSION_PARAM_METADATA } from './session.constants.js';
@@ -25,10 +26,13 @@ interface InterceptPlan {
 export class SessionInterceptor implements NestInterceptor {
   private readonly plans = new WeakMap<object, InterceptPlan>();
 
-  constructor(private readonly reflector: Reflector) {}
+  constructor(@Inject(Reflector) private readonly reflector: Reflector) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> | Promise<Observable<unknown>> {
-    if (context.getType() !== 'http') return next.handle();
+    const type = context.getType<string>();
+    // A gateway message has a session of its own; a GraphQL request's is saved by the platform binding.
+    if (type === 'ws') return interceptMessage(context, next, this.planFor(context).open);
+    if (type !== 'http') return next.handle();
     const session = findSessionContext(context.switchToHttp().getRequest<object>());
     if (!session) return next.handle();
     const plan = this.planFor(context);

@@ -24,7 +24,7 @@ import {
 import type { SessionModuleOptions } from './interfaces/session-module-options.interface.js';
 
 /** `ConfigService.get`, when the application has `@nestjs/config` (an optional peer) loaded. */
-async function findConfigReader(moduleRef: ModuleRef): Promise<ConfigReader | undefined> {
+export async function findConfigReader(moduleRef: ModuleRef): Promise<ConfigReader | undefined> {
   let configModule: typeof import('@nestjs/config');
   try {
     configModule = await import('@nestjs/config');
@@ -87,7 +87,7 @@ export class SessionModule extends ConfigurableSessionModule implements NestModu
     @Inject(SESSION_CONFIG) private readonly config: SessionConfig,
     private readonly sessionInterface: SessionInterface,
     private readonly moduleRef: ModuleRef,
-    private readonly adapterHost: HttpAdapterHost,
+    @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
   ) {
     super();
   }

@@ -19,8 +19,10 @@ export const LAYERS = [
   ['flask-session'],
   ['http'],
   ['platform/express', 'platform/fastify'],
+  ['contexts'],
   ['interfaces'],
   ['.'],
+  ['csrf', 'flask-login'],
   ['testing'],
 ];
 

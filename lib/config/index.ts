@@ -20,3 +20,4 @@ export {
   validateFlaskSessionConfig,
   type FlaskSessionSerializationFormat,
 } from './flask-session-config.js';
+export { parseConfigValue, type ConfigValueKind } from './config-value.js';

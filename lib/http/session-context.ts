@@ -67,6 +67,7 @@ export class SessionContext {
   private saveStarted = false;
   private saveSettled = false;
   private watched = false;
+  private readonly saveHooks: Array<(session: AnySession) => void> = [];
 
   constructor(
     readonly runtime: SessionRuntime,
@@ -202,10 +203,20 @@ export class SessionContext {
     return this.saveResult;
   }
 
+  /**
+   * Runs `hook` once, just before the session is saved (after the handler and any exception
+   * filter, as Flask's `after_request` functions run): it may still change the session and add
+   * cookies to the response. Null sessions are not saved, so their hooks do not run.
+   */
+  beforeSave(hook: (session: AnySession) => void): void {
+    if (this.saveStarted) throw new Error('A save hook cannot be added once saving started.');
+    this.saveHooks.push(hook);
+  }
+
   private write(session: AnySession): void | Promise<void> {
-    return this.sessionInterface.isNullSession(session)
-      ? undefined
-      : this.sessionInterface.saveSession(this.config, session, this.response);
+    if (this.sessionInterface.isNullSession(session)) return undefined;
+    for (const hook of this.saveHooks) hook(session);
+    return this.sessionInterface.saveSession(this.config, session, this.response);
   }
 
   /** Maps a failure of the session layer to the HTTP error the client gets, and logs the cause. */

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { RedisSessionInterface, SessionModule, type SessionModuleOptions } from 'nest-flask-session';
+import { CsrfModule } from 'nest-flask-session/csrf';
+import { LoginModule } from 'nest-flask-session/flask-login';
 import { AccountController } from './account/account.controller.js';
 import { AuthController } from './auth/auth.controller.js';
 import { UsersService } from './auth/users.service.js';
@@ -83,6 +85,19 @@ export class AppModule {
             return options;
           },
         }),
+        // Flask-Login: `_user_id` and friends in the session, the remember-me cookie, session
+        // protection. Unauthorized visitors of @LoginRequired() pages go to /login, the page they
+        // wanted kept in the session's `next` (USE_SESSION_FOR_NEXT). REMEMBER_COOKIE_* and
+        // SESSION_PROTECTION come from the environment when set.
+        LoginModule.forRoot({
+          userLoader: UsersService,
+          loginView: '/login',
+          loginMessage: 'Please log in to see that page.',
+          loginMessageCategory: 'info',
+          USE_SESSION_FOR_NEXT: true,
+        }),
+        // Flask-WTF's CSRFProtect: every POST needs the form's csrf_token (WTF_CSRF_* from the environment).
+        CsrfModule.forRoot(),
       ],
       controllers: [HomeController, AuthController, CartController, AccountController],
       providers: [UsersService, PagesService],

@@ -176,6 +176,49 @@ describeWithProgram(
         expect(refreshed.expires).toBeGreaterThan(first.expires);
       });
 
+      it('logs in with "remember me", loses the session cookie as a closed browser does, and comes back logged in', async () => {
+        await logIn(plain.origin, 'alice', 'wonderland', true);
+        const remember = (await sessionCookie('remember_token'))!;
+        expect(remember).toMatchObject({ path: '/', httpOnly: true, secure: false });
+        expect(remember.value).toMatch(/^alice\|[0-9a-f]{128}$/);
+        // About a year: Flask-Login's REMEMBER_COOKIE_DURATION.
+        expect(remember.expires).toBeGreaterThan(Date.now() / 1000 + 364 * 86400);
+
+        await context.clearCookies({ name: 'session' });
+        expect(await sessionCookie()).toBeUndefined();
+        await page.goto(`${plain.origin}/account`);
+        expect(new URL(page.url()).pathname).toBe('/account');
+        await expect(page.textContent('#profile-name')).resolves.toBe('Alice Liddell');
+        // Flask-Login restored the login from the cookie (not fresh); the plain session key is gone with the old session.
+        await expect(page.textContent('#who-flask-login')).resolves.toBe(
+          'alice (not fresh: restored or stale, remember-me cookie)',
+        );
+        await expect(page.textContent('#who-session-key')).resolves.toBe('nobody');
+        expect(await sessionCookie()).toBeDefined();
+
+        // Logging out deletes both cookies.
+        await clickAndLoad('header button[type=submit]');
+        expect(new URL(page.url()).pathname).toBe('/logged-out');
+        expect(await context.cookies()).toEqual([]);
+        await page.goto(`${plain.origin}/account`);
+        expect(new URL(page.url()).pathname).toBe('/login');
+      });
+
+      it('refuses a form post without its CSRF token, saying why, and changes nothing', async () => {
+        await page.goto(`${plain.origin}/cart`);
+        await clickAndLoad('button[data-add="teapot"]');
+        await expect(page.textContent('#cart-count')).resolves.toBe('1');
+        // A forged form (another site's, or this one without its hidden field) has no token.
+        await page.evaluate(`document.querySelectorAll('input[name="csrf_token"]').forEach((input) => input.remove())`);
+        const refused = page.waitForResponse((response) => response.url().endsWith('/cart/add'));
+        await clickAndLoad('button[data-add="teapot"]');
+        const response = await refused;
+        expect(response.status()).toBe(400);
+        await expect(page.textContent('body')).resolves.toContain('The CSRF token is missing.');
+        await page.goto(`${plain.origin}/cart`);
+        await expect(page.textContent('#cart-count')).resolves.toBe('1');
+      });
+
       it('shows a logged-out page for a tampered cookie, not an error', async () => {
         await logIn(plain.origin, 'alice', 'wonderland');
         const cookie = (await sessionCookie())!;

@@ -7,8 +7,9 @@
  *   to Nest 11's CommonJS app, each with README's e2e test; README's Fastify `main.ts` replaces
  *   Nest 12's. Blocks of a docs page marked `// src/...` or `// test/...` go into a copy of that
  *   Quick-start app, so their relative imports (`../src/app.module.js`) resolve.
- * - Any other block is a file of its own directory, named by its `// name.ts` marker line when it
- *   has one. Names a fragment uses without importing get an import or a declaration from PRELUDE;
+ * - Any other block is a file of its own directory, or, when a `// name.ts` marker line names
+ *   it, a file of one directory shared by the page's named blocks (a recipe's files import each
+ *   other). Names a fragment uses without importing get an import or a declaration from PRELUDE;
  *   a relative import of one of the reader's own modules the examples assume (an audit service, a
  *   Redis client provider) gets the small module in SCAFFOLD.
  */
@@ -139,11 +140,17 @@ function writeSnippets(): Map<string, string> {
   }
 
   for (const document of documents) {
+    // Named blocks of one page are files of one project (a recipe's module imports its resolver),
+    // unless two blocks take the same name.
+    const shared = join(OUT, `${document.replace(/\W+/g, '-')}-files`);
+    const taken = new Set<string>();
     codeBlocks(readMarkdown(document))
       .filter((block) => block.lang === 'ts' && !/^\/\/ (src|test)\//.test(block.code))
       .forEach((block) => {
-        const dir = join(OUT, `${document.replace(/\W+/g, '-')}-${block.line}`);
         const named = MARKER.exec(block.code);
+        const together = named !== null && !taken.has(named[1]!);
+        if (together) taken.add(named[1]!);
+        const dir = together ? shared : join(OUT, `${document.replace(/\W+/g, '-')}-${block.line}`);
         const path = write(join(dir, named ? named[1]! : 'snippet.ts'), withPrelude(block.code));
         files.set(path, `${document}:${block.line}`);
         for (const m of block.code.matchAll(/from '\.\/([\w-.]+)\.js'/g)) {

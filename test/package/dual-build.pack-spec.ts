@@ -27,7 +27,7 @@ beforeAll(() => {
   report = JSON.parse(out) as Report;
 });
 
-describe.each(['.', './testing'])('entry %s', (entry) => {
+describe.each(['.', './testing', './flask-login', './csrf'])('entry %s', (entry) => {
   it('exports the same names, each of the same kind, from the CommonJS and ES builds', () => {
     const { cjs, esm } = report.builds[entry]!;
     expect(Object.keys(esm).length).toBeGreaterThan(entry === '.' ? 50 : 1);
@@ -54,7 +54,14 @@ it('a module wired from require() answers import()’s SessionInterface and SESS
 });
 
 it('the CommonJS and ES builds carry identical declarations', () => {
-  const files = ['index.d.ts', 'testing/index.d.ts', 'session.module.d.ts', 'interfaces/session.interface.d.ts'];
+  const files = [
+    'index.d.ts',
+    'testing/index.d.ts',
+    'flask-login/index.d.ts',
+    'csrf/index.d.ts',
+    'session.module.d.ts',
+    'sessions/session.interface.d.ts',
+  ];
   for (const file of files) {
     expect(readFileSync(join(ROOT, 'dist/cjs', file), 'utf8')).toBe(readFileSync(join(ROOT, 'dist/esm', file), 'utf8'));
   }

@@ -9,7 +9,12 @@ require('reflect-metadata');
 const { join } = require('node:path');
 const { pathToFileURL } = require('node:url');
 
-const ENTRIES = { '.': 'index.js', './testing': 'testing/index.js' };
+const ENTRIES = {
+  '.': 'index.js',
+  './testing': 'testing/index.js',
+  './flask-login': 'flask-login/index.js',
+  './csrf': 'csrf/index.js',
+};
 const shape = (ns) =>
   Object.fromEntries(
     Object.keys(ns)

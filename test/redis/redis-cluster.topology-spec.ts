@@ -103,7 +103,11 @@ describeWithProgram(
         await app.init();
         expect(app.get(SessionInterface)).toBeInstanceOf(RedisSessionInterface);
         const agent = request.agent(app.getHttpServer());
-        const login = await agent.post('/login').type('form').send({ username: 'alice', password: 'wonderland' });
+        const csrf_token = /name="csrf_token" value="([^"]+)"/.exec((await agent.get('/login')).text)![1]!;
+        const login = await agent
+          .post('/login')
+          .type('form')
+          .send({ username: 'alice', password: 'wonderland', csrf_token });
         expect([302, 303]).toContain(login.status);
         const id = sessionCookieValue(login.headers)!.split('.')[0]!;
         expect(JSON.parse((await admin.get(`session:${id}`))!)).toHaveProperty('user_id');

@@ -5,7 +5,7 @@ import type { LoggerService } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
-import { Markup, Tuple, sessionJsonSerializer } from 'nest-flask-session';
+import { Markup, Tuple, URLSafeTimedSerializer, sessionJsonSerializer } from 'nest-flask-session';
 import { createSessionCookie, readSessionCookie } from 'nest-flask-session/testing';
 import { createSampleApp, samplePlatform, type SampleAppOptions } from '../../sample/src/app.factory.js';
 import { PLATFORMS } from '../support/create-app.js';
@@ -47,10 +47,27 @@ function expiresOf(cookie: string): number | undefined {
   return match ? Date.parse(match[1]!) : undefined;
 }
 
-function logIn(agent: request.Agent, username: string, password: string, remember = false): request.Test {
-  const form: Record<string, string> = { username, password };
+/** The CSRF token a page's forms carry (Flask-WTF's hidden `csrf_token` field). */
+async function csrfToken(agent: request.Agent, page = '/login'): Promise<string> {
+  const text = (await agent.get(page).expect(200)).text;
+  return /name="csrf_token" value="([^"]+)"/.exec(text)![1]!;
+}
+
+/** Submits the login form as a browser does: with the token of the form it was shown. */
+async function logIn(
+  agent: request.Agent,
+  username: string,
+  password: string,
+  remember = false,
+): Promise<request.Response> {
+  const form: Record<string, string> = { username, password, csrf_token: await csrfToken(agent) };
   if (remember) form.remember = 'on';
   return agent.post('/login').type('form').send(form);
+}
+
+function expectRedirect(response: request.Response, location: string, status = 303): void {
+  expect(response.status).toBe(status);
+  expect(response.headers.location).toBe(location);
 }
 
 const visitsOf = (text: string): number => Number(/id="visits">(\d+)</.exec(text)?.[1]);
@@ -78,7 +95,7 @@ describe.each(PLATFORMS)('sample app (e2e) on %s', (platform) => {
   it('rejects a wrong password with a flash message shown once', async () => {
     const app = await start();
     const agent = request.agent(app.getHttpServer());
-    await logIn(agent, 'alice', 'queen-of-hearts').expect(303).expect('Location', '/login');
+    expectRedirect(await logIn(agent, 'alice', 'queen-of-hearts'), '/login');
     const page = await agent.get('/login').expect(200);
     expect(page.text).toContain('<li class="flash flash-error" role="status">Invalid username or password.</li>');
     const again = await agent.get('/login').expect(200);
@@ -88,9 +105,13 @@ describe.each(PLATFORMS)('sample app (e2e) on %s', (platform) => {
   it('logs in: the session holds the user id, and the welcome flash is a Flask tuple shown once', async () => {
     const app = await start();
     const agent = request.agent(app.getHttpServer());
-    const login = await logIn(agent, 'alice', 'wonderland').expect(303).expect('Location', '/');
+    const login = await logIn(agent, 'alice', 'wonderland');
+    expectRedirect(login, '/');
     const data = sessionData(login)!;
     expect(data.user_id).toBe('alice');
+    // Flask-Login's keys, as login_user() writes them.
+    expect(data).toMatchObject({ _user_id: 'alice', _fresh: true });
+    expect(data._id).toMatch(/^[0-9a-f]{128}$/);
     expect(data._permanent).toBe(false);
     const flashes = data._flashes as unknown[];
     expect(flashes).toHaveLength(1);
@@ -105,9 +126,14 @@ describe.each(PLATFORMS)('sample app (e2e) on %s', (platform) => {
     expect(home.text).toContain('<span class="who" id="current-user">Alice Liddell</span>');
     expect(sessionData(home)).not.toHaveProperty('_flashes');
     // The page's session dump shows the session as saved: the flash is already popped.
-    expect(home.text).toMatch(
-      /<pre id="session-json"><code>\{\n {2}&#34;_permanent&#34;: false,\n {2}&#34;user_id&#34;: &#34;alice&#34;,\n {2}&#34;visits&#34;: 1\n\}<\/code><\/pre>/,
-    );
+    const dump = /<pre id="session-json"><code>([\s\S]*?)<\/code><\/pre>/.exec(home.text)![1]!;
+    expect(dump).toContain('&#34;user_id&#34;: &#34;alice&#34;');
+    expect(dump).toContain('&#34;_user_id&#34;: &#34;alice&#34;');
+    expect(dump).toContain('&#34;visits&#34;: 1');
+    expect(dump).not.toContain('_flashes');
+    // Who is logged in, by both conventions.
+    expect(home.text).toContain('<td id="who-flask-login"><strong>alice</strong> (fresh login)</td>');
+    expect(home.text).toContain('<td id="who-session-key"><strong>alice</strong></td>');
     const again = await agent.get('/').expect(200);
     expect(again.text).not.toContain('You are logged in.');
     expect(again.text).toContain('You are logged in as <strong id="user-id">alice</strong>.');
@@ -116,17 +142,21 @@ describe.each(PLATFORMS)('sample app (e2e) on %s', (platform) => {
   it('keeps a cart of nested data, saved because the handler sets session.modified', async () => {
     const app = await start();
     const agent = request.agent(app.getHttpServer());
+    const csrf_token = await csrfToken(agent, '/cart');
+    // Without the token, the form post is refused with Flask-WTF's reason.
+    const refused = await agent.post('/cart/add').type('form').send({ product: 'teapot' }).expect(400);
+    expect((refused.body as { message: string }).message).toBe('The CSRF token is missing.');
     const firstAdd = await agent
       .post('/cart/add')
       .type('form')
-      .send({ product: 'teapot' })
+      .send({ product: 'teapot', csrf_token })
       .expect(303)
       .expect('Location', '/cart');
     expect(sessionData(firstAdd)?.cart).toEqual({ teapot: 1 });
     // The second add only changes a value inside session.cart.
-    const secondAdd = await agent.post('/cart/add').type('form').send({ product: 'teapot' }).expect(303);
+    const secondAdd = await agent.post('/cart/add').type('form').send({ product: 'teapot', csrf_token }).expect(303);
     expect(sessionData(secondAdd)?.cart).toEqual({ teapot: 2 });
-    await agent.post('/cart/add').type('form').send({ product: 'earl-grey' }).expect(303);
+    await agent.post('/cart/add').type('form').send({ product: 'earl-grey', csrf_token }).expect(303);
 
     const cart = await agent.get('/cart').expect(200);
     expect(cart.text).toMatch(/<tr data-line="teapot"><td>Teapot<\/td><td class="num qty">2<\/td>/);
@@ -137,13 +167,13 @@ describe.each(PLATFORMS)('sample app (e2e) on %s', (platform) => {
     expect(cart.text).toContain('Added Earl Grey &lt;loose leaf&gt; &amp; &#34;bergamot&#34; to your cart.');
     expect(cart.text).not.toContain('<loose leaf>');
 
-    const removed = await agent.post('/cart/remove').type('form').send({ product: 'teapot' }).expect(303);
+    const removed = await agent.post('/cart/remove').type('form').send({ product: 'teapot', csrf_token }).expect(303);
     expect(sessionData(removed)?.cart).toEqual({ teapot: 1, 'earl-grey': 1 });
-    const cleared = await agent.post('/cart/clear').expect(303);
+    const cleared = await agent.post('/cart/clear').type('form').send({ csrf_token }).expect(303);
     expect(sessionData(cleared)).not.toHaveProperty('cart');
     expect((await agent.get('/cart')).text).toContain('Your cart is empty.');
 
-    await agent.post('/cart/add').type('form').send({ product: 'nope' }).expect(303);
+    await agent.post('/cart/add').type('form').send({ product: 'nope', csrf_token }).expect(303);
     expect((await agent.get('/cart')).text).toContain('No such product.');
   });
 
@@ -151,14 +181,16 @@ describe.each(PLATFORMS)('sample app (e2e) on %s', (platform) => {
     const app = await start();
     const agent = request.agent(app.getHttpServer());
     const denied = await agent.get('/account?tab=orders').expect(302).expect('Location', '/login');
-    // The guard's session write is saved although the request ended in an exception.
+    // Flask-Login's USE_SESSION_FOR_NEXT: the page is kept in the session, saved although the
+    // request ended in an exception.
     expect(sessionData(denied)).toMatchObject({ next: '/account?tab=orders' });
 
     const login = await agent.get('/login').expect(200);
     expect(login.text).toContain('Please log in to see that page.');
     expect(login.text).toContain('After logging in you will go back to <code>/account?tab=orders</code>.');
 
-    const loggedIn = await logIn(agent, 'bob', 'builder').expect(303).expect('Location', '/account?tab=orders');
+    const loggedIn = await logIn(agent, 'bob', 'builder');
+    expectRedirect(loggedIn, '/account?tab=orders');
     expect(sessionData(loggedIn)).not.toHaveProperty('next');
     const account = await agent.get('/account?tab=orders').expect(200);
     expect(account.text).toContain('<td id="profile-name">Bob the Builder</td>');
@@ -168,12 +200,14 @@ describe.each(PLATFORMS)('sample app (e2e) on %s', (platform) => {
   it('does not follow a next URL that leaves the site', async () => {
     const app = await start();
     for (const next of ['//evil.example/', 'https://evil.example/', '/\\evil.example']) {
-      const cookie = createSessionCookie({ next }, session);
+      const raw = 'a'.repeat(40);
+      const cookie = createSessionCookie({ next, csrf_token: raw }, session);
+      const csrf_token = new URLSafeTimedSerializer(SECRET_KEY, { salt: 'wtf-csrf-token' }).dumps(raw);
       const response = await request(app.getHttpServer())
         .post('/login')
         .set('Cookie', cookie)
         .type('form')
-        .send({ username: 'alice', password: 'wonderland' })
+        .send({ username: 'alice', password: 'wonderland', csrf_token })
         .expect(303);
       expect(response.headers.location).toBe('/');
     }
@@ -182,10 +216,17 @@ describe.each(PLATFORMS)('sample app (e2e) on %s', (platform) => {
   it('logs out: the session is cleared and the cookie deleted', async () => {
     const app = await start();
     const agent = request.agent(app.getHttpServer());
-    await logIn(agent, 'alice', 'wonderland').expect(303);
-    await agent.get('/account').expect(200);
+    expectRedirect(await logIn(agent, 'alice', 'wonderland'), '/');
+    const csrf_token = await csrfToken(agent, '/account');
+    // Logging out is a form post too: without the token it is refused.
+    await agent.post('/logout').expect(400);
 
-    const logout = await agent.post('/logout').expect(303).expect('Location', '/logged-out');
+    const logout = await agent
+      .post('/logout')
+      .type('form')
+      .send({ csrf_token })
+      .expect(303)
+      .expect('Location', '/logged-out');
     const deletion = sessionCookie(logout)!;
     expect(deletion).toMatch(
       /^session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly; Path=\/; SameSite=Lax$/,
@@ -202,7 +243,8 @@ describe.each(PLATFORMS)('sample app (e2e) on %s', (platform) => {
     const app = await start();
     const agent = request.agent(app.getHttpServer());
     const before = Date.now();
-    const login = await logIn(agent, 'alice', 'wonderland', true).expect(303);
+    const login = await logIn(agent, 'alice', 'wonderland', true);
+    expect(login.status).toBe(303);
     const cookie = sessionCookie(login)!;
     expect(sessionData(login)).toMatchObject({ user_id: 'alice', _permanent: true });
     const expires = expiresOf(cookie)!;
@@ -219,7 +261,8 @@ describe.each(PLATFORMS)('sample app (e2e) on %s', (platform) => {
 
     // Without "remember me" the cookie has no Expires: it ends with the browser session.
     const other = request.agent(app.getHttpServer());
-    const plain = await logIn(other, 'bob', 'builder').expect(303);
+    const plain = await logIn(other, 'bob', 'builder');
+    expect(plain.status).toBe(303);
     expect(expiresOf(sessionCookie(plain)!)).toBeUndefined();
     expect((await other.get('/account')).text).toContain('<strong>Browser session</strong>');
     expect(sessionCookie(await other.get('/logged-out'))).toBeUndefined();
@@ -228,7 +271,7 @@ describe.each(PLATFORMS)('sample app (e2e) on %s', (platform) => {
   it('treats a tampered cookie as no session: a logged-out page, not an error', async () => {
     const app = await start();
     const agent = request.agent(app.getHttpServer());
-    const login = await logIn(agent, 'alice', 'wonderland').expect(303);
+    const login = await logIn(agent, 'alice', 'wonderland');
     const value = sessionCookie(login)!.split(';')[0]!.slice('session='.length);
     const [payload, timestamp, signature] = value.split('.');
     const forged = `${payload}.${timestamp}.${signature!.slice(0, -2)}${signature!.endsWith('AA') ? 'BB' : 'AA'}`;
@@ -256,8 +299,9 @@ describe.each(PLATFORMS)('sample app (e2e) on %s', (platform) => {
     const page = await request(app.getHttpServer()).get('/cart').set('Cookie', cookie).expect(200);
     expect(page.text).toContain('<li class="flash flash-message" role="status">&lt;i&gt;plain text&lt;/i&gt;</li>');
     expect(page.text).toContain('<li class="flash flash-warning" role="status"><strong>Flask</strong> says hi</li>');
-    // Popped, as get_flashed_messages() does: the saved session has no _flashes left.
-    expect(sessionData(page)).toEqual({});
+    // Popped, as get_flashed_messages() does: the saved session has no _flashes left (it now holds the
+    // cart forms' CSRF token, and Flask-Login's `_fresh: false` for a session without its `_id`).
+    expect(sessionData(page)).toEqual({ csrf_token: expect.stringMatching(/^[0-9a-f]{40}$/), _fresh: false });
   });
 
   describe('configuration', () => {

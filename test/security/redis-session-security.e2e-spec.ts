@@ -261,17 +261,25 @@ describeWithProgram(
         const server2 = app.getHttpServer();
         const planted = sessionCookieValue((await request(server2).get('/')).headers)!;
         expect(await redis.exists(`session:${idOf(planted)}`)).toBe(1);
+        // The login form's CSRF token, stored in the planted session (the sample's forms are protected).
+        const form = await request(server2).get('/login').set('Cookie', `session=${planted}`);
+        const csrf_token = /name="csrf_token" value="([^"]+)"/.exec(form.text)![1]!;
         const login = await request(server2)
           .post('/login')
           .set('Cookie', `session=${planted}`)
           .type('form')
-          .send({ username: 'alice', password: 'wonderland' });
+          .send({ username: 'alice', password: 'wonderland', csrf_token });
         const victim = sessionCookieValue(login.headers)!;
         expect(idOf(victim)).not.toBe(idOf(planted));
         expect(await redis.exists(`session:${idOf(planted)}`)).toBe(0);
         expect((await request(server2).get('/account').set('Cookie', `session=${planted}`)).status).toBe(302);
         expect((await request(server2).get('/account').set('Cookie', `session=${victim}`)).status).toBe(200);
-        await request(server2).post('/logout').set('Cookie', `session=${victim}`).expect(303);
+        await request(server2)
+          .post('/logout')
+          .set('Cookie', `session=${victim}`)
+          .type('form')
+          .send({ csrf_token })
+          .expect(303);
         expect(await redis.exists(`session:${idOf(victim)}`)).toBe(0);
         expect((await request(server2).get('/account').set('Cookie', `session=${victim}`)).status).toBe(302);
       });

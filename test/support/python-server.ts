@@ -75,9 +75,39 @@ export class CookieJar {
   }
 
   async get(base: string, path: string): Promise<{ status: number; text: string; setCookies: string[] }> {
+    return this.request(base, path);
+  }
+
+  /** Forgets a cookie, as a browser drops a session cookie when it closes. */
+  drop(name: string): void {
+    this.cookies.delete(name);
+  }
+
+  /** Any request with the jar's cookies (plus `headers`); a `form` is sent URL-encoded. */
+  async request(
+    base: string,
+    path: string,
+    options: { method?: string; headers?: Record<string, string>; form?: Record<string, string> } = {},
+  ): Promise<{ status: number; text: string; setCookies: string[]; location: string | null }> {
     const cookie = this.header();
-    const response = await fetch(`${base}${path}`, { headers: cookie ? { cookie } : {}, redirect: 'manual' });
+    const headers: Record<string, string> = { ...(cookie ? { cookie } : {}), ...options.headers };
+    let body: string | undefined;
+    if (options.form) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      body = new URLSearchParams(options.form).toString();
+    }
+    const response = await fetch(`${base}${path}`, {
+      method: options.method ?? 'GET',
+      headers,
+      body,
+      redirect: 'manual',
+    });
     const setCookies = this.store(response);
-    return { status: response.status, text: await response.text(), setCookies };
+    return {
+      status: response.status,
+      text: await response.text(),
+      setCookies,
+      location: response.headers.get('location'),
+    };
   }
 }

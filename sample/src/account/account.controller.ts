@@ -1,31 +1,32 @@
-import { Controller, Get, Inject, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Req } from '@nestjs/common';
 import { Session, SESSION_CONFIG, type SessionConfig } from 'nest-flask-session';
-import { LoginRedirectFilter } from '../auth/login-redirect.filter.js';
-import { LoginRequiredGuard } from '../auth/login-required.guard.js';
-import { UsersService } from '../auth/users.service.js';
+import { CurrentUser, LoginManager, LoginRequired } from 'nest-flask-session/flask-login';
+import type { DemoUser } from '../auth/users.service.js';
+import { whoCard } from '../common/who-card.js';
 import { html } from '../common/html.js';
 import { PagesService } from '../common/pages.service.js';
 import type { SampleSession } from '../common/sample-session.js';
 import { sessionCard } from '../common/session-summary.js';
 import { HtmlPage } from '../common/html-page.decorator.js';
 
-/** A page only logged-in users see: the guard sends everyone else to /login and back here. */
+/**
+ * A page only logged-in users see: Flask-Login's `@login_required` sends everyone else to /login
+ * (the page they wanted kept in the session's `next`) and the login view brings them back.
+ */
 @Controller('account')
-@UseGuards(LoginRequiredGuard)
-@UseFilters(LoginRedirectFilter)
+@LoginRequired()
 export class AccountController {
   constructor(
     private readonly pages: PagesService,
-    private readonly users: UsersService,
+    private readonly login: LoginManager<DemoUser>,
     @Inject(SESSION_CONFIG) private readonly config: SessionConfig,
   ) {}
 
   @Get()
   @HtmlPage()
-  account(@Session() session: SampleSession, @Session('user_id') userId: string): string {
-    // The guard has checked that this user exists.
-    const user = this.users.findById(userId)!;
-    return this.pages.render(session, {
+  async account(@Req() req: object, @Session() session: SampleSession, @CurrentUser() user: DemoUser): Promise<string> {
+    const who = await whoCard(req, session, this.login);
+    return this.pages.render(req, session, {
       title: 'Your account',
       body: () => html`<section class="card" id="profile">
   <h2>Profile</h2>
@@ -35,6 +36,7 @@ export class AccountController {
     <tr><th>Email</th><td>${user.email}</td></tr>
   </table>
 </section>
+${who}
 ${sessionCard(session, this.config.PERMANENT_SESSION_LIFETIME)}`,
     });
   }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { UserLoader } from 'nest-flask-session/flask-login';
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 export interface DemoUser {
@@ -25,9 +26,22 @@ const USERS: ReadonlyArray<StoredUser> = [
   { id: 'bob', name: 'Bob the Builder', email: 'bob@example.com', passwordSha256: sha256('builder') },
 ];
 
-/** A stand-in for a user table: look users up by id and check a password. */
+/**
+ * A stand-in for a user table: look users up by id and check a password. It is also the app's
+ * Flask-Login `user_loader` (`LoginModule.forRoot({ userLoader: UsersService })`).
+ */
 @Injectable()
-export class UsersService {
+export class UsersService extends UserLoader<DemoUser> {
+  /** Flask-Login's `user_loader`: the user whose id is in `_user_id` or the remember-me cookie. */
+  loadUser(userId: string): DemoUser | null {
+    return this.findById(userId) ?? null;
+  }
+
+  /** Flask-Login's `get_id()`. */
+  getId(user: DemoUser): string {
+    return user.id;
+  }
+
   findById(id: unknown): DemoUser | undefined {
     const user = USERS.find((candidate) => candidate.id === id);
     return user && { id: user.id, name: user.name, email: user.email };

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post, Redirect } from '@nestjs/common';
+import { Body, Controller, Get, Post, Redirect, Req } from '@nestjs/common';
 import { flash, Session } from 'nest-flask-session';
 import { html } from '../common/html.js';
 import { PagesService } from '../common/pages.service.js';
@@ -20,21 +20,22 @@ export class CartController {
 
   @Get()
   @HtmlPage()
-  show(@Session() session: SampleSession): string {
+  async show(@Req() req: object, @Session() session: SampleSession): Promise<string> {
+    const csrf = await this.pages.csrfField(req);
     const cart = session.get('cart') ?? {};
     const lines = Object.entries(cart).flatMap(([id, quantity]) => {
       const product = findProduct(id);
       return product && quantity > 0 ? [{ product, quantity }] : [];
     });
     const total = lines.reduce((sum, line) => sum + line.product.priceCents * line.quantity, 0);
-    return this.pages.render(session, {
+    return this.pages.render(req, session, {
       title: 'Cart',
       body: html`<section class="card">
   <h2>Products</h2>
   <table>
   ${PRODUCTS.map(
     (product) => html`<tr><td>${product.name}</td><td class="num">${formatPrice(product.priceCents)}</td>
-    <td class="num"><form class="inline" method="post" action="/cart/add"><input type="hidden" name="product" value="${product.id}"><button class="button secondary" type="submit" data-add="${product.id}">Add</button></form></td></tr>`,
+    <td class="num"><form class="inline" method="post" action="/cart/add">${csrf}<input type="hidden" name="product" value="${product.id}"><button class="button secondary" type="submit" data-add="${product.id}">Add</button></form></td></tr>`,
   )}
   </table>
 </section>
@@ -50,11 +51,11 @@ export class CartController {
       product,
       quantity,
     }) => html`<tr data-line="${product.id}"><td>${product.name}</td><td class="num qty">${quantity}</td><td class="num">${formatPrice(product.priceCents * quantity)}</td>
-    <td class="num"><form class="inline" method="post" action="/cart/remove"><input type="hidden" name="product" value="${product.id}"><button class="button secondary" type="submit">Remove one</button></form></td></tr>`,
+    <td class="num"><form class="inline" method="post" action="/cart/remove">${csrf}<input type="hidden" name="product" value="${product.id}"><button class="button secondary" type="submit">Remove one</button></form></td></tr>`,
   )}
   <tr><th>Total</th><th></th><th class="num" id="cart-total">${formatPrice(total)}</th><th></th></tr>
   </table>
-  <form method="post" action="/cart/clear"><p><button class="button secondary" type="submit">Empty the cart</button></p></form>`
+  <form method="post" action="/cart/clear">${csrf}<p><button class="button secondary" type="submit">Empty the cart</button></p></form>`
   }
   <p class="muted">Changing a quantity changes a value <em>inside</em> <code>session.cart</code>: the session cannot see that, so the
   handler sets <code>session.modified = true</code>, exactly as in Flask.</p>

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { getFlashedMessages, Markup } from 'nest-flask-session';
-import { UsersService } from '../auth/users.service.js';
+import { CsrfService } from 'nest-flask-session/csrf';
+import { LoginManager } from 'nest-flask-session/flask-login';
+import type { DemoUser } from '../auth/users.service.js';
 import { cartQuantity } from '../cart/catalog.js';
 import { html } from './html.js';
 import type { SampleSession } from './sample-session.js';
@@ -48,14 +50,24 @@ const STYLE = `
 
 /**
  * The site layout: header with the user and cart, flash messages, then the page. It reads the
- * session like a Jinja base template would (`session`, `get_flashed_messages()`).
+ * session like a Jinja base template would (`current_user`, `session`, `get_flashed_messages()`,
+ * `csrf_token()`).
  */
 @Injectable()
 export class PagesService {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly login: LoginManager<DemoUser>,
+    private readonly csrf: CsrfService,
+  ) {}
 
-  render(session: SampleSession, page: PageContent): string {
-    const user = this.users.findById(session.get('user_id'));
+  /** `{{ form.csrf_token }}`: the hidden field every POST form carries (one token per request). */
+  async csrfField(request: object): Promise<Markup> {
+    return html`<input type="hidden" name="csrf_token" value="${await this.csrf.generateCsrf(request)}">`;
+  }
+
+  async render(request: object, session: SampleSession, page: PageContent): Promise<string> {
+    const user = await this.login.currentUser(request);
+    const csrfField = user ? await this.csrfField(request) : '';
     const items = cartQuantity(session.get('cart'));
     const flashes = getFlashedMessages(session, { withCategories: true });
     const body = typeof page.body === 'function' ? page.body() : page.body;
@@ -76,7 +88,7 @@ export class PagesService {
   ${
     user
       ? html`<span class="who" id="current-user">${user.name}</span>
-  <form class="inline" method="post" action="/logout"><button type="submit">Log out</button></form>`
+  <form class="inline" method="post" action="/logout">${csrfField}<button type="submit">Log out</button></form>`
       : html`<a href="/login" id="login-link">Log in</a>`
   }
 </nav></header>

@@ -5,8 +5,14 @@ import type { FlashTuple, SecureCookieSession } from 'nest-flask-session';
  * reading the same cookie sees exactly these names.
  */
 export type SampleSessionData = {
-  /** The logged-in user's id (`alice`, `bob`). */
+  /** The logged-in user's id (`alice`, `bob`), as a Flask app without Flask-Login keeps it. */
   user_id?: string;
+  /** Flask-Login's keys, written by `LoginManager`. */
+  _user_id?: string;
+  _fresh?: boolean;
+  _id?: string;
+  /** Flask-WTF's raw CSRF token. */
+  csrf_token?: string;
   /** How many times the home page was viewed in this session. */
   visits?: number;
   /** Product id → quantity. Nested: changing it needs `session.modified = true`. */

@@ -1,28 +1,32 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, Req } from '@nestjs/common';
 import { Session, SESSION_CONFIG, type SessionConfig } from 'nest-flask-session';
+import { LoginManager } from 'nest-flask-session/flask-login';
 import { html } from '../common/html.js';
 import { PagesService } from '../common/pages.service.js';
 import type { SampleSession } from '../common/sample-session.js';
 import { sessionCard } from '../common/session-summary.js';
-import { UsersService } from '../auth/users.service.js';
+import type { DemoUser } from '../auth/users.service.js';
+import { whoCard } from '../common/who-card.js';
 import { HtmlPage } from '../common/html-page.decorator.js';
 
 @Controller()
 export class HomeController {
   constructor(
     private readonly pages: PagesService,
-    private readonly users: UsersService,
+    private readonly login: LoginManager<DemoUser>,
     @Inject(SESSION_CONFIG) private readonly config: SessionConfig,
   ) {}
 
   /** The visit counter: a top-level write, so the session is saved without further ado. */
   @Get()
   @HtmlPage()
-  home(@Session() session: SampleSession): string {
+  async home(@Req() req: object, @Session() session: SampleSession): Promise<string> {
+    // Flask-Login's session protection looks at the session as the request brought it: load the user first.
+    const user = await this.login.currentUser(req);
     const visits = session.get('visits', 0) + 1;
     session.set('visits', visits);
-    const user = this.users.findById(session.get('user_id'));
-    return this.pages.render(session, {
+    const who = await whoCard(req, session, this.login);
+    return this.pages.render(req, session, {
       title: user ? `Hello, ${user.name}` : 'Welcome',
       body: () => html`<section class="card">
   <h2>Visit counter</h2>
@@ -37,6 +41,7 @@ export class HomeController {
   </ul>
   <p class="muted">${user ? html`You are logged in as <strong id="user-id">${user.id}</strong>.` : 'You are not logged in.'}</p>
 </section>
+${who}
 ${sessionCard(session, this.config.PERMANENT_SESSION_LIFETIME)}`,
     });
   }
@@ -44,8 +49,8 @@ ${sessionCard(session, this.config.PERMANENT_SESSION_LIFETIME)}`,
   /** Where logging out lands. It writes nothing, so the deleted cookie stays deleted. */
   @Get('logged-out')
   @HtmlPage()
-  loggedOut(@Session() session: SampleSession): string {
-    return this.pages.render(session, {
+  loggedOut(@Req() req: object, @Session() session: SampleSession): Promise<string> {
+    return this.pages.render(req, session, {
       title: 'Logged out',
       body: html`<section class="card" id="logged-out">
   <p>You are logged out. The session was cleared, so the server told the browser to delete the cookie.</p>
