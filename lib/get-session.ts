@@ -33,7 +33,24 @@ function requestContextOf(request: object): SessionSource {
 export function sessionContextFor(executionContext: ExecutionContext): SessionSource {
   if (executionContext.getType() !== 'http') {
     const found = sourceOfNonHttpContext(executionContext);
-    return 'source' in found ? found.source : sessionContextOf(found.request);
+    if ('source' in found) return found.source;
+  }
+  return requestSessionContextFor(executionContext);
+}
+
+/**
+ * The `SessionContext` of the HTTP request behind an execution context (a controller's, or a
+ * GraphQL resolver's), for code that also works on the response (its cookies, its save hooks):
+ * Flask-Login and CSRF. A gateway message has no response to work on, so it is refused.
+ */
+export function requestSessionContextFor(executionContext: ExecutionContext): SessionContext {
+  if (executionContext.getType() !== 'http') {
+    const found = sourceOfNonHttpContext(executionContext);
+    if ('request' in found) return sessionContextOf(found.request);
+    throw new Error(
+      `This works on an HTTP request and its response, and a '${executionContext.getType()}' message has none: ` +
+        'log users in and out, and check CSRF tokens, in HTTP controllers or GraphQL resolvers.',
+    );
   }
   const context = sessionContextOf(executionContext.switchToHttp().getRequest<object>());
   if (handlerPlanOf(executionContext).writesOwnResponse) context.expectOwnResponse();

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type ExecutionContext } from '@nestjs/common';
-import { sessionContextFor, sessionContextOf } from '../get-session.js';
+import { requestSessionContextFor, sessionContextOf } from '../get-session.js';
 import type { SessionContext } from '../http/index.js';
 import type { SecureCookieSession, SessionData } from '../sessions/index.js';
 import type { SecretKey } from '../itsdangerous/index.js';
@@ -36,7 +36,7 @@ export class CsrfService {
 
   private resolve(target: CsrfTarget): { context: SessionContext; request: object } {
     if (isExecutionContext(target)) {
-      return { context: sessionContextFor(target), request: target.switchToHttp().getRequest<object>() };
+      return { context: requestSessionContextFor(target), request: target.switchToHttp().getRequest<object>() };
     }
     return { context: sessionContextOf(target), request: target };
   }

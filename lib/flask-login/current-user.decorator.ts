@@ -1,10 +1,10 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { sessionContextFor } from '../get-session.js';
+import { requestSessionContextFor } from '../get-session.js';
 import { loginManagerOf } from './login-binding.js';
 
 const currentUserParam = createParamDecorator(
   async (_data: unknown, context: ExecutionContext): Promise<object | null> => {
-    const manager = loginManagerOf(sessionContextFor(context));
+    const manager = loginManagerOf(requestSessionContextFor(context));
     if (!manager) throw new Error('@CurrentUser() needs LoginModule.forRoot() in the application module.');
     return manager.currentUser(context);
   },

@@ -4,7 +4,7 @@ import { flash } from '../flash/index.js';
 import { FlaskSessionRedisSession } from '../flask-session/index.js';
 import type { SessionContext } from '../http/index.js';
 import type { SecureCookieSession, SessionData } from '../sessions/index.js';
-import { sessionContextFor, sessionContextOf } from '../get-session.js';
+import { requestSessionContextFor, sessionContextOf } from '../get-session.js';
 import type { LoginConfig } from './login-config.js';
 import {
   LOGIN_CONFIG,
@@ -75,7 +75,7 @@ export class LoginManager<U extends object = object> {
     let context: SessionContext;
     let request: object;
     if (isExecutionContext(target)) {
-      context = sessionContextFor(target);
+      context = requestSessionContextFor(target);
       request = target.switchToHttp().getRequest<object>();
     } else {
       context = sessionContextOf(target);
