@@ -175,15 +175,21 @@ export class SessionContext {
 
   /**
    * Saves exactly once, opening the session first if nobody did (a permanent session is
-   * refreshed even when the handler never touched it, as in Flask), unless the interface can
-   * tell from the request that saving it would do nothing. Null sessions are skipped.
+   * refreshed even when the handler never touched it, as in Flask), unless no save hook waits
+   * and the interface can tell from the request that saving it would do nothing. Null sessions
+   * are skipped.
    */
   save(): void | Promise<void> {
     if (this.saveStarted) return this.saveResult;
     this.saveStarted = true;
     let result: void | Promise<void>;
     try {
-      if (!this.session && !this.opening && !this.sessionInterface.mustOpenToSave(this.config, this.request)) {
+      if (
+        !this.session &&
+        !this.opening &&
+        this.saveHooks.length === 0 &&
+        !this.sessionInterface.mustOpenToSave(this.config, this.request)
+      ) {
         this.saveSettled = true;
         return undefined;
       }

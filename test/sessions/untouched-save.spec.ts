@@ -118,6 +118,27 @@ describe.each(INTERFACES)('an untouched session (%s)', (_name, factory) => {
   });
 });
 
+describe('untouched sessions and save hooks', () => {
+  it('a save hook (Flask-Login refreshing its remember cookie) still gets the session, opened for it', () => {
+    const iface = new SecureCookieSessionInterface();
+    const config = createSessionConfig({ SECRET_KEY: 'untouched test key' });
+    const exchange = fakeExchange();
+    const context = new SessionContext(
+      { config, sessionInterface: iface, logger: { log: jest.fn(), error: jest.fn(), warn: jest.fn() } },
+      exchange.request,
+      exchange.response as SessionResponse,
+    );
+    const seen: unknown[] = [];
+    context.beforeSave((session) => {
+      seen.push(session.toJSON());
+      session.set('remembered', true);
+    });
+    context.save();
+    expect(seen).toEqual([{}]);
+    expect(exchange.setCookies()).toHaveLength(1);
+  });
+});
+
 describe('untouched sessions and interface subclasses', () => {
   it('an interface whose saving a subclass changed always opens', () => {
     class AlwaysSaves extends SecureCookieSessionInterface {
