@@ -7,7 +7,7 @@ import {
   type OnModuleInit,
   type Provider,
 } from '@nestjs/common';
-import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
+import { HttpAdapterHost, ModuleRef, ModulesContainer } from '@nestjs/core';
 import { createSessionConfig, type SessionConfig } from './config/session-config.js';
 import { SecureCookieSessionInterface } from './sessions/secure-cookie-session.interface.js';
 import { SessionInterface } from './sessions/session.interface.js';
@@ -18,9 +18,12 @@ import { SESSION_CONFIG } from './session.constants.js';
 import { bindSessionsToPlatform, type HttpAdapterLike } from './session-binding.js';
 import {
   ConfigurableSessionModule,
+  moduleInterceptors,
   SESSION_MODULE_OPTIONS,
   SESSION_OPTIONS_TYPE,
 } from './session.module-definition.js';
+import { attachToSessionHandlers, type AttachedInterceptor } from './session-interceptor-scope.js';
+import { findSessionContext } from './http/session-context.js';
 import type { SessionModuleOptions } from './interfaces/session-module-options.interface.js';
 
 /** `ConfigService.get`, when the application has `@nestjs/config` (an optional peer) loaded. */
@@ -88,12 +91,20 @@ export class SessionModule extends ConfigurableSessionModule implements NestModu
     private readonly sessionInterface: SessionInterface,
     private readonly moduleRef: ModuleRef,
     @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
+    @Inject(ModulesContainer) private readonly modules: ModulesContainer,
   ) {
     super();
   }
 
+  /** Set while the app registers its HTTP routes (from `configure()` to `onModuleInit()`). */
+  private routeInterceptors?: AttachedInterceptor;
+
   /** Resolves and validates the config at start-up: a bad value fails `app.init()`, naming the key. */
   async onModuleInit(): Promise<void> {
+    // Nest has registered the HTTP routes (see configure()): the global interceptor is back for the rest.
+    this.routeInterceptors?.detach();
+    this.routeInterceptors = undefined;
+    moduleInterceptors.get(this.options)?.show();
     const read = await findConfigReader(this.moduleRef);
     Object.assign(this.config, resolveSessionConfig(this.options, read));
     const logger = new Logger('Session');
@@ -117,6 +128,20 @@ export class SessionModule extends ConfigurableSessionModule implements NestModu
   configure(): void {
     const adapter = this.adapterHost.httpAdapter as HttpAdapterLike | undefined;
     if (!adapter) return;
+    // Nest calls configure() right before it registers the HTTP routes, and onModuleInit() right
+    // after: in between, the interceptor runs only on handlers that take @Session(), so routes
+    // that never use the session skip Nest's interceptor pipeline.
+    const global = moduleInterceptors.get(this.options);
+    if (global) {
+      global.hide();
+      if (global.interceptor) {
+        this.routeInterceptors = attachToSessionHandlers(
+          this.modules,
+          global.interceptor,
+          (request) => findSessionContext(request)?.config === this.config,
+        );
+      }
+    }
     bindSessionsToPlatform(
       adapter,
       { config: this.config, sessionInterface: this.sessionInterface, logger: new Logger('Session') },
