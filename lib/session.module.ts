@@ -45,9 +45,9 @@ export async function findConfigReader(moduleRef: ModuleRef): Promise<ConfigRead
 }
 
 /**
- * Weak keys (short, or a published placeholder) are logged in development. In production a weak
- * `SECRET_KEY` or a placeholder anywhere fails start-up; a short fallback is only logged, since
- * rotating away from a short key needs it to keep verifying for a while.
+ * Weak keys (short, guessable, or a published placeholder) are logged in development. In
+ * production a weak `SECRET_KEY` or a placeholder anywhere fails start-up; a short or guessable
+ * fallback is only logged, since rotating away from it needs it to keep verifying for a while.
  */
 function checkSecretKeyStrength(config: SessionConfig, production: boolean, logger: Logger): void {
   for (const { key, reason, placeholder } of findWeakSecretKeys(config)) {
@@ -107,6 +107,7 @@ export class SessionModule extends ConfigurableSessionModule implements NestModu
     moduleInterceptors.get(this.options)?.show();
     const read = await findConfigReader(this.moduleRef);
     Object.assign(this.config, resolveSessionConfig(this.options, read));
+    this.sessionInterface.checkConfig(this.config);
     const logger = new Logger('Session');
     if (!this.config.SECRET_KEY && this.sessionInterface.requiresSecretKey(this.config)) {
       logger.warn(

@@ -12,6 +12,7 @@ export {
   MIN_SECRET_KEY_BYTES,
   type WeakSecretKey,
 } from './secret-keys.js';
+export { estimateKeyEntropyBits, MIN_SECRET_KEY_ENTROPY_BITS } from './key-entropy.js';
 export { PerKeyCache } from './per-key-cache.js';
 export { resolveRedisTarget, validateRedisTopology, type RedisTarget } from './redis-topology.config.js';
 export { parseRedisNodeAddress, parseRedisNodeList, type RedisNodeAddress } from './redis-node-address.js';

@@ -1,4 +1,8 @@
-import { cookieDomainProblem, cookiePathProblem, cookiePrefixProblem } from '../cookie/cookie-attribute-rules.js';
+import {
+  configuredCookieDomainProblem,
+  cookiePathProblem,
+  cookiePrefixProblem,
+} from '../cookie/cookie-attribute-rules.js';
 import { normalizeDomain, normalizeSameSite } from '../cookie/set-cookie.js';
 import { assertNoEmptyFallbackKeys } from './secret-keys.js';
 import { createSessionConfig, type SessionConfig } from './session-config.js';
@@ -134,7 +138,7 @@ export function validateSessionConfig(config: SessionConfig): void {
   const domain = config.SESSION_COOKIE_DOMAIN;
   if (domain != null) {
     const problem =
-      typeof domain === 'string' ? cookieDomainProblem(domain, normalizeDomain(domain)) : 'must be a string';
+      typeof domain === 'string' ? configuredCookieDomainProblem(domain, normalizeDomain(domain)) : 'must be a string';
     if (problem) throw new SessionConfigError('SESSION_COOKIE_DOMAIN', problem);
   }
   for (const key of ['SESSION_COOKIE_PATH', 'APPLICATION_ROOT'] as const) {

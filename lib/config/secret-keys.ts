@@ -1,5 +1,6 @@
 import type { SessionConfig } from './session-config.js';
 import { SessionConfigError } from './session-config.error.js';
+import { estimateKeyEntropyBits, MIN_SECRET_KEY_ENTROPY_BITS } from './key-entropy.js';
 
 type SecretKey = string | Buffer;
 
@@ -23,7 +24,7 @@ export interface WeakSecretKey {
   /** `SECRET_KEY` or `SECRET_KEY_FALLBACKS[i]`. */
   key: string;
   reason: string;
-  /** True for a published example value, false for a key that is only short. */
+  /** True for a published example value, false for a key that is only short or guessable. */
   placeholder: boolean;
 }
 
@@ -59,7 +60,11 @@ export function assertNoEmptyFallbackKeys(config: SessionConfig): void {
   });
 }
 
-/** Keys that are shorter than {@link MIN_SECRET_KEY_BYTES} or a published placeholder. */
+/**
+ * Keys that are a published placeholder, shorter than {@link MIN_SECRET_KEY_BYTES}, or long but
+ * guessable: estimated under {@link MIN_SECRET_KEY_ENTROPY_BITS} (a word repeated, a sequence,
+ * few distinct characters; see `estimateKeyEntropyBits`).
+ */
 export function findWeakSecretKeys(config: SessionConfig): WeakSecretKey[] {
   const weak: WeakSecretKey[] = [];
   for (const [key, value] of namedKeys(config)) {
@@ -75,6 +80,17 @@ export function findWeakSecretKeys(config: SessionConfig): WeakSecretKey[] {
         reason: `is ${byteLength(value)} bytes long, too short to be secret (use at least ${MIN_SECRET_KEY_BYTES} random bytes)`,
         placeholder: false,
       });
+    } else {
+      const bits = estimateKeyEntropyBits(value);
+      if (bits < MIN_SECRET_KEY_ENTROPY_BITS) {
+        weak.push({
+          key,
+          reason:
+            `is guessable: about ${Math.floor(bits)} bits of entropy by its repeats, sequences and variety of characters, ` +
+            `under the ${MIN_SECRET_KEY_ENTROPY_BITS} bits required (32 random bytes, in hex or base64, have far more)`,
+          placeholder: false,
+        });
+      }
     }
   }
   return weak;

@@ -11,11 +11,28 @@ const DOMAIN = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.?$/;
 // Checked before IDNA encoding too, which silently drops tabs and line breaks.
 const FORBIDDEN_IN_DOMAIN = /[\x00-\x20\x7f;,"\\]/;
 
+// `scheme://`: a URL given where a host name belongs (`http://example.com` would become `Domain=http`).
+const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+
 /** What is wrong with a `Domain` value, given as configured and after Werkzeug's normalisation, or null. */
 export function cookieDomainProblem(domain: string, normalized: string): string | null {
   if (domain === '') return null;
+  if (URL_SCHEME.test(domain) || domain.includes('/')) {
+    return `must be a host name such as 'example.com', not a URL (no scheme, no path), got ${JSON.stringify(domain)}`;
+  }
   if (!FORBIDDEN_IN_DOMAIN.test(domain) && DOMAIN.test(normalized)) return null;
   return `must be a host name such as 'example.com', got ${JSON.stringify(domain)}`;
+}
+
+/**
+ * {@link cookieDomainProblem} for the configured `SESSION_COOKIE_DOMAIN`, which also may not name a
+ * port: Werkzeug drops one silently (a domain a getter derives from the `Host` header keeps
+ * working), but in the configuration it is a mistake, as cookies are shared by every port.
+ */
+export function configuredCookieDomainProblem(domain: string, normalized: string): string | null {
+  const problem = cookieDomainProblem(domain, normalized);
+  if (problem !== null || !domain.includes(':')) return problem;
+  return `must be a host name without a port (a cookie is sent to every port of its host), got ${JSON.stringify(domain)}`;
 }
 
 /** What is wrong with a `Path` value, or null. Browsers ignore a path that does not start with `/`. */

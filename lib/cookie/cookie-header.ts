@@ -1,27 +1,25 @@
 /**
- * Reads one cookie from a `Cookie` header with Werkzeug's rules (`werkzeug.http.parse_cookie`),
- * so that Flask and Nest apps sharing a cookie jar see the same session:
+ * Reads one cookie from a `Cookie` header as Flask's `request.cookies.get(name)` does
+ * (`werkzeug.http.parse_cookie` over the WSGI header string), so that a Flask app and a Nest app
+ * sharing a cookie jar pick the same session from the same bytes:
+ * - the header is read as Node and WSGI servers hold it, one character per byte (Latin-1): it is
+ *   never decoded from UTF-8 first, so `\xc2\xa0` is two characters and only the second, U+00A0,
+ *   counts as whitespace when names and values are trimmed;
  * - a value in double quotes may contain `;` and runs to its closing quote (`x="a; session=EVIL"`
  *   is one cookie, `x`), and its backslash escapes (`\"`, `\073`) are undone;
- * - pairs are split on `;`, names and values are trimmed, a pair without `=` has an empty value;
+ * - pairs are split on `;`, names and values are trimmed (Python's `str.strip()`), a pair without
+ *   `=` has an empty value;
  * - the first cookie of a name counts.
- * The value is returned as Node holds header strings (one character per byte). One pass over
- * the header, no allocation but the value returned.
+ * The value is the string Flask sees: an unquoted value as it came (one character per byte), a
+ * quoted one with its escapes undone on its UTF-8 bytes and decoded from UTF-8, as Werkzeug does.
+ * One pass over the header, no allocation but the value returned.
  */
 export function readCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
-  // Werkzeug parses the header decoded from UTF-8 (its whitespace then includes U+00A0 and co.).
-  const text = NON_ASCII.test(header) ? Buffer.from(header, 'latin1').toString('utf8') : header;
-  const value = unquote(findValue(text, name));
-  return value === undefined || !NON_ASCII.test(value) ? value : toBytes(value);
+  return unquote(findValue(header, name));
 }
 
 const NON_ASCII = /[^\x00-\x7f]/;
-
-/** A string's UTF-8 bytes, one character per byte, as Node holds header strings. */
-function toBytes(text: string): string {
-  return Buffer.from(text, 'utf8').toString('latin1');
-}
 
 /** The trimmed value of the first cookie called `name`, quotes still on, or undefined. */
 function findValue(header: string, name: string): string | undefined {
@@ -128,8 +126,8 @@ function trimmed(header: string, start: number, end: number): string {
 }
 
 /**
- * Removes the quotes around a value and undoes its escapes on its UTF-8 bytes, then decodes them
- * (bytes that are not UTF-8 become U+FFFD), as Werkzeug does.
+ * Removes the quotes around a value and undoes its escapes on the UTF-8 bytes of what is inside,
+ * then decodes those bytes (a sequence that is not UTF-8 becomes U+FFFD), as Werkzeug does.
  */
 function unquote(value: string | undefined): string | undefined {
   if (
@@ -142,8 +140,10 @@ function unquote(value: string | undefined): string | undefined {
   }
   const inner = value.slice(1, -1);
   if (!inner.includes('\\')) return inner;
-  const bytes = toBytes(inner).replace(ESCAPE, (_match, escape: string) =>
+  // One character per UTF-8 byte, so the escapes are undone on bytes.
+  const bytes = NON_ASCII.test(inner) ? Buffer.from(inner, 'utf8').toString('latin1') : inner;
+  const unescaped = bytes.replace(ESCAPE, (_match, escape: string) =>
     escape.length === 3 ? String.fromCharCode(parseInt(escape, 8)) : escape,
   );
-  return NON_ASCII.test(bytes) ? Buffer.from(bytes, 'latin1').toString('utf8') : bytes;
+  return NON_ASCII.test(unescaped) ? Buffer.from(unescaped, 'latin1').toString('utf8') : unescaped;
 }

@@ -8,4 +8,9 @@ export {
   serializeSetCookie,
 } from './set-cookie.js';
 export { readCookie } from './cookie-header.js';
-export { cookieDomainProblem, cookiePathProblem, cookiePrefixProblem } from './cookie-attribute-rules.js';
+export {
+  configuredCookieDomainProblem,
+  cookieDomainProblem,
+  cookiePathProblem,
+  cookiePrefixProblem,
+} from './cookie-attribute-rules.js';

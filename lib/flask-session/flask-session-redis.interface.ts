@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { SessionRequest } from '../sessions/session-http.js';
 import type { SessionConfig } from '../config/session-config.js';
+import { SessionConfigError } from '../config/session-config.error.js';
 import type { RedisClientLike } from '../redis/redis-client.js';
 import {
   RedisSessionInterface,
@@ -40,8 +41,10 @@ const SID_PATTERN = /^[A-Za-z0-9_-]{1,256}$/;
  * with `SESSION_REFRESH_EACH_REQUEST`) and when to set the cookie (Flask's `should_set_cookie`);
  * the Redis interface's rules make it safe where Flask-Session is not: an unmodified session's TTL
  * is refreshed with `EXPIRE` rather than rewritten, a session read from Redis is rewritten only if
- * it still exists (`SET ... XX`), so a logout on either side sticks, and an unknown id is never
- * adopted. `regenerate()`, `destroy()`, `regenerateOnChange` and outages (503) work as there.
+ * it still exists (`SET ... XX`) and a `clear()` or key-dropping logout moves what is left to a
+ * new id, so a logout sticks against requests in flight here; an unknown id is never adopted, and
+ * an empty `SESSION_KEY_PREFIX` is refused for bare ids. `regenerate()`, `destroy()`,
+ * `regenerateOnChange`, `logoutKeys` and outages (503) work as there.
  */
 export class FlaskSessionRedisInterface extends RedisSessionInterface {
   /** Flask-Session's signer salt for `SESSION_USE_SIGNER`. */
@@ -51,8 +54,11 @@ export class FlaskSessionRedisInterface extends RedisSessionInterface {
   private idLength = 32;
   private serializer?: MsgspecSerializer;
 
+  private readonly prefixOption: string | undefined;
+
   constructor(options: FlaskSessionRedisInterfaceOptions = {}) {
     super(options);
+    this.prefixOption = options.prefix;
   }
 
   /** `secrets.token_urlsafe(SESSION_ID_LENGTH)`: that many random bytes, base64url without padding. */
@@ -60,12 +66,37 @@ export class FlaskSessionRedisInterface extends RedisSessionInterface {
     return randomBytes(this.idLength).toString('base64url');
   }
 
+  /** Refuses an empty key prefix for bare ids, see {@link assertIdsStayInPrefix}. */
+  override checkConfig(config: SessionConfig): void {
+    super.checkConfig(config);
+    this.assertIdsStayInPrefix(config);
+  }
+
   override async openSession(config: SessionConfig, request: SessionRequest): Promise<RedisSession | null> {
+    this.assertIdsStayInPrefix(config);
     this.idLength = config.SESSION_ID_LENGTH;
     if (this.serializer?.format !== config.SESSION_SERIALIZATION_FORMAT) {
       this.serializer = await MsgspecSerializer.create(config.SESSION_SERIALIZATION_FORMAT);
     }
     return super.openSession(config, request);
+  }
+
+  /**
+   * Without `SESSION_USE_SIGNER` the cookie names the Redis key itself (`prefix + cookie`): with an
+   * empty prefix a client could name any key of the database (an app's cache entry, a counter)
+   * and have it read as a session, and a save would overwrite it and give it a TTL. A non-empty
+   * prefix keeps every lookup inside it, since an id never holds `:` or any character outside
+   * base64url. (Signed ids are safe with any prefix: only ids this app issued verify.)
+   */
+  private assertIdsStayInPrefix(config: SessionConfig): void {
+    if (config.SESSION_USE_SIGNER) return;
+    const fromOption = this.prefixOption !== undefined;
+    if ((this.prefixOption ?? config.SESSION_KEY_PREFIX) !== '') return;
+    throw new SessionConfigError(
+      fromOption ? 'FlaskSessionRedisInterface({ prefix })' : 'SESSION_KEY_PREFIX',
+      "is empty: Flask-Session's cookie holds the bare id, so any client could name any Redis key and have it read (and overwritten) as a session. " +
+        "Keep Flask-Session's default 'session:' or another prefix that only sessions use (on both apps).",
+    );
   }
 
   /** Without `SESSION_USE_SIGNER` no key is involved, as in Flask-Session. */

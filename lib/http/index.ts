@@ -8,3 +8,4 @@ export {
   type SessionRuntime,
 } from './session-context.js';
 export { addVaryField } from './vary.js';
+export { keepSessionHeaders, type WrittenSessionHeaders } from './write-head-headers.js';

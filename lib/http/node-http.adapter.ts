@@ -4,6 +4,7 @@ import type { CookieOptions } from '../cookie/cookie-options.js';
 import { serializeDeleteCookie, serializeSetCookie } from '../cookie/set-cookie.js';
 import type { SessionRequest, SessionResponse } from '../sessions/session-http.js';
 import { addVaryField } from './vary.js';
+import type { WrittenSessionHeaders } from './write-head-headers.js';
 
 type NodeRequest = IncomingMessage & { secure?: boolean; originalUrl?: string };
 
@@ -37,10 +38,21 @@ function headerValues(value: number | string | string[] | undefined): string[] {
 
 /** {@link SessionResponse} over a Node `ServerResponse` (Express's `res`, Fastify's `reply.raw`). */
 export class NodeSessionResponse implements SessionResponse {
+  private readonly setCookies: string[] = [];
+  private readonly varyFields: string[] = [];
+
   constructor(
     readonly raw: ServerResponse,
     readonly request: SessionRequest,
   ) {}
+
+  /**
+   * The `Set-Cookie` lines and `Vary` fields written through this seam, so that a later
+   * `writeHead(status, headers)`, whose headers replace those set before, keeps them.
+   */
+  get written(): WrittenSessionHeaders {
+    return { setCookies: this.setCookies, varyFields: this.varyFields };
+  }
 
   get headersSent(): boolean {
     return this.raw.headersSent;
@@ -55,11 +67,13 @@ export class NodeSessionResponse implements SessionResponse {
   }
 
   addVary(field: string): void {
+    if (!this.varyFields.includes(field)) this.varyFields.push(field);
     const vary = addVaryField(this.raw.getHeader('vary'), field);
     if (vary !== null) this.raw.setHeader('Vary', vary);
   }
 
   appendSetCookie(header: string): void {
+    this.setCookies.push(header);
     const existing = this.raw.getHeader('set-cookie');
     this.raw.setHeader('Set-Cookie', existing === undefined ? [header] : [...headerValues(existing), header]);
   }

@@ -6,9 +6,14 @@ import {
 } from '@nestjs/common';
 import type { SessionRequest, SessionResponse } from '../sessions/session-http.js';
 import type { SessionConfig } from '../config/session-config.js';
-import { SessionStoreUnavailableError } from '../sessions/session-store-unavailable.error.js';
+import {
+  SessionStoreUnavailableError,
+  STORE_FAILURE_HANDLER,
+  type StoreFailureHandler,
+} from '../sessions/session-store-unavailable.error.js';
 import type { SessionInterface } from '../sessions/session.interface.js';
 import type { SecureCookieSession, SessionData } from '../sessions/secure-cookie-session.js';
+import { storeOutageLogFor } from './store-outage-log.js';
 
 type AnySession = SecureCookieSession<SessionData>;
 
@@ -67,6 +72,7 @@ export class SessionContext {
   private saveStarted = false;
   private saveSettled = false;
   private watched = false;
+  private outageReported = false;
   private readonly saveHooks: Array<(session: AnySession) => void> = [];
 
   constructor(
@@ -153,6 +159,11 @@ export class SessionContext {
 
   private adopt(session: AnySession | null): AnySession {
     this.session = session ?? this.sessionInterface.makeNullSession(this.config);
+    // A session that acts on its store right away (regenerate(), destroy()) fails with our 503.
+    if (STORE_FAILURE_HANDLER in this.session) {
+      const handler: StoreFailureHandler = (error, action) => this.toHttpError(action, error);
+      (this.session as { [STORE_FAILURE_HANDLER]?: StoreFailureHandler })[STORE_FAILURE_HANDLER] = handler;
+    }
     return this.session;
   }
 
@@ -225,17 +236,28 @@ export class SessionContext {
     return this.sessionInterface.saveSession(this.config, session, this.response);
   }
 
-  /** Maps a failure of the session layer to the HTTP error the client gets, and logs the cause. */
-  toHttpError(action: 'opening' | 'saving', error: unknown): HttpException {
+  /**
+   * Maps a failure of the session layer to the HTTP error the client gets, and logs the cause:
+   * a store outage is a 503, logged once per request and at a bounded rate across requests;
+   * anything else a 500. `action` is 'opening', 'saving', or the session method that failed.
+   */
+  toHttpError(action: string, error: unknown): HttpException {
     if (error instanceof HttpException) return error;
     const cause = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    const during = action === 'opening' || action === 'saving' ? `while ${action} the session` : `in ${action}`;
     if (error instanceof SessionStoreUnavailableError) {
-      this.logger.error(`The session store is unavailable while ${action} the session: ${cause}`);
+      if (!this.outageReported) {
+        this.outageReported = true;
+        storeOutageLogFor(this.sessionInterface, this.logger).report(
+          `The session store is unavailable ${during} (answered 503): ${cause}`,
+        );
+      }
       return new ServiceUnavailableException('The session store is unavailable. Please try again shortly.', {
         cause: error,
       });
     }
-    this.logger.error(`${action === 'opening' ? 'Opening' : 'Saving'} the session failed: ${cause}`);
+    const what = action === 'opening' ? 'Opening the session' : action === 'saving' ? 'Saving the session' : action;
+    this.logger.error(`${what} failed: ${cause}`);
     return new InternalServerErrorException(undefined, { cause: error });
   }
 }

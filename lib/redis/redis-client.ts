@@ -22,6 +22,25 @@ export interface RedisClientLike {
 export interface RedisConnectionOptions {
   /** Milliseconds a command may take before the request fails with 503. @default 2000 */
   commandTimeout: number;
+  /**
+   * Told about the connection: `error` for each failed (re)connection attempt or connection
+   * error (ioredis' `error` event, which without a listener prints `[ioredis] Unhandled error
+   * event` on every attempt), `ready` once commands can run again.
+   */
+  onConnectionEvent?: (event: 'error' | 'ready', error?: Error) => void;
+}
+
+/** The events of an ioredis client the module listens to. */
+interface EventSource {
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'ready', listener: () => void): unknown;
+}
+
+/** Always listens to `error` (an outage must not print ioredis' unhandled-error line). */
+function watchConnection<C extends EventSource>(client: C, onEvent: RedisConnectionOptions['onConnectionEvent']): C {
+  client.on('error', (error) => onEvent?.('error', error));
+  client.on('ready', () => onEvent?.('ready'));
+  return client;
 }
 
 /** Reconnect in the background, backing off to one attempt every 2 s. */
@@ -34,7 +53,7 @@ const backOff = (attempt: number): number => Math.min(attempt * 100, 2000);
  */
 export async function connectRedis(
   target: string | RedisTarget,
-  { commandTimeout }: RedisConnectionOptions,
+  { commandTimeout, onConnectionEvent }: RedisConnectionOptions,
 ): Promise<RedisClientLike> {
   let ioredis: Pick<typeof import('ioredis'), 'Redis' | 'Cluster'>;
   try {
@@ -53,7 +72,7 @@ export async function connectRedis(
   };
   const resolved = typeof target === 'string' ? { url: target } : target;
   if ('clusterNodes' in resolved) {
-    return new ioredis.Cluster(
+    const cluster = new ioredis.Cluster(
       resolved.clusterNodes.map(({ host, port }) => ({ host, port })),
       {
         redisOptions: node,
@@ -64,6 +83,7 @@ export async function connectRedis(
         slotsRefreshTimeout: Math.min(commandTimeout, 1000),
       },
     );
+    return watchConnection(cluster, onConnectionEvent);
   }
   if ('sentinels' in resolved) {
     const client = new ioredis.Redis({
@@ -79,6 +99,7 @@ export async function connectRedis(
     });
     // ioredis' quit() leaves the failover detector's sentinel subscriptions open, and a later
     // disconnect() waits on the closed stream: disconnect() alone closes everything at once.
+    watchConnection(client, onConnectionEvent);
     return Object.assign(client, {
       quit: async (): Promise<'OK'> => {
         client.disconnect();
@@ -86,5 +107,5 @@ export async function connectRedis(
       },
     });
   }
-  return new ioredis.Redis(resolved.url, { ...node, lazyConnect: false });
+  return watchConnection(new ioredis.Redis(resolved.url, { ...node, lazyConnect: false }), onConnectionEvent);
 }

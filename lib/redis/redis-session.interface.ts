@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { SessionRequest, SessionResponse } from '../sessions/session-http.js';
+import type { SessionLogger, SessionRequest, SessionResponse } from '../sessions/session-http.js';
 import type { SessionConfig } from '../config/session-config.js';
 import { SessionStoreUnavailableError } from '../sessions/session-store-unavailable.error.js';
 import { SessionInterface } from '../sessions/session.interface.js';
@@ -36,7 +36,18 @@ export interface RedisSessionInterfaceOptions {
    * before login (session fixation) is worthless after it. @default [] (call `regenerate()` yourself)
    */
   regenerateOnChange?: readonly string[];
+  /**
+   * Session keys whose removal is a logout (Flask-Login's `logout_user()` pops `_user_id` and
+   * keeps the rest). A save of a stored session that finds one of them gone (or set to null)
+   * moves what is left to a new id and deletes the old key, as `clear()` does, so a request that
+   * read the session before the logout cannot write it back. `[]` turns this off.
+   * @default ['_user_id', 'user_id'] (Flask-Login's key and the usual hand-written one)
+   */
+  logoutKeys?: readonly string[];
 }
+
+/** Flask-Login's `_user_id` and the `user_id` of Flask's tutorial and most hand-written logins. */
+export const DEFAULT_LOGOUT_KEYS: readonly string[] = ['_user_id', 'user_id'];
 
 const ID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
@@ -46,9 +57,13 @@ const CURRENT_COOKIE = Symbol('nest-flask-session.currentIdCookie');
 /** The stored form of each `regenerateOnChange` key when the session was read. */
 const WATCHED_VALUES = Symbol('nest-flask-session.watchedValues');
 
+/** The `logoutKeys` the session held when it was read. */
+const LOGIN_KEYS = Symbol('nest-flask-session.loginKeys');
+
 type OpenedSession = RedisSession & {
   [CURRENT_COOKIE]?: { id: string; cookie: string };
   [WATCHED_VALUES]?: Array<string | undefined>;
+  [LOGIN_KEYS]?: string[];
 };
 
 /** An id taken from a cookie, and whether the current key signed it (its cookie can be reused). */
@@ -70,8 +85,10 @@ interface IdSigners {
  * when to write: an unmodified session costs one `GET`; a permanent one refreshes its TTL
  * (`EXPIRE`) when `SESSION_REFRESH_EACH_REQUEST` says so. Writes replace the whole value, so
  * concurrent requests on one session end with the last write, never a mix. A session read from
- * Redis is only ever rewritten if its key still exists (`SET ... XX`, `EXPIRE`): a request that
- * was in flight during a logout cannot bring the session back, and its response sends no cookie.
+ * Redis is only ever rewritten if its key still exists (`SET ... XX`, `EXPIRE`), and a logout
+ * that leaves data behind (`clear()` then a flash, or a dropped `logoutKeys` key) moves that data
+ * to a new id and deletes the old key: a request that was in flight during a logout cannot bring
+ * the session back, and its response sends no cookie.
  */
 export class RedisSessionInterface extends SessionInterface<RedisSession> implements RedisSessionStore {
   /** Signs the id cookie; distinct from the cookie-session salt so neither passes for the other. */
@@ -89,6 +106,7 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
     };
   });
   private prefixInUse = 'session:';
+  private connectionDown = false;
 
   constructor(private readonly options: RedisSessionInterfaceOptions = {}) {
     super();
@@ -124,6 +142,8 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
       const session: OpenedSession = this.createSession(config, Object.entries(data), id, false);
       if (verified.current) session[CURRENT_COOKIE] = { id, cookie: cookie! };
       if (this.options.regenerateOnChange?.length) session[WATCHED_VALUES] = this.watchedValues(session);
+      const loginKeys = this.logoutKeys.filter((key) => session.get(key) != null);
+      if (loginKeys.length) session[LOGIN_KEYS] = loginKeys;
       return session;
     } catch (error) {
       // The id is a bearer secret: the log names the entry by a hash of it, never by the id itself.
@@ -138,6 +158,8 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
   async saveSession(config: SessionConfig, session: RedisSession, response: SessionResponse): Promise<void> {
     const attributes = this.getCookieAttributes(config, response.request);
     const { name } = attributes;
+    // A regenerate() or destroy() of this request failed: the session is left unsaved.
+    if (session.storeFailure) throw session.storeFailure;
     const client = await this.getClient(config);
 
     if (session.accessed) response.addVary('Cookie');
@@ -153,10 +175,12 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
 
     if (!this.shouldSetStorage(config, session)) return;
 
-    if (session.modified && this.isStored(session) && this.watchedKeyChanged(session)) {
+    if (session.modified && this.isStored(session) && (this.isLogout(session) || this.watchedKeyChanged(session))) {
+      // A new id for what is left, the old key deleted first: a request that read the session
+      // before now finds nothing to rewrite (SET ... XX), so it cannot undo a logout.
       await session.regenerate();
       // The key was already gone: a logout elsewhere since this request read it, which wins.
-      if (session.size === 0) {
+      if (this.isEmptySession(session)) {
         response.deleteCookie(name, attributes);
         response.addVary('Cookie');
         return;
@@ -286,6 +310,16 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
     return session.storedId !== null && session.storedId === session.id;
   }
 
+  private get logoutKeys(): readonly string[] {
+    return this.options.logoutKeys ?? DEFAULT_LOGOUT_KEYS;
+  }
+
+  /** A logout that leaves data behind: `clear()` of the stored session, or a login key dropped. */
+  private isLogout(session: OpenedSession): boolean {
+    if (session.cleared) return true;
+    return (session[LOGIN_KEYS] ?? []).some((key) => session.get(key) == null);
+  }
+
   private watchedValues(session: RedisSession): Array<string | undefined> {
     return this.options.regenerateOnChange!.map((key) =>
       session.has(key) ? this.comparableForm(session.get(key)) : undefined,
@@ -311,9 +345,31 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
         `${this.constructor.name} needs a Redis client or address: set SESSION_REDIS_URL, SESSION_REDIS_CLUSTER_NODES or SESSION_REDIS_SENTINELS, or pass { client } or { url }.`,
       );
     }
-    this.connecting ??= connectRedis(target, { commandTimeout: this.commandTimeout });
+    this.connecting ??= connectRedis(target, {
+      commandTimeout: this.commandTimeout,
+      onConnectionEvent: (event, error) => this.onConnectionEvent(event, error),
+    });
     this.client = await this.connecting;
     return this.client;
+  }
+
+  /**
+   * The client's connection errors, logged once per outage (ioredis reports every reconnection
+   * attempt, every 2 s at most): requests log their own 503s, see the Nest layer.
+   */
+  private onConnectionEvent(event: 'error' | 'ready', error?: Error): void {
+    if (event === 'error') {
+      if (this.connectionDown) return;
+      this.connectionDown = true;
+      this.logger.warn(
+        `${this.constructor.name}: the connection to Redis failed (${error?.message ?? 'unknown error'}); reconnecting in the background. ` +
+          'Requests that need the session store answer 503 until it is back. Logged once per outage.',
+      );
+    } else if (this.connectionDown) {
+      this.connectionDown = false;
+      const logger = this.logger as SessionLogger & { log?: (message: string) => void };
+      (logger.log ?? logger.warn).call(logger, `${this.constructor.name}: the connection to Redis is back.`);
+    }
   }
 
   private get commandTimeout(): number {

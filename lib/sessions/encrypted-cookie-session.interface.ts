@@ -152,18 +152,40 @@ export class EncryptedCookieSessionInterface extends CookieSessionInterface {
       cache.remember(value, payload, issuedAt);
       return session;
     } catch (error) {
-      if (error instanceof UnsealError && error.reason === 'format' && this.acceptSignedCookies) {
-        const migrated = this.openSigned(config, name, value);
-        if (migrated) return migrated;
-      }
+      if (error instanceof UnsealError && error.reason === 'format') return this.openOtherFormat(config, name, value);
+      // Forged, cut, expired or sealed under another key: routine, and any client can send one,
+      // so no log line (as a bad signature for signed cookies). Only a key holder seals a
+      // payload that then fails to decode: that is worth a warning.
+      if (error instanceof UnsealError && error.reason !== 'payload') return new this.sessionClass();
       const reason =
         error instanceof UnsealError ? error.message : `its payload is not a session (${describeDecodeError(error)})`;
-      const hint =
-        error instanceof UnsealError && error.reason === 'format' && !this.acceptSignedCookies
-          ? ' If the app used signed cookies until now, see acceptSignedCookies to keep those sessions.'
-          : '';
-      this.logger.warn(`Ignoring the '${name}' cookie: ${reason}. A fresh session was started.${hint}`);
+      this.logger.warn(`Ignoring the '${name}' cookie: ${reason}. A fresh session was started.`);
       return new this.sessionClass();
+    }
+  }
+
+  /**
+   * A value that is not an encrypted session: with `acceptSignedCookies`, a Flask-signed cookie
+   * is migrated. Without it, a fresh session, with a warning pointing at the option only when
+   * the value verifies as a signed session cookie of this app (a client cannot forge one).
+   */
+  private openOtherFormat(config: SessionConfig, name: string, value: string): SecureCookieSession<SessionData> {
+    if (this.acceptSignedCookies) return this.openSigned(config, name, value) ?? new this.sessionClass();
+    if (this.isSignedByThisApp(config, value)) {
+      this.logger.warn(
+        `Ignoring the '${name}' cookie: it is a signed session cookie, not an encrypted one. A fresh session was started. ` +
+          'If the app used signed cookies until now, see acceptSignedCookies to keep those sessions.',
+      );
+    }
+    return new this.sessionClass();
+  }
+
+  private isSignedByThisApp(config: SessionConfig, value: string): boolean {
+    try {
+      this.signed.loadCookieValue(config, value);
+      return true;
+    } catch (error) {
+      return !(error instanceof BadSignature);
     }
   }
 

@@ -10,4 +10,8 @@ export {
   EncryptedCookieSessionInterface,
   type EncryptedCookieSessionOptions,
 } from './encrypted-cookie-session.interface.js';
-export { SessionStoreUnavailableError } from './session-store-unavailable.error.js';
+export {
+  SessionStoreUnavailableError,
+  STORE_FAILURE_HANDLER,
+  type StoreFailureHandler,
+} from './session-store-unavailable.error.js';

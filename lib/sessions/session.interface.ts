@@ -150,6 +150,12 @@ export abstract class SessionInterface<S extends SecureCookieSession<SessionData
     return true;
   }
 
+  /**
+   * Start-up checks of what this interface needs from the resolved config, beyond the config's
+   * own rules: throws a `SessionConfigError` naming the key. `SessionModule` calls it once.
+   */
+  checkConfig(_config: SessionConfig): void {}
+
   /** Whether sessions need `SECRET_KEY` (the module warns at start-up when it is missing). */
   requiresSecretKey(_config: SessionConfig): boolean {
     return true;

@@ -1,6 +1,8 @@
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+// Matched against the text with its surrounding whitespace trimmed first: the pattern then never
+// has two whitespace runs next to each other, so no input makes it backtrack more than linearly.
 const HTTP_DATE =
-  /^\s*(?:[A-Za-z]{3},?\s+)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(GMT|UTC|UT|Z|[+-]\d{4})?\s*$/;
+  /^(?:[A-Za-z]{3},?\s+)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*(GMT|UTC|UT|Z|[+-]\d{4}))?$/;
 
 /** Werkzeug's `http_date`: `Tue, 02 Jan 2024 03:04:05 GMT`, UTC, sub-seconds dropped. */
 export function formatHttpDate(date: Date): string {
@@ -14,7 +16,8 @@ export function formatHttpDate(date: Date): string {
 /** Werkzeug's `parse_date` for RFC 822/1123 dates; null when the text is not a date, as Werkzeug. */
 export function parseHttpDate(text: unknown): Date | null {
   if (typeof text !== 'string') return null;
-  const match = HTTP_DATE.exec(text);
+  // `trim()` removes exactly what `\s` matches (WhiteSpace and LineTerminator).
+  const match = HTTP_DATE.exec(text.trim());
   if (!match) return null;
   const [, day, monthName, yearText, hours, minutes, seconds, zone] = match;
   const month = MONTHS.indexOf(monthName!.toLowerCase());

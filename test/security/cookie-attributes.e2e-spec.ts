@@ -32,6 +32,28 @@ describe('cookie domain and path are validated at start-up', () => {
     [{ SESSION_COOKIE_DOMAIN: 'example.com,evil.com' }, 'SESSION_COOKIE_DOMAIN must be a host name'],
     [{ SESSION_COOKIE_DOMAIN: 'exa mple.com' }, 'SESSION_COOKIE_DOMAIN must be a host name'],
     [{ SESSION_COOKIE_DOMAIN: 'example.com\r\nX-Evil: 1' }, 'SESSION_COOKIE_DOMAIN must be a host name'],
+    // A URL, a path or a port where a host name belongs (`http://example.com` once became `Domain=http`).
+    [
+      { SESSION_COOKIE_DOMAIN: 'http://example.com' },
+      "SESSION_COOKIE_DOMAIN must be a host name such as 'example.com', not a URL",
+    ],
+    [
+      { SESSION_COOKIE_DOMAIN: 'https://example.com/' },
+      "SESSION_COOKIE_DOMAIN must be a host name such as 'example.com', not a URL",
+    ],
+    [
+      { SESSION_COOKIE_DOMAIN: 'HTTPS://example.com:443' },
+      'not a URL (no scheme, no path), got "HTTPS://example.com:443"',
+    ],
+    [{ SESSION_COOKIE_DOMAIN: 'example.com/app' }, 'not a URL (no scheme, no path)'],
+    [{ SESSION_COOKIE_DOMAIN: 'example.com:8080/app' }, 'not a URL (no scheme, no path)'],
+    [{ SESSION_COOKIE_DOMAIN: '//example.com' }, 'not a URL (no scheme, no path)'],
+    [{ SESSION_COOKIE_DOMAIN: 'example.com:8080' }, 'SESSION_COOKIE_DOMAIN must be a host name without a port'],
+    [
+      { SESSION_COOKIE_DOMAIN: 'localhost:3000' },
+      'without a port (a cookie is sent to every port of its host), got "localhost:3000"',
+    ],
+    [{ SESSION_COOKIE_DOMAIN: 'example.com:' }, 'SESSION_COOKIE_DOMAIN must be a host name without a port'],
     [{ SESSION_COOKIE_PATH: 'app' }, "SESSION_COOKIE_PATH must start with '/'"],
     [{ APPLICATION_ROOT: 'app;Domain=evil.com' }, "APPLICATION_ROOT must start with '/'"],
   ])('%j is refused', (options, message) => {
@@ -41,7 +63,6 @@ describe('cookie domain and path are validated at start-up', () => {
 
   it.each([
     { SESSION_COOKIE_DOMAIN: '.example.com' },
-    { SESSION_COOKIE_DOMAIN: 'example.com:8080' },
     { SESSION_COOKIE_DOMAIN: 'bücher.example' },
     { SESSION_COOKIE_DOMAIN: 'localhost' },
     { SESSION_COOKIE_DOMAIN: '127.0.0.1' },
@@ -82,6 +103,10 @@ describe('attributes computed per request are checked when the header is written
     expect(() => serializeSetCookie('s', 'v', { domain: 'evil.com; SameSite=None; Secure' })).toThrow(
       'Cookie domain must be a host name',
     );
+    expect(() => serializeSetCookie('s', 'v', { domain: 'http://example.com' })).toThrow(
+      "Cookie domain must be a host name such as 'example.com', not a URL",
+    );
+    expect(serializeSetCookie('s', 'v', { domain: 'example.com:8080' })).toBe('s=v; Domain=example.com');
     expect(() => serializeSetCookie('s', 'v', { path: 'relative' })).toThrow("Cookie path must start with '/'");
     // A path is percent-encoded, so `;` inside it never ends the attribute.
     expect(serializeSetCookie('s', 'v', { path: '/a; Domain=evil.com' })).toBe('s=v; Path=/a%3B%20Domain=evil.com');
@@ -100,6 +125,13 @@ describe('attributes computed per request are checked when the header is written
     );
     const ok = await request(app.getHttpServer()).get('/write').set('X-Forwarded-Host', 'example.com');
     expect(setCookies(ok.headers)[0]).toContain('; Domain=example.com;');
+    // A port in a domain computed per request is dropped, as Werkzeug does (a Host header has one).
+    const withPort = await request(app.getHttpServer()).get('/write').set('X-Forwarded-Host', 'example.com:8080');
+    expect(setCookies(withPort.headers)[0]).toContain('; Domain=example.com;');
+    // A URL never makes `Domain=http`: the response fails and no header goes out.
+    const url = await request(app.getHttpServer()).get('/write').set('X-Forwarded-Host', 'http://example.com');
+    expect(url.status).toBe(500);
+    expect(setCookies(url.headers)).toEqual([]);
     const attack = await request(app.getHttpServer())
       .get('/write')
       .set('X-Forwarded-Host', 'evil.com; SameSite=None; Secure');

@@ -7,6 +7,7 @@ import {
   type ContextFactory,
   type SessionRuntime,
 } from '../../http/session-context.js';
+import { keepSessionHeaders, type WrittenSessionHeaders } from '../../http/write-head-headers.js';
 
 type Method = (this: ServerResponse, ...args: unknown[]) => unknown;
 
@@ -83,12 +84,33 @@ export function bindExpress(app: ExpressAppLike, runtime: SessionRuntime): void 
     return this;
   } as ServerResponse['end'];
 
+  // Headers given to writeHead() replace those set before: the session's are merged back in
+  // when the call runs (after the save, which may have been queued).
+  const writeHeadKeepingSession: Method = function (this: ServerResponse, ...args: unknown[]): unknown {
+    return original.writeHead.apply(this, keepSessionHeaders(args, writtenBySession(this as BoundResponse)));
+  };
+
+  // Replayed after an asynchronous save: a writeHead() queued behind another one comes from
+  // flushHeaders() or _implicitHeader() (Nest's @Sse() calls writeHead() then flushHeaders()),
+  // and the headers already went out with the first.
+  const queuedWriteHead: Method = function (this: ServerResponse, ...args: unknown[]): unknown {
+    return this.headersSent ? this : writeHeadKeepingSession.apply(this, args);
+  };
+
   prototype.writeHead = function writeHead(this: BoundResponse, ...args: unknown[]): ServerResponse {
     // Headers wait for an asynchronous save like the body does: `write`/`end` after this are queued too.
-    if (this[PENDING] || !SessionContext.of(this.req)?.settled) afterSave(this, original, original.writeHead, args);
-    else original.writeHead.apply(this, args);
+    if (this[PENDING] || !SessionContext.of(this.req)?.settled) afterSave(this, original, queuedWriteHead, args);
+    else writeHeadKeepingSession.apply(this, args);
     return this;
   } as ServerResponse['writeHead'];
+}
+
+const NOTHING_WRITTEN: WrittenSessionHeaders = { setCookies: [], varyFields: [] };
+
+/** The `Set-Cookie` lines and `Vary` fields the request's session wrote to `res`. */
+function writtenBySession(res: BoundResponse): WrittenSessionHeaders {
+  const seam = SessionContext.of(res.req)?.response;
+  return seam instanceof NodeSessionResponse ? seam.written : NOTHING_WRITTEN;
 }
 
 /** Runs `method` once the session is saved: right away for a synchronous interface. */

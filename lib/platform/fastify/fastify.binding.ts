@@ -1,11 +1,12 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   FastifySessionRequest,
   FastifySessionResponse,
   type FastifyReplyLike,
   type FastifyRequestLike,
 } from './fastify-http.adapter.js';
-import { NodeSessionRequest } from '../../http/node-http.adapter.js';
+import { NodeSessionRequest, NodeSessionResponse } from '../../http/node-http.adapter.js';
+import { keepSessionHeaders } from '../../http/write-head-headers.js';
 import type { SessionResponse } from '../../sessions/session-http.js';
 import {
   CONTEXT_FACTORY,
@@ -36,10 +37,10 @@ export interface FastifyInstanceLike {
  * - `onSend`, which every `reply.send()` passes through (returned values, redirects, streams,
  *   exception filters, the 404 handler), saves it unless the interceptor already did, through
  *   `reply.header()` so `@fastify/cookie` and other plugins' headers are kept;
- * - a handler that writes the response itself (`@Res()` without passthrough) gets its reply
- *   watched: if it changed the session and wrote to `reply.raw` directly, which Fastify's hooks
- *   never see, a clear error is logged. (An `onResponse` hook would do the same for every
- *   request, at the price of response listeners Fastify then adds to every request.)
+ * - a handler that writes the response itself (`@Res()` without passthrough, `@Sse()`) gets its
+ *   reply watched: if it writes `reply.raw` directly, which Fastify's hooks never see, the session
+ *   is saved into `reply.raw` before the headers go out; a change that still could not be saved
+ *   is logged. (Watching every request would cost response listeners on every request.)
  */
 export function bindFastify(instance: FastifyInstanceLike, sharedRuntime: SessionRuntime): void {
   const runtime: SessionRuntime = { ...sharedRuntime, watchOwnResponse };
@@ -83,11 +84,18 @@ export function bindFastify(instance: FastifyInstanceLike, sharedRuntime: Sessio
   });
 }
 
-/** Logs, once the response is finished, a session change that no hook could save. */
+/**
+ * Watches a reply whose handler writes the response itself: if the handler writes `reply.raw`
+ * directly, which Fastify's hooks never see, the session is saved into `reply.raw` before its
+ * headers go out (the writes wait for an asynchronous save), and headers the handler passes to
+ * `reply.raw.writeHead()` keep the session's. A change still unsaved when the response finishes
+ * (headers flushed before anything was written) is logged.
+ */
 function watchOwnResponse(context: SessionContext): boolean {
   const reply = context.response.raw as FastifyReplyLike | undefined;
   const request = context.request.raw as FastifyRequestLike | undefined;
   if (!reply) return false;
+  saveBeforeRawWrites(context, reply);
   reply.raw.once('finish', () => {
     if (!context.hasUnsavedChanges) return;
     context.logger.error(
@@ -96,6 +104,90 @@ function watchOwnResponse(context: SessionContext): boolean {
     );
   });
   return true;
+}
+
+type Method = (this: ServerResponse, ...args: unknown[]) => unknown;
+
+/**
+ * Overrides `writeHead`, `write` and `end` on this one `reply.raw`: the first of them that runs
+ * before the session was saved (so not through `reply.send()`, whose hook saves first) saves it
+ * through a seam over `reply.raw`, and the calls wait for an asynchronous save, in order.
+ */
+function saveBeforeRawWrites(context: SessionContext, reply: FastifyReplyLike): void {
+  const raw = reply.raw;
+  const original = { writeHead: raw.writeHead as Method, write: raw.write as Method, end: raw.end as Method };
+  let queued: Array<[Method, unknown[]]> | null = null;
+  let seam: NodeSessionResponse | undefined;
+
+  const writeHead: Method = function (this: ServerResponse, ...args: unknown[]): unknown {
+    // Once the handler's own headers went out after the save, a later writeHead() has nothing to
+    // add: one queued behind another (flushHeaders() after writeHead(), as Nest's @Sse() does), or
+    // Fastify's own, when a reply.send() raced an asynchronous save.
+    if (seam && this.headersSent) return this;
+    return original.writeHead.apply(this, seam ? keepSessionHeaders(args, seam.written) : args);
+  };
+
+  const run = (method: Method, args: unknown[]): unknown => {
+    if (queued) {
+      queued.push([method, args]);
+      return method === original.write ? true : raw;
+    }
+    if (context.saved || raw.headersSent) return method.apply(raw, args);
+    seam = new NodeSessionResponse(raw, context.request);
+    context.rebind(context.request, seam);
+    let result: void | Promise<void>;
+    try {
+      result = context.save();
+    } catch (error) {
+      failRawResponse(context, raw, original, error);
+      return method === original.write ? false : raw;
+    }
+    if (!isPromise(result)) return method.apply(raw, args);
+    const calls: Array<[Method, unknown[]]> = [[method, args]];
+    queued = calls;
+    result.then(
+      () => {
+        queued = null;
+        for (const [call, callArgs] of calls) call.apply(raw, callArgs);
+      },
+      (error: unknown) => {
+        queued = null;
+        failRawResponse(context, raw, original, error);
+      },
+    );
+    return method === original.write ? true : raw;
+  };
+
+  raw.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+    return run(writeHead, args);
+  } as ServerResponse['writeHead'];
+  raw.write = function (this: ServerResponse, ...args: unknown[]) {
+    return run(original.write, args);
+  } as ServerResponse['write'];
+  raw.end = function (this: ServerResponse, ...args: unknown[]) {
+    return run(original.end, args);
+  } as ServerResponse['end'];
+}
+
+/** The save failed before the raw response's headers went out: answer with its error instead. */
+function failRawResponse(
+  context: SessionContext,
+  raw: ServerResponse,
+  original: { writeHead: Method; end: Method },
+  error: unknown,
+): void {
+  const httpError = context.toHttpError('saving', error);
+  if (raw.headersSent) {
+    raw.destroy(error instanceof Error ? error : undefined);
+    return;
+  }
+  for (const name of raw.getHeaderNames()) raw.removeHeader(name);
+  const body = JSON.stringify(httpError.getResponse());
+  raw.statusCode = httpError.getStatus();
+  raw.setHeader('Content-Type', 'application/json; charset=utf-8');
+  raw.setHeader('Content-Length', Buffer.byteLength(body));
+  original.writeHead.call(raw, raw.statusCode);
+  original.end.call(raw, body);
 }
 
 /**
