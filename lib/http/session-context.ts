@@ -73,7 +73,8 @@ export class SessionContext {
   private saveSettled = false;
   private watched = false;
   private outageReported = false;
-  private readonly saveHooks: Array<(session: AnySession) => void> = [];
+  /** Created on the first hook: most requests have none. */
+  private saveHooks?: Array<(session: AnySession) => void>;
 
   constructor(
     readonly runtime: SessionRuntime,
@@ -198,7 +199,7 @@ export class SessionContext {
       if (
         !this.session &&
         !this.opening &&
-        this.saveHooks.length === 0 &&
+        !this.saveHooks &&
         !this.sessionInterface.mustOpenToSave(this.config, this.request)
       ) {
         this.saveSettled = true;
@@ -227,12 +228,12 @@ export class SessionContext {
    */
   beforeSave(hook: (session: AnySession) => void): void {
     if (this.saveStarted) throw new Error('A save hook cannot be added once saving started.');
-    this.saveHooks.push(hook);
+    (this.saveHooks ??= []).push(hook);
   }
 
   private write(session: AnySession): void | Promise<void> {
     if (this.sessionInterface.isNullSession(session)) return undefined;
-    for (const hook of this.saveHooks) hook(session);
+    if (this.saveHooks) for (const hook of this.saveHooks) hook(session);
     return this.sessionInterface.saveSession(this.config, session, this.response);
   }
 
