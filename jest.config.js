@@ -17,10 +17,16 @@ export default {
   moduleNameMapper: {
     // Tests and the sample import the package by name; map it to the TypeScript source.
     '^nest-flask-session$': '<rootDir>/lib/index.ts',
+    '^nest-flask-session/itsdangerous$': '<rootDir>/lib/itsdangerous/public-api.ts',
+    '^nest-flask-session/tagged-json$': '<rootDir>/lib/tagged-json/public-api.ts',
     '^nest-flask-session/testing$': '<rootDir>/lib/testing/index.ts',
     '^nest-flask-session/flask-login$': '<rootDir>/lib/flask-login/index.ts',
     '^nest-flask-session/csrf$': '<rootDir>/lib/csrf/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
+    // Fastify's inject() (light-my-request) require()s its own cookie 2, an ES module only, which
+    // Jest cannot require() on Node 20: it gets the package's cookie 1, which has the same
+    // stringifySetCookie().
+    '^cookie$': '<rootDir>/node_modules/cookie/dist/index.js',
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.json' }],

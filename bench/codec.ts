@@ -6,12 +6,9 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import Keygrip from 'keygrip';
-import {
-  createSessionConfig,
-  EncryptedCookieSessionInterface,
-  TaggedJSONSerializer,
-  URLSafeTimedSerializer,
-} from '../lib/index.js';
+import { createSessionConfig, EncryptedCookieSessionInterface } from '../lib/index.js';
+import { TaggedJSONSerializer } from '../lib/tagged-json/public-api.js';
+import { URLSafeTimedSerializer } from '../lib/itsdangerous/public-api.js';
 
 export interface CodecResult {
   name: string;

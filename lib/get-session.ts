@@ -3,7 +3,8 @@ import { handlerPlanOf } from './handler-plan.js';
 import { missingContextMessage } from './session-binding.js';
 import { findSessionContext, type SessionContext } from './http/session-context.js';
 import { handshakeSourceOf, sourceOfNonHttpContext, sourceOfValue, type SessionSource } from './contexts/index.js';
-import type { SecureCookieSession, SessionData } from './sessions/secure-cookie-session.js';
+import type { SessionData } from './sessions/session-data.js';
+import type { SessionMixin } from './sessions/session-mixin.js';
 
 function isExecutionContext(value: object): value is ExecutionContext {
   return typeof (value as Partial<ExecutionContext>).switchToHttp === 'function';
@@ -66,7 +67,7 @@ export function requestSessionContextFor(executionContext: ExecutionContext): Se
  */
 export async function getSession<T extends SessionData = SessionData>(
   contextOrRequest: ExecutionContext | object,
-): Promise<SecureCookieSession<T>> {
+): Promise<SessionMixin<T>> {
   let context: SessionSource;
   if (isExecutionContext(contextOrRequest)) {
     context = sessionContextFor(contextOrRequest);
@@ -76,5 +77,5 @@ export async function getSession<T extends SessionData = SessionData>(
   }
   const session = await context.openForHandler();
   session.accessed = true;
-  return session as unknown as SecureCookieSession<T>;
+  return session as unknown as SessionMixin<T>;
 }

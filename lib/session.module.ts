@@ -8,25 +8,25 @@ import {
   type Provider,
 } from '@nestjs/common';
 import { HttpAdapterHost, ModuleRef, ModulesContainer } from '@nestjs/core';
-import { createSessionConfig, type SessionConfig } from './config/session-config.js';
+import type { SessionConfig } from './config/session-config.js';
 import { SecureCookieSessionInterface } from './sessions/secure-cookie-session.interface.js';
 import { SessionInterface } from './sessions/session.interface.js';
 import { findWeakSecretKeys } from './config/secret-keys.js';
 import { SessionConfigError } from './config/session-config.error.js';
 import { resolveSessionConfig, type ConfigReader } from './config/resolve-session-config.js';
-import { SESSION_CONFIG } from './session.constants.js';
+import { findConfigSource, type ConfigSource } from './config-source.js';
+import { assertOneSessionConfiguration } from './single-configuration.js';
+import { SESSION_CONFIG, SESSION_CONFIG_SOURCE } from './session.constants.js';
 import { bindSessionsToPlatform, type HttpAdapterLike } from './session-binding.js';
-import {
-  ConfigurableSessionModule,
-  moduleInterceptors,
-  SESSION_MODULE_OPTIONS,
-  SESSION_OPTIONS_TYPE,
-} from './session.module-definition.js';
+import { ConfigurableSessionModule, moduleInterceptors, SESSION_MODULE_OPTIONS } from './session.module-definition.js';
 import { attachToSessionHandlers, type AttachedInterceptor } from './session-interceptor-scope.js';
 import { findSessionContext } from './http/session-context.js';
-import type { SessionModuleOptions } from './interfaces/session-module-options.interface.js';
+import type { SessionModuleAsyncOptions, SessionModuleOptions } from './interfaces/session-module-options.interface.js';
 
-/** `ConfigService.get`, when the application has `@nestjs/config` (an optional peer) loaded. */
+/**
+ * `ConfigService.get`, when the application has `@nestjs/config` (an optional peer) loaded and
+ * ConfigService already exists (read in `onModuleInit`, as CsrfModule and LoginModule do).
+ */
 export async function findConfigReader(moduleRef: ModuleRef): Promise<ConfigReader | undefined> {
   let configModule: typeof import('@nestjs/config');
   try {
@@ -64,8 +64,15 @@ function checkSecretKeyStrength(config: SessionConfig, production: boolean, logg
 }
 
 const providers: Provider[] = [
-  // Filled in by SessionModule.onModuleInit, once ConfigService (wherever it lives) exists.
-  { provide: SESSION_CONFIG, useFactory: (): SessionConfig => createSessionConfig() },
+  { provide: SESSION_CONFIG_SOURCE, useFactory: findConfigSource, inject: [ModuleRef] },
+  {
+    // Resolved and validated here, so whatever injects it sees the final config; a bad value
+    // fails start-up, naming the key.
+    provide: SESSION_CONFIG,
+    useFactory: (options: SessionModuleOptions, source: ConfigSource): SessionConfig =>
+      resolveSessionConfig(options, source.read),
+    inject: [SESSION_MODULE_OPTIONS, SESSION_CONFIG_SOURCE],
+  },
   {
     provide: SessionInterface,
     useFactory: async (options: SessionModuleOptions, moduleRef: ModuleRef): Promise<SessionInterface> => {
@@ -78,20 +85,23 @@ const providers: Provider[] = [
   },
 ];
 
+/** Express and Fastify instances sessions are bound to already (by the first of several equal SessionModules). */
+const boundPlatforms = new WeakSet<object>();
+
 /**
  * Flask's sessions for Nest: `SessionModule.forRoot({ SECRET_KEY })`, or `forRootAsync()`.
  * Options are Flask's config keys; any not given are read from `ConfigService` when the app has
- * `ConfigModule`, and Flask's defaults fill the rest.
+ * `ConfigModule`, else from `process.env`, and Flask's defaults fill the rest.
  */
 @Module({ providers, exports: [SessionInterface, SESSION_CONFIG] })
 export class SessionModule extends ConfigurableSessionModule implements NestModule, OnModuleInit {
   constructor(
-    @Inject(SESSION_MODULE_OPTIONS) private readonly options: SessionModuleOptions,
     @Inject(SESSION_CONFIG) private readonly config: SessionConfig,
+    @Inject(SESSION_CONFIG_SOURCE) private readonly source: ConfigSource,
     private readonly sessionInterface: SessionInterface,
-    private readonly moduleRef: ModuleRef,
+    private readonly modules: ModulesContainer,
     @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
-    @Inject(ModulesContainer) private readonly modules: ModulesContainer,
+    @Inject(SESSION_MODULE_OPTIONS) private readonly options: SessionModuleOptions,
   ) {
     super();
   }
@@ -99,26 +109,37 @@ export class SessionModule extends ConfigurableSessionModule implements NestModu
   /** Set while the app registers its HTTP routes (from `configure()` to `onModuleInit()`). */
   private routeInterceptors?: AttachedInterceptor;
 
-  /** Resolves and validates the config at start-up: a bad value fails `app.init()`, naming the key. */
-  async onModuleInit(): Promise<void> {
+  /** Start-up checks: one configuration per app, a `SECRET_KEY` (warned about), its strength. */
+  onModuleInit(): void {
     // Nest has registered the HTTP routes (see configure()): the global interceptor is back for the rest.
     this.routeInterceptors?.detach();
     this.routeInterceptors = undefined;
     moduleInterceptors.get(this.options)?.show();
-    const read = await findConfigReader(this.moduleRef);
-    Object.assign(this.config, resolveSessionConfig(this.options, read));
+    assertOneSessionConfiguration(this.modules, SessionModule, SESSION_MODULE_OPTIONS);
     this.sessionInterface.checkConfig(this.config);
     const logger = new Logger('Session');
     if (!this.config.SECRET_KEY && this.sessionInterface.requiresSecretKey(this.config)) {
       logger.warn(
-        'No SECRET_KEY is set: sessions are read-only and every write fails. Set SECRET_KEY in the environment or .env, or pass it to SessionModule.forRoot().',
+        'No SECRET_KEY is set: sessions are read-only and every write fails. SessionModule reads SECRET_KEY from ' +
+          `SessionModule.forRoot()'s options, then from ${this.source.description}: set it in one of them.`,
       );
     }
-    checkSecretKeyStrength(this.config, (read?.('NODE_ENV') ?? process.env.NODE_ENV) === 'production', logger);
+    const nodeEnv = this.source.read('NODE_ENV') ?? process.env.NODE_ENV;
+    checkSecretKeyStrength(this.config, nodeEnv === 'production', logger);
   }
 
-  static override forRoot(options: typeof SESSION_OPTIONS_TYPE = {}): DynamicModule {
+  /** Flask's config keys (the rest are read from `ConfigService` or `process.env`), and how the module is wired. */
+  static override forRoot(options: SessionModuleOptions = {}): DynamicModule {
     return super.forRoot(options);
+  }
+
+  /**
+   * The options from a factory (`useFactory` + `inject`), or from the `createSessionOptions()` of
+   * a {@link SessionOptionsFactory} class (`useClass`, or `useExisting` for a provider the module
+   * can already see).
+   */
+  static override forRootAsync(options: SessionModuleAsyncOptions): DynamicModule {
+    return super.forRootAsync(options as Parameters<typeof ConfigurableSessionModule.forRootAsync>[0]);
   }
 
   /**
@@ -127,21 +148,24 @@ export class SessionModule extends ConfigurableSessionModule implements NestModu
    * request until the session is used or the response's headers are about to go out.
    */
   configure(): void {
+    assertOneSessionConfiguration(this.modules, SessionModule, SESSION_MODULE_OPTIONS);
     const adapter = this.adapterHost.httpAdapter as HttpAdapterLike | undefined;
     if (!adapter) return;
     // Nest calls configure() right before it registers the HTTP routes, and onModuleInit() right
     // after: in between, the interceptor runs only on handlers that take @Session(), so routes
     // that never use the session skip Nest's interceptor pipeline.
     const global = moduleInterceptors.get(this.options);
-    if (global) {
-      global.hide();
-      if (global.interceptor) {
-        this.routeInterceptors = attachToSessionHandlers(
-          this.modules,
-          global.interceptor,
-          (request) => findSessionContext(request)?.config === this.config,
-        );
-      }
+    global?.hide();
+    // Equal configurations imported twice: the first binds, the others have nothing to add.
+    const platform = adapter.getInstance() as object;
+    if (boundPlatforms.has(platform)) return;
+    boundPlatforms.add(platform);
+    if (global?.interceptor) {
+      this.routeInterceptors = attachToSessionHandlers(
+        this.modules,
+        global.interceptor,
+        (request) => findSessionContext(request)?.config === this.config,
+      );
     }
     bindSessionsToPlatform(
       adapter,

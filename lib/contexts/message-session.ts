@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { NodeSessionRequest } from '../http/node-http.adapter.js';
 import { isPromise, type SessionRuntime } from '../http/session-context.js';
-import type { SecureCookieSession, SessionData } from '../sessions/secure-cookie-session.js';
+import type { SecureCookieSession } from '../sessions/secure-cookie-session.js';
+import type { SessionData } from '../sessions/session-data.js';
 import type { SessionRequest } from '../sessions/session-http.js';
 import { MessageSessionResponse } from './message-session.response.js';
 import type { ReadOnlyReason } from './read-only-session.error.js';

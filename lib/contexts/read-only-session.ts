@@ -1,4 +1,5 @@
-import type { SecureCookieSession, SessionData } from '../sessions/secure-cookie-session.js';
+import type { SecureCookieSession } from '../sessions/secure-cookie-session.js';
+import type { SessionData } from '../sessions/session-data.js';
 import { ReadOnlySessionError, type ReadOnlyReason } from './read-only-session.error.js';
 
 type AnySession = SecureCookieSession<SessionData>;

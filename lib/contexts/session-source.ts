@@ -1,5 +1,6 @@
 import type { ArgumentsHost } from '@nestjs/common';
-import type { SecureCookieSession, SessionData } from '../sessions/secure-cookie-session.js';
+import type { SecureCookieSession } from '../sessions/secure-cookie-session.js';
+import type { SessionData } from '../sessions/session-data.js';
 import { graphqlRequestOf, requestOfGraphqlContext } from './graphql-request.js';
 import { SessionOutsideHttpError } from './http-only.error.js';
 import { messageSessionFor, messageSessionOfClient } from './message-scope.js';

@@ -1,6 +1,7 @@
 import { Markup } from '../tagged-json/markup.js';
 import { Tuple } from '../tagged-json/tuple.js';
-import type { SecureCookieSession } from '../sessions/secure-cookie-session.js';
+import type { SessionData } from '../sessions/session-data.js';
+import type { SessionMixin } from '../sessions/session-mixin.js';
 
 /** A flashed message: text, or HTML that is safe as is. */
 export type FlashMessage = string | Markup;
@@ -9,7 +10,7 @@ export type FlashMessage = string | Markup;
 export type FlashTuple = Tuple<string | FlashMessage>;
 
 /** The slice of the session flashing uses: Flask's `_flashes` key. */
-export type FlashingSession = { _flashes?: FlashTuple[] };
+type FlashingSession = SessionMixin<{ _flashes?: FlashTuple[] }>;
 
 export interface GetFlashedMessagesOptions {
   /** Return the `(category, message)` tuples instead of the messages alone. @default false */
@@ -30,15 +31,16 @@ const flashesOfRequest = new WeakMap<object, FlashTuple[]>();
  * holds `{" t":[category,message]}` exactly as Flask writes it, and a Flask app sharing the
  * cookie shows the message too.
  */
-export function flash(
-  session: SecureCookieSession<FlashingSession>,
+export function flash<T extends SessionData>(
+  session: SessionMixin<T>,
   message: FlashMessage,
   category = 'message',
 ): void {
-  const stored: unknown = session.get(FLASHES_KEY);
+  const flashing = session as unknown as FlashingSession;
+  const stored: unknown = flashing.get(FLASHES_KEY);
   const flashes: FlashTuple[] = Array.isArray(stored) ? (stored as FlashTuple[]) : [];
   flashes.push(Tuple.of<string | FlashMessage>(category, message));
-  session.set(FLASHES_KEY, flashes);
+  flashing.set(FLASHES_KEY, flashes);
 }
 
 /**
@@ -46,25 +48,26 @@ export function flash(
  * (so each message shows once; the session is modified only if there were any); later calls in
  * the same request return the same messages.
  */
-export function getFlashedMessages(
-  session: SecureCookieSession<FlashingSession>,
+export function getFlashedMessages<T extends SessionData>(
+  session: SessionMixin<T>,
   options: GetFlashedMessagesOptions & { withCategories: true },
 ): Array<readonly [string, FlashMessage]>;
-export function getFlashedMessages(
-  session: SecureCookieSession<FlashingSession>,
+export function getFlashedMessages<T extends SessionData>(
+  session: SessionMixin<T>,
   options?: GetFlashedMessagesOptions & { withCategories?: false },
 ): FlashMessage[];
-export function getFlashedMessages(
-  session: SecureCookieSession<FlashingSession>,
+export function getFlashedMessages<T extends SessionData>(
+  session: SessionMixin<T>,
   options?: GetFlashedMessagesOptions,
 ): FlashMessage[] | Array<readonly [string, FlashMessage]>;
-export function getFlashedMessages(
-  session: SecureCookieSession<FlashingSession>,
+export function getFlashedMessages<T extends SessionData>(
+  session: SessionMixin<T>,
   { withCategories = false, categoryFilter = [] }: GetFlashedMessagesOptions = {},
 ): FlashMessage[] | Array<readonly [string, FlashMessage]> {
   let flashes = flashesOfRequest.get(session);
   if (flashes === undefined) {
-    const stored: unknown = session.has(FLASHES_KEY) ? session.pop(FLASHES_KEY) : [];
+    const flashing = session as unknown as FlashingSession;
+    const stored: unknown = flashing.has(FLASHES_KEY) ? flashing.pop(FLASHES_KEY) : [];
     // A cookie written by another app may hold anything: keep the well-formed pairs only.
     flashes = (Array.isArray(stored) ? stored : []).filter(isFlashTuple);
     flashesOfRequest.set(session, flashes);

@@ -1,7 +1,6 @@
 export {
   flash,
   getFlashedMessages,
-  type FlashingSession,
   type FlashMessage,
   type FlashTuple,
   type GetFlashedMessagesOptions,

@@ -1,5 +1,5 @@
 import { RedisSession, type RedisSessionStore } from '../redis/redis-session.js';
-import type { SessionData } from '../sessions/secure-cookie-session.js';
+import type { SessionData } from '../sessions/session-data.js';
 
 const PERMANENT_KEY = '_permanent';
 

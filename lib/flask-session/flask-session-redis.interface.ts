@@ -9,7 +9,7 @@ import {
   type RedisSessionInterfaceOptions,
 } from '../redis/redis-session.interface.js';
 import type { RedisSession } from '../redis/redis-session.js';
-import type { SessionData } from '../sessions/secure-cookie-session.js';
+import type { SessionData } from '../sessions/session-data.js';
 import type { DigestMethod } from '../itsdangerous/key-derivation.js';
 import { isFlaskSessionRedisClient, type FlaskSessionRedisClientLike } from './flask-session-redis-client.js';
 import { FlaskSessionRedisSession } from './flask-session-redis-session.js';

@@ -1,7 +1,7 @@
 import { Markup } from '../tagged-json/markup.js';
 import { isPlainObject } from '../tagged-json/python-json.js';
 import { UUID } from '../tagged-json/uuid.js';
-import type { SessionData } from '../sessions/secure-cookie-session.js';
+import type { SessionData } from '../sessions/session-data.js';
 
 import {
   FLASK_SESSION_SERIALIZATION_FORMATS,

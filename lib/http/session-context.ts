@@ -12,7 +12,8 @@ import {
   type StoreFailureHandler,
 } from '../sessions/session-store-unavailable.error.js';
 import type { SessionInterface } from '../sessions/session.interface.js';
-import type { SecureCookieSession, SessionData } from '../sessions/secure-cookie-session.js';
+import { guardBracketAccess, type SecureCookieSession } from '../sessions/secure-cookie-session.js';
+import type { SessionData } from '../sessions/session-data.js';
 import { storeOutageLogFor } from './store-outage-log.js';
 
 type AnySession = SecureCookieSession<SessionData>;
@@ -158,6 +159,7 @@ export class SessionContext {
     return this.adopt(result);
   }
 
+  /** Keeps the request's session; request code gets it with bracket access guarded. */
   private adopt(session: AnySession | null): AnySession {
     this.session = session ?? this.sessionInterface.makeNullSession(this.config);
     // A session that acts on its store right away (regenerate(), destroy()) fails with our 503.
@@ -165,6 +167,7 @@ export class SessionContext {
       const handler: StoreFailureHandler = (error, action) => this.toHttpError(action, error);
       (this.session as { [STORE_FAILURE_HANDLER]?: StoreFailureHandler })[STORE_FAILURE_HANDLER] = handler;
     }
+    guardBracketAccess(this.session);
     return this.session;
   }
 

@@ -1,1 +1,5 @@
-export type { SessionModuleOptions } from './session-module-options.interface.js';
+export type {
+  SessionModuleAsyncOptions,
+  SessionModuleOptions,
+  SessionOptionsFactory,
+} from './session-module-options.interface.js';

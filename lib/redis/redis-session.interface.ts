@@ -6,7 +6,7 @@ import { SessionInterface } from '../sessions/session.interface.js';
 import { describeDecodeError } from '../sessions/describe-decode-error.js';
 import { PerKeyCache } from '../config/per-key-cache.js';
 import { sessionJsonSerializer } from '../tagged-json/tagged-json.serializer.js';
-import type { SessionData } from '../sessions/secure-cookie-session.js';
+import type { SessionData } from '../sessions/session-data.js';
 import { isPlainObject } from '../tagged-json/python-json.js';
 import { BadSignature } from '../itsdangerous/errors.js';
 import { Signer } from '../itsdangerous/signer.js';

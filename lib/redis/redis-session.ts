@@ -1,4 +1,5 @@
-import { SecureCookieSession, type SessionData } from '../sessions/secure-cookie-session.js';
+import { SecureCookieSession } from '../sessions/secure-cookie-session.js';
+import type { SessionData } from '../sessions/session-data.js';
 import {
   SessionStoreUnavailableError,
   STORE_FAILURE_HANDLER,

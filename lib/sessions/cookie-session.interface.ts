@@ -1,6 +1,7 @@
 import type { SessionRequest, SessionResponse } from './session-http.js';
-import { TaggedJSONSerializer } from '../tagged-json/index.js';
-import { SecureCookieSession, type SessionData } from './secure-cookie-session.js';
+import { sessionJsonSerializer } from '../tagged-json/index.js';
+import { SecureCookieSession } from './secure-cookie-session.js';
+import type { SessionData } from './session-data.js';
 import type { TextSerializer } from '../itsdangerous/index.js';
 import type { SessionConfig } from '../config/session-config.js';
 import { SessionInterface } from './session.interface.js';
@@ -23,9 +24,6 @@ export interface CookieSessionInterfaceOptions {
   verifiedCacheBytes?: number;
 }
 
-/** One module-level instance, as Flask's `session_json_serializer`. */
-const sessionJsonSerializer = new TaggedJSONSerializer();
-
 /**
  * A session kept whole in its cookie: the signed (Flask) and the encrypted interfaces. Subclasses
  * say how data becomes a cookie value and back; saving follows Flask's rules for both: `Vary:
@@ -33,7 +31,10 @@ const sessionJsonSerializer = new TaggedJSONSerializer();
  * is re-written on every response while `SESSION_REFRESH_EACH_REQUEST`, and the size policy.
  */
 export abstract class CookieSessionInterface extends SessionInterface<SecureCookieSession<SessionData>> {
-  /** Turns the session into text and back: Flask's tagged JSON. */
+  /**
+   * Turns the session into text and back: Flask's tagged JSON, the one `sessionJsonSerializer`
+   * of `nest-flask-session/tagged-json` that Redis sessions use too (tags registered on it reach every session).
+   */
   serializer: TextSerializer = sessionJsonSerializer;
   sessionClass: new (initial?: Iterable<readonly [string, unknown]>) => SecureCookieSession<SessionData> =
     SecureCookieSession;

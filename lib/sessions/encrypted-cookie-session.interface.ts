@@ -1,6 +1,7 @@
 import type { SessionRequest } from './session-http.js';
 import { CookieSealer, DEFAULT_SEALING_PURPOSE, UnsealError } from '../encryption/index.js';
-import type { SecureCookieSession, SessionData } from './secure-cookie-session.js';
+import type { SecureCookieSession } from './secure-cookie-session.js';
+import type { SessionData } from './session-data.js';
 import { BadSignature } from '../itsdangerous/index.js';
 import { CookieSessionInterface, type CookieSessionInterfaceOptions } from './cookie-session.interface.js';
 import { describeDecodeError } from './describe-decode-error.js';

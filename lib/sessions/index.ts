@@ -1,4 +1,6 @@
-export { SecureCookieSession, type SessionData } from './secure-cookie-session.js';
+export { SecureCookieSession, guardBracketAccess } from './secure-cookie-session.js';
+export type { SessionData } from './session-data.js';
+export type { SessionKey, SessionMixin, SessionSource } from './session-mixin.js';
 export { NullSession } from './null-session.js';
 export { KeyError, SessionUnavailableError } from './session-errors.js';
 export type { SessionLogger, SessionRequest, SessionResponse } from './session-http.js';

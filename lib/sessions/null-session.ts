@@ -1,4 +1,5 @@
-import { SecureCookieSession, type SessionData } from './secure-cookie-session.js';
+import { SecureCookieSession } from './secure-cookie-session.js';
+import type { SessionData } from './session-data.js';
 import { SessionUnavailableError } from './session-errors.js';
 
 function unavailable(): never {

@@ -1,5 +1,6 @@
 import type { SessionRequest } from './session-http.js';
-import type { SecureCookieSession, SessionData } from './secure-cookie-session.js';
+import type { SecureCookieSession } from './secure-cookie-session.js';
+import type { SessionData } from './session-data.js';
 import {
   base64UrlDecode,
   BadSignature,

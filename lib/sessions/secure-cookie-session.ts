@@ -1,18 +1,11 @@
+import type { SessionData } from './session-data.js';
+import type { SessionKey as Key, SessionMixin, SessionSource as Source } from './session-mixin.js';
+import { createBracketAccessGuard } from './bracket-access.guard.js';
 import { KeyError } from './session-errors.js';
-
-/** The shape of a session's data: string keys, any serialisable values. */
-export type SessionData = Record<string, unknown>;
-
-type Key<T> = Extract<keyof T, string>;
-type Source<T> =
-  Partial<T> | Iterable<readonly [string, unknown]> | SecureCookieSession<SessionData> | null | undefined;
 
 const PERMANENT_KEY = '_permanent';
 
-/** What `permanent` reads: the declared type of `_permanent` (or anything, untyped), else a boolean. */
-export type PermanentValue<T> = typeof PERMANENT_KEY extends keyof T
-  ? Exclude<T[typeof PERMANENT_KEY], undefined> | false
-  : boolean;
+let markHandedOut: (session: SecureCookieSession<SessionData>) => void;
 
 function entriesOf(source: Source<SessionData>): Iterable<readonly [string, unknown]> {
   if (source == null) return [];
@@ -30,7 +23,7 @@ function entriesOf(source: Source<SessionData>): Iterable<readonly [string, unkn
  * inside a nested value needs `session.modified = true`. `accessed` is set by the public
  * accessors (`@Session()`, `getSession()`), as Flask 3.1.3+ marks any touch of `flask.session`.
  */
-export class SecureCookieSession<T extends SessionData = SessionData> implements Iterable<[Key<T>, T[Key<T>]]> {
+export class SecureCookieSession<T extends SessionData = SessionData> implements SessionMixin<T> {
   /** True once the top-level data changed during this request. */
   modified = false;
   /** True once request code looked at the session; the response then varies on `Cookie`. */
@@ -39,6 +32,19 @@ export class SecureCookieSession<T extends SessionData = SessionData> implements
   readonly new: boolean = false;
 
   protected readonly data = new Map<string, unknown>();
+
+  /** True once request code has the session: bracket access then throws (see bracket-access.guard.ts). */
+  #handedOut = false;
+
+  static {
+    markHandedOut = (session) => {
+      session.#handedOut = true;
+    };
+    Object.setPrototypeOf(
+      SecureCookieSession.prototype,
+      createBracketAccessGuard((receiver) => #handedOut in receiver && receiver.#handedOut),
+    );
+  }
 
   constructor(initial?: Source<NoInfer<T>>) {
     for (const [key, value] of entriesOf(initial as Source<SessionData>)) this.data.set(key, value);
@@ -52,8 +58,8 @@ export class SecureCookieSession<T extends SessionData = SessionData> implements
    * Whether the cookie outlives the browser session: the stored `_permanent` value as it is
    * (Flask returns it unconverted, so a cookie holding `'yes'` reads `'yes'`), `false` when absent.
    */
-  get permanent(): PermanentValue<T> {
-    return (this.data.has(PERMANENT_KEY) ? this.data.get(PERMANENT_KEY) : false) as PermanentValue<T>;
+  get permanent(): boolean {
+    return (this.data.has(PERMANENT_KEY) ? this.data.get(PERMANENT_KEY) : false) as boolean;
   }
 
   /** Always writes `_permanent` as a boolean, even `false`, exactly as Flask's setter does. */
@@ -157,4 +163,14 @@ export class SecureCookieSession<T extends SessionData = SessionData> implements
   get [Symbol.toStringTag](): string {
     return this.constructor.name;
   }
+}
+
+/**
+ * Marks a session as handed to request code: from now on `session['key'] = value` (Flask's
+ * idiom, which would set a property that is never saved) throws an error naming `session.set()`,
+ * and reading a stored key that way names `session.get()`.
+ */
+export function guardBracketAccess<S extends SecureCookieSession<SessionData>>(session: S): S {
+  markHandedOut(session);
+  return session;
 }

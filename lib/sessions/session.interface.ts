@@ -4,7 +4,8 @@ import { OversizeCookieError } from '../cookie/oversize-cookie.error.js';
 import { serializeSetCookie } from '../cookie/set-cookie.js';
 import type { SessionLogger, SessionRequest, SessionResponse } from './session-http.js';
 import { NullSession } from './null-session.js';
-import type { SecureCookieSession, SessionData } from './secure-cookie-session.js';
+import type { SecureCookieSession } from './secure-cookie-session.js';
+import type { SessionData } from './session-data.js';
 import type { SessionConfig } from '../config/session-config.js';
 
 /** The session cookie's name and attributes for one response, from the getters. */

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
-import { readCookie } from '../../lib/cookie/cookie-header.js';
+import { readCookie } from '../../lib/cookie/index.js';
 import { NodeSessionRequest } from '../../lib/http/index.js';
 import { describeWithProgram, programWorks } from '../support/external-program.js';
 

@@ -14,7 +14,7 @@ import {
   type SessionConfig,
   type SessionRequest,
   type SessionResponse,
-} from '../../lib/index.js';
+} from 'nest-flask-session';
 import { readSessionCookie } from '../../lib/testing/index.js';
 import { createApp } from '../support/create-app.js';
 

@@ -35,18 +35,15 @@ import { mergeMap, type Observable } from 'rxjs';
 import request from 'supertest';
 import {
   getSession,
-  Markup,
-  SecureCookieSession,
+  type SecureCookieSession,
   SecureCookieSessionInterface,
   Session,
   SessionInterface,
-  TaggedJSONSerializer,
-  Tuple,
-  URLSafeTimedSerializer,
-  UUID,
   type SessionConfig,
   type SessionRequest,
-} from '../../lib/index.js';
+} from 'nest-flask-session';
+import { Markup, TaggedJSONSerializer, Tuple, UUID } from 'nest-flask-session/tagged-json';
+import { URLSafeTimedSerializer } from 'nest-flask-session/itsdangerous';
 import { createApp as createAppOn, PLATFORMS, sessionCookieValue, setCookies } from '../support/create-app.js';
 
 type Data = Record<string, unknown>;

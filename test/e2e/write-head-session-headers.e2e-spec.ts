@@ -8,6 +8,7 @@
  * through `res.writeHead()`, on Fastify through `reply.raw.writeHead()`, which Fastify's hooks
  * never see, so the session is saved into `reply.raw` before its headers go out.
  */
+import { jest } from '@jest/globals';
 import { Controller, Get, Res, Sse, type INestApplication } from '@nestjs/common';
 import type { Response } from 'express';
 import type { FastifyReply } from 'fastify';
@@ -25,6 +26,10 @@ import {
 import { createSessionCookie, readSessionCookie } from 'nest-flask-session/testing';
 import { createApp, setCookies } from '../support/create-app.js';
 
+/** The Nest major the suite runs on (the Nest 11 leg maps @nestjs/* to Nest 11). */
+const NEST_MAJOR = Number(
+  (jest.requireActual('@nestjs/core/package.json') as { version: string }).version.split('.')[0],
+);
 const SECRET_KEY = 'writeHead merge tests, a 40-byte test key';
 type Data = Record<string, unknown>;
 
@@ -243,7 +248,9 @@ describe.each([
     expect(res.status).toBe(200);
     expect(res.text).toContain('data: hello');
     const cookies = setCookies(res.headers);
-    expect(cookies.filter((line) => line.startsWith('seen=1'))).toHaveLength(1);
+    // Nest 12 hands the reply's headers to the event stream; Nest 11 on Fastify drops them
+    // (its own behaviour, with or without sessions), so only the session cookie is asserted there.
+    if (NEST_MAJOR >= 12) expect(cookies.filter((line) => line.startsWith('seen=1'))).toHaveLength(1);
     expect(readSessionCookie(cookies, { SECRET_KEY })).toEqual({ user: 'sse' });
   });
 

@@ -7,7 +7,7 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, randomInt } fr
 import { deflateRawSync } from 'node:zlib';
 import { CookieSealer, DEFAULT_SEALING_PURPOSE, UnsealError, type UnsealFailure } from '../../lib/encryption/index.js';
 import { EncryptedCookieSessionInterface } from '../../lib/sessions/index.js';
-import { createSessionConfig } from '../../lib/config/session-config.js';
+import { createSessionConfig } from '../../lib/config/index.js';
 import { Markup, Tuple, UUID } from '../../lib/tagged-json/index.js';
 
 const NOW = 1700000000;

@@ -1,12 +1,6 @@
-import {
-  flash,
-  getFlashedMessages,
-  Markup,
-  SecureCookieSession,
-  sessionJsonSerializer,
-  Tuple,
-  type SessionData,
-} from '../../lib/index.js';
+import { flash, getFlashedMessages } from '../../lib/flash/index.js';
+import { Markup, sessionJsonSerializer, Tuple } from '../../lib/tagged-json/index.js';
+import { SecureCookieSession, type SessionData } from '../../lib/sessions/index.js';
 
 describe('flash()', () => {
   it("appends (category, message) Tuples to _flashes, 'message' by default, and marks the session modified", () => {

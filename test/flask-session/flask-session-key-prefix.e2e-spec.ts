@@ -12,14 +12,14 @@ import request from 'supertest';
 import {
   createSessionConfig,
   FlaskSessionRedisInterface,
-  MsgspecSerializer,
   Session,
   SessionConfigError,
   SessionInterface,
   SessionModule,
-  Signer,
   type RedisSession,
 } from 'nest-flask-session';
+import { MsgspecSerializer } from '../../lib/flask-session/index.js';
+import { Signer } from 'nest-flask-session/itsdangerous';
 import { createApp, createPlatformApp } from '../support/create-app.js';
 import { describeWithProgram } from '../support/external-program.js';
 import { fakeExchange } from '../support/fake-http.js';

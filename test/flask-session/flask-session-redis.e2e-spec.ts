@@ -10,7 +10,6 @@ import { Redis } from 'ioredis';
 import request from 'supertest';
 import {
   FlaskSessionRedisInterface,
-  MsgspecSerializer,
   createSessionConfig,
   Session,
   SessionInterface,
@@ -19,6 +18,7 @@ import {
   type RedisSession,
   type SessionModuleOptions,
 } from 'nest-flask-session';
+import { MsgspecSerializer } from '../../lib/flask-session/index.js';
 import { Test } from '@nestjs/testing';
 import {
   createApp,

@@ -1,4 +1,5 @@
-import { Markup, MsgspecSerializer, Tuple, UUID } from 'nest-flask-session';
+import { Markup, Tuple, UUID } from '../../lib/tagged-json/index.js';
+import { MsgspecSerializer } from '../../lib/flask-session/index.js';
 
 /** What msgspec 0.22 writes for the same values (`msgspec.msgpack.encode(...).hex()`, Flask-Session 0.8's encoder). */
 const MSGSPEC = {

@@ -7,13 +7,9 @@
 import { deflateSync } from 'node:zlib';
 import { Controller, Get, type INestApplication } from '@nestjs/common';
 import fc from 'fast-check';
-import {
-  CookieSealer,
-  SecureCookieSession,
-  Session,
-  TimestampSigner,
-  URLSafeTimedSerializer,
-} from 'nest-flask-session';
+import { CookieSealer } from '../../lib/encryption/index.js';
+import { SecureCookieSession, Session } from 'nest-flask-session';
+import { TimestampSigner, URLSafeTimedSerializer } from 'nest-flask-session/itsdangerous';
 import { createSessionCookie } from 'nest-flask-session/testing';
 import { cookieInterface, PLATFORM_COOKIE_INTERFACES, type CookieKind } from '../support/cookie-interfaces.js';
 import { createApp } from '../support/create-app.js';

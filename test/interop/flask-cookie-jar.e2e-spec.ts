@@ -6,7 +6,8 @@
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Controller, Get, type INestApplication } from '@nestjs/common';
-import { SecureCookieSession, Session, TaggedJSONSerializer, Tuple } from 'nest-flask-session';
+import { SecureCookieSession, Session } from 'nest-flask-session';
+import { TaggedJSONSerializer, Tuple } from 'nest-flask-session/tagged-json';
 import { createApp, PLATFORMS } from '../support/create-app.js';
 import { describeWithProgram, programWorks } from '../support/external-program.js';
 import { CookieJar, startPythonServer, stopPythonServer, type PythonServer } from '../support/python-server.js';

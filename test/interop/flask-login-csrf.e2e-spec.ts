@@ -13,9 +13,9 @@ import {
   FlaskSessionRedisInterface,
   getSession,
   SessionInterface,
-  URLSafeTimedSerializer,
   type SessionModuleOptions,
 } from 'nest-flask-session';
+import { URLSafeTimedSerializer } from 'nest-flask-session/itsdangerous';
 import { CsrfModule, CsrfService } from 'nest-flask-session/csrf';
 import {
   CurrentUser,

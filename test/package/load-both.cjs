@@ -11,6 +11,8 @@ const { pathToFileURL } = require('node:url');
 
 const ENTRIES = {
   '.': 'index.js',
+  './itsdangerous': 'itsdangerous/public-api.js',
+  './tagged-json': 'tagged-json/public-api.js',
   './testing': 'testing/index.js',
   './flask-login': 'flask-login/index.js',
   './csrf': 'csrf/index.js',

@@ -9,24 +9,22 @@ import {
   createSessionConfig,
   flash,
   getFlashedMessages,
-  intToBytes,
-  bytesToInt,
-  JSONTag,
-  Markup,
-  resolveSessionConfig,
   SecureCookieSession,
   SecureCookieSessionInterface,
-  Serializer,
   SessionInterface,
-  sessionJsonSerializer,
+  type SessionConfig,
+  type SessionData,
+} from 'nest-flask-session';
+import { intToBytes, bytesToInt } from '../../lib/itsdangerous/index.js';
+import { JSONTag, Markup, sessionJsonSerializer, TaggedJSONSerializer } from 'nest-flask-session/tagged-json';
+import { resolveSessionConfig } from '../../lib/config/index.js';
+import {
+  Serializer,
   Signer,
-  TaggedJSONSerializer,
   TimedSerializer,
   URLSafeSerializer,
   URLSafeTimedSerializer,
-  type SessionConfig,
-  type SessionData,
-} from '../../lib/index.js';
+} from 'nest-flask-session/itsdangerous';
 import { fakeExchange } from '../support/fake-http.js';
 import { describeWithProgram } from '../support/external-program.js';
 import { passThroughSerializer } from '../support/flask-vectors.js';

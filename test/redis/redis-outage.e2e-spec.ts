@@ -27,9 +27,9 @@ import {
   Session,
   SessionInterface,
   SessionStoreUnavailableError,
-  Signer,
   type RedisSession,
 } from 'nest-flask-session';
+import { Signer } from 'nest-flask-session/itsdangerous';
 import { createApp, PLATFORMS, type Platform } from '../support/create-app.js';
 import { describeWithProgram } from '../support/external-program.js';
 import { freePort } from '../support/free-port.js';

@@ -1,5 +1,6 @@
 /** RedisSessionInterface's write rules at the interface level, over an in-memory client. */
-import { createSessionConfig, RedisSession, RedisSessionInterface } from '../../lib/index.js';
+import { createSessionConfig } from '../../lib/config/index.js';
+import { RedisSession, RedisSessionInterface } from '../../lib/redis/index.js';
 import { fakeExchange } from '../support/fake-http.js';
 import { MemoryRedis } from '../support/memory-redis.js';
 

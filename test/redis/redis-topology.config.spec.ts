@@ -1,13 +1,12 @@
 /** SESSION_REDIS_CLUSTER_NODES, SESSION_REDIS_SENTINELS, SESSION_REDIS_SENTINEL_MASTER: parsing and start-up checks. */
 import {
   createSessionConfig,
-  RedisSessionInterface,
   resolveSessionConfig,
   SessionConfigError,
-  SessionStoreUnavailableError,
-  type RedisClientLike,
-} from '../../lib/index.js';
-import { resolveRedisTarget } from '../../lib/config/redis-topology.config.js';
+  resolveRedisTarget,
+} from '../../lib/config/index.js';
+import { RedisSessionInterface, type RedisClientLike } from '../../lib/redis/index.js';
+import { SessionStoreUnavailableError } from '../../lib/sessions/index.js';
 import { fakeExchange } from '../support/fake-http.js';
 
 const SECRET_KEY = 'redis topology unit tests, a 40-byte key';

@@ -3,15 +3,15 @@ import { Controller, Get } from '@nestjs/common';
 import request from 'supertest';
 import {
   createSessionConfig,
-  resolveSessionConfig,
   SecureCookieSession,
   SecureCookieSessionInterface,
-  serializeSetCookie,
   Session,
   SessionConfigError,
   type SessionConfig,
   type SessionRequest,
-} from '../../lib/index.js';
+} from 'nest-flask-session';
+import { resolveSessionConfig } from '../../lib/config/index.js';
+import { serializeSetCookie } from '../../lib/cookie/index.js';
 import { createApp, setCookies } from '../support/create-app.js';
 import { fakeExchange } from '../support/fake-http.js';
 

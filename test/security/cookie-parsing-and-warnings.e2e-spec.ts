@@ -8,10 +8,9 @@ import {
   RedisSessionInterface,
   SecureCookieSessionInterface,
   Session,
-  Signer,
-  URLSafeTimedSerializer,
   type SecureCookieSession,
-} from '../../lib/index.js';
+} from 'nest-flask-session';
+import { Signer, URLSafeTimedSerializer } from 'nest-flask-session/itsdangerous';
 import { createApp } from '../support/create-app.js';
 import { fakeExchange } from '../support/fake-http.js';
 import { passThroughSerializer } from '../support/flask-vectors.js';

@@ -11,7 +11,7 @@ import {
   Session,
   SessionInterface,
   type SessionModuleOptions,
-} from '../../lib/index.js';
+} from 'nest-flask-session';
 import { createSampleApp } from '../../sample/src/app.factory.js';
 import { createApp, PLATFORMS, sessionCookieValue, setCookies, type Platform } from '../support/create-app.js';
 import { describeWithProgram } from '../support/external-program.js';

@@ -6,15 +6,13 @@ import request from 'supertest';
 import {
   createSessionConfig,
   RedisSessionInterface,
-  resolveSessionConfig,
   SecureCookieSessionInterface,
   Session,
   SessionConfigError,
-  Signer,
-  URLSafeTimedSerializer,
   type SecureCookieSession,
-} from '../../lib/index.js';
-import { findWeakSecretKeys, MIN_SECRET_KEY_BYTES } from '../../lib/config/secret-keys.js';
+} from 'nest-flask-session';
+import { resolveSessionConfig, findWeakSecretKeys, MIN_SECRET_KEY_BYTES } from '../../lib/config/index.js';
+import { Signer, URLSafeTimedSerializer } from 'nest-flask-session/itsdangerous';
 import { createApp } from '../support/create-app.js';
 import { fakeExchange } from '../support/fake-http.js';
 import { MemoryRedis } from '../support/memory-redis.js';

@@ -76,7 +76,15 @@ export class ConsumerApp {
       writeFileSync(join(dir, path), code);
     }
     const app = new ConsumerApp(template, dir);
-    const install = await app.exec('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball]);
+    // ioredis: the optional peer the templates' Redis e2e test needs.
+    const install = await app.exec('npm', [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--loglevel=error',
+      tarball,
+      'ioredis@^5',
+    ]);
     if (install.code !== 0) throw new Error(`npm install failed in ${dir}:\n${install.output}`);
     return app;
   }

@@ -4,6 +4,7 @@
  * built app serves the Quick start's /cart with a session cookie.
  */
 import { ConsumerApp, type CommandResult } from './consumer-app.js';
+import { RedisServer } from './redis-server.js';
 
 const INSTALL_TIMEOUT = 8 * 60_000;
 const STEP_TIMEOUT = 4 * 60_000;
@@ -16,6 +17,12 @@ export interface ConsumerSpec {
   e2eMarker: RegExp;
   /** Another module resolution the app's code and tests must type-check under (tsc flags). */
   otherResolution: string[];
+  /**
+   * The template's own e2e tests beside the generated and README's (test/wishlist.e2e-spec.ts: a
+   * typed SessionData, encrypted cookies and Redis through the testing helpers); they get a
+   * redis-server of their own, named by SESSION_REDIS_URL.
+   */
+  wishlist?: boolean;
 }
 
 const passed = (result: CommandResult) => ({ code: result.code, output: result.code === 0 ? '' : result.output });
@@ -26,6 +33,7 @@ export function describeConsumer({
   moduleSystem,
   e2eMarker,
   otherResolution,
+  wishlist = false,
 }: ConsumerSpec): void {
   describe(`${template}: Nest ${nestMajor}, ${moduleSystem}, from npm pack`, () => {
     let app: ConsumerApp;
@@ -77,10 +85,17 @@ export function describeConsumer({
     it(
       "passes the generated e2e test and README's session e2e test (npm run test:e2e)",
       async () => {
-        const result = await app.exec('npm', ['run', 'test:e2e']);
+        const redis = wishlist ? await RedisServer.start() : undefined;
+        let result: CommandResult;
+        try {
+          result = await app.exec('npm', ['run', 'test:e2e'], redis ? { SESSION_REDIS_URL: redis.url } : {});
+        } finally {
+          await redis?.stop();
+        }
         expect(passed(result)).toEqual({ code: 0, output: '' });
         expect(result.output).toMatch(/app\.e2e-spec\.ts/);
         expect(result.output).toMatch(/session\.e2e-spec\.ts/);
+        if (wishlist) expect(result.output).toMatch(/wishlist\.e2e-spec\.ts/);
         expect(result.output).toMatch(e2eMarker);
       },
       STEP_TIMEOUT,

@@ -3,7 +3,7 @@ import {
   SecureCookieSessionInterface,
   type CookieSessionInterface,
   type SessionModuleOptions,
-} from '../../lib/index.js';
+} from 'nest-flask-session';
 import { PLATFORMS, type Platform } from './create-app.js';
 
 /** The cookie interfaces the e2e suites run against: Flask's signed cookies and encrypted cookies. */

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { FlaskSessionRedisClientLike } from '../../lib/index.js';
+import type { FlaskSessionRedisClientLike } from '../../lib/flask-session/index.js';
 
 /** Wraps a real client and records the commands a session interface sends (`getBuffer` counts as GET). */
 export function countingClient(client: Redis): FlaskSessionRedisClientLike & { calls: string[] } {

@@ -1,7 +1,7 @@
 import type { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, type TestingModule } from '@nestjs/testing';
-import { SessionModule, type SessionModuleOptions } from '../../lib/index.js';
+import { SessionModule, type SessionModuleOptions } from 'nest-flask-session';
 
 /** The HTTP platforms every e2e suite runs on. */
 export const PLATFORMS = ['express', 'fastify'] as const;

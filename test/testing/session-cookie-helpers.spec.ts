@@ -1,13 +1,7 @@
 /** Every result README's "Testing your app" lists for `createSessionCookie`/`readSessionCookie`. */
 import { jest } from '@jest/globals';
-import {
-  BadPayload,
-  BadSignature,
-  BadTimeSignature,
-  SecureCookieSessionInterface,
-  SignatureExpired,
-  createSessionConfig,
-} from 'nest-flask-session';
+import { BadPayload, BadSignature, BadTimeSignature, SignatureExpired } from 'nest-flask-session/itsdangerous';
+import { SecureCookieSessionInterface, createSessionConfig } from 'nest-flask-session';
 import { createSessionCookie, readSessionCookie } from 'nest-flask-session/testing';
 
 const SECRET_KEY = 'test key';

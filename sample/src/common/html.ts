@@ -1,4 +1,4 @@
-import { Markup } from 'nest-flask-session';
+import { Markup } from 'nest-flask-session/tagged-json';
 
 /**
  * A tagged template that escapes every interpolated value, as Jinja's autoescape does: strings

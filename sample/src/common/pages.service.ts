@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { getFlashedMessages, Markup } from 'nest-flask-session';
+import { getFlashedMessages } from 'nest-flask-session';
 import { CsrfService } from 'nest-flask-session/csrf';
 import { LoginManager } from 'nest-flask-session/flask-login';
+import { Markup } from 'nest-flask-session/tagged-json';
 import type { DemoUser } from '../auth/users.service.js';
 import { cartQuantity } from '../cart/catalog.js';
 import { html } from './html.js';

@@ -1,4 +1,4 @@
-import type { FlashTuple, SecureCookieSession } from 'nest-flask-session';
+import type { SecureCookieSession } from 'nest-flask-session';
 
 /**
  * Everything this app keeps in the session cookie. Keys are snake_case because a Flask app
@@ -19,8 +19,6 @@ export type SampleSessionData = {
   cart?: Record<string, number>;
   /** Where the login guard was going to send the user after logging in. */
   next?: string;
-  /** Flask's flash messages: a list of `(category, message)` tuples. */
-  _flashes?: FlashTuple[];
   /** Flask's permanent flag (set through `session.permanent`). */
   _permanent?: boolean;
 };

@@ -1,4 +1,4 @@
-import { sessionJsonSerializer, type Markup } from 'nest-flask-session';
+import { sessionJsonSerializer, type Markup } from 'nest-flask-session/tagged-json';
 import { html } from './html.js';
 import type { SampleSession } from './sample-session.js';
 

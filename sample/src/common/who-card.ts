@@ -1,4 +1,4 @@
-import type { Markup } from 'nest-flask-session';
+import type { Markup } from 'nest-flask-session/tagged-json';
 import type { LoginManager } from 'nest-flask-session/flask-login';
 import type { DemoUser } from '../auth/users.service.js';
 import { html } from './html.js';

@@ -1,0 +1,137 @@
+/**
+ * The package's public surface, one report per entry of package.json's exports (api/*.api.md):
+ * every exported name with its declaration as the published .d.ts has it (comments left out), sorted
+ * by name. `node scripts/api-report.mjs` writes the reports; `--check` (part of `npm run lint` and `npm run test:package`)
+ * fails when the sources export anything else, so every change to the surface is a visible diff
+ * of a committed file. Like @microsoft/api-extractor's report, from the TypeScript compiler alone.
+ */
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const LIB = path.join(ROOT, 'lib');
+const REPORTS = path.join(ROOT, 'api');
+
+/** Each subpath of package.json's exports, its source entry and its report. */
+export const ENTRIES = [
+  { subpath: '.', source: 'lib/index.ts', report: 'nest-flask-session.api.md', maxNames: 50 },
+  { subpath: './itsdangerous', source: 'lib/itsdangerous/public-api.ts', report: 'itsdangerous.api.md' },
+  { subpath: './tagged-json', source: 'lib/tagged-json/public-api.ts', report: 'tagged-json.api.md' },
+  { subpath: './testing', source: 'lib/testing/index.ts', report: 'testing.api.md' },
+  { subpath: './flask-login', source: 'lib/flask-login/index.ts', report: 'flask-login.api.md' },
+  { subpath: './csrf', source: 'lib/csrf/index.ts', report: 'csrf.api.md' },
+];
+
+function compile() {
+  const configFile = ts.readConfigFile(path.join(ROOT, 'tsconfig.build.json'), ts.sys.readFile);
+  const parsed = ts.parseJsonConfigFileContent(configFile.config, ts.sys, ROOT);
+  const options = {
+    ...parsed.options,
+    declaration: true,
+    emitDeclarationOnly: true,
+    noEmit: false,
+    outDir: '/api-report',
+  };
+  const program = ts.createProgram(parsed.fileNames, options);
+  const declarations = new Map();
+  const { diagnostics } = program.emit(undefined, (fileName, text) => declarations.set(fileName, text));
+  if (diagnostics.length > 0) {
+    throw new Error(
+      ts.formatDiagnostics(diagnostics, {
+        getCanonicalFileName: (f) => f,
+        getCurrentDirectory: () => ROOT,
+        getNewLine: () => '\n',
+      }),
+    );
+  }
+  return { program, declarations };
+}
+
+const KINDS = [
+  [ts.isClassDeclaration, 'class'],
+  [ts.isInterfaceDeclaration, 'interface'],
+  [ts.isTypeAliasDeclaration, 'type'],
+  [ts.isFunctionDeclaration, 'function'],
+  [ts.isEnumDeclaration, 'enum'],
+  [ts.isVariableStatement, 'const'],
+];
+
+const printer = ts.createPrinter({ removeComments: true });
+
+function declaredNames(statement) {
+  if (ts.isVariableStatement(statement)) return statement.declarationList.declarations.map((d) => d.name.getText());
+  return statement.name ? [statement.name.text] : [];
+}
+
+/** The statements of the emitted .d.ts that declare `name` (several for overloads). */
+function declarationText(declarations, sourceFile, name) {
+  const relative = path.relative(LIB, sourceFile).replace(/\.ts$/, '.d.ts');
+  const dts = declarations.get(path.join('/api-report', relative).split(path.sep).join('/'));
+  if (dts === undefined) throw new Error(`no declarations emitted for ${relative}`);
+  const file = ts.createSourceFile(relative, dts, ts.ScriptTarget.Latest, true);
+  const found = file.statements.filter((statement) => declaredNames(statement).includes(name));
+  if (found.length === 0) throw new Error(`${relative} declares no ${name}`);
+  const kind = KINDS.find(([test]) => test(found[0]))?.[1] ?? 'declaration';
+  return {
+    kind,
+    text: found.map((statement) => printer.printNode(ts.EmitHint.Unspecified, statement, file)).join('\n'),
+  };
+}
+
+/** The report of one entry, and the number of names it exports. */
+function report(program, declarations, entry) {
+  const checker = program.getTypeChecker();
+  const sourceFile = program.getSourceFile(path.join(ROOT, entry.source));
+  const symbols = checker.getExportsOfModule(checker.getSymbolAtLocation(sourceFile));
+  const sections = symbols
+    .map((symbol) => {
+      const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+      const declaration = target.declarations?.[0];
+      if (!declaration) throw new Error(`${entry.source}: cannot find the declaration of ${symbol.name}`);
+      const { kind, text } = declarationText(declarations, declaration.getSourceFile().fileName, target.name);
+      const renamed = target.name === symbol.name ? '' : ` (declared as ${target.name})`;
+      return { name: symbol.name, body: `## ${symbol.name}: ${kind}${renamed}\n\n\`\`\`ts\n${text}\n\`\`\`\n` };
+    })
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const specifier = `nest-flask-session${entry.subpath.slice(1)}`;
+  const header =
+    `# API report: \`${specifier}\`\n\n` +
+    `${sections.length} exported names, from \`${entry.source}\`. Generated by \`npm run api:report\`; ` +
+    '`npm run lint` and `npm run test:package` fail when the sources differ from this file.\n';
+  return { text: [header, ...sections.map((section) => section.body)].join('\n'), names: sections.length };
+}
+
+export function buildReports() {
+  const { program, declarations } = compile();
+  return ENTRIES.map((entry) => ({ entry, ...report(program, declarations, entry) }));
+}
+
+function main() {
+  const check = process.argv.includes('--check');
+  const problems = [];
+  for (const { entry, text, names } of buildReports()) {
+    const file = path.join(REPORTS, entry.report);
+    if (entry.maxNames !== undefined && names > entry.maxNames) {
+      problems.push(`${entry.source} exports ${names} names; the root entry keeps to ${entry.maxNames}.`);
+    }
+    if (check) {
+      const committed = existsSync(file) ? readFileSync(file, 'utf8') : '';
+      if (committed !== text) {
+        problems.push(
+          `api/${entry.report} does not match ${entry.source}: run \`npm run api:report\` and commit the diff.`,
+        );
+      }
+    } else {
+      mkdirSync(REPORTS, { recursive: true });
+      writeFileSync(file, text);
+    }
+  }
+  if (problems.length > 0) {
+    console.error(problems.join('\n'));
+    process.exit(1);
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) main();
