@@ -22,6 +22,8 @@ export interface VerifiedCacheStats {
 }
 
 interface Entry {
+  /** The cookie value (the Map's key), for eviction in insertion order. */
+  readonly value: string;
   /** The verified payload text, exactly what the serializer's `loads` receives. */
   readonly text: string;
   /** When the cookie was signed or sealed, in Unix seconds (the signed timestamp itself). */
@@ -51,6 +53,13 @@ export function checkVerifiedCacheBytes(bytes: number): number {
  */
 export class VerifiedCookieCache {
   private readonly entries = new Map<string, Entry>();
+  /**
+   * Entries in insertion order, for eviction; replaced or dropped ones stay until passed. (Taking
+   * the oldest from the Map itself, `keys().next()`, skips every slot deleted since the Map was
+   * last rehashed: that costs microseconds per eviction once a full cache turns over.)
+   */
+  private queue: Entry[] = [];
+  private head = 0;
   private used = 0;
   private readonly maxEntryBytes: number;
 
@@ -94,12 +103,22 @@ export class VerifiedCookieCache {
     if (bytes > this.maxEntryBytes) return;
     this.forget(value);
     this.used += bytes;
-    while (this.used > this.maxBytes) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done) break;
-      this.forget(oldest.value);
+    while (this.used > this.maxBytes && this.head < this.queue.length) {
+      const oldest = this.queue[this.head++]!;
+      if (this.entries.get(oldest.value) === oldest) this.forget(oldest.value);
     }
-    this.entries.set(value, { text, issuedAt, bytes });
+    const entry: Entry = { value, text, issuedAt, bytes };
+    this.entries.set(value, entry);
+    this.queue.push(entry);
+    // Drop what eviction passed, and stale entries once they outnumber the live ones.
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+    if (this.queue.length - this.head > 2 * this.entries.size + 1024) {
+      this.queue = this.queue.slice(this.head).filter((queued) => this.entries.get(queued.value) === queued);
+      this.head = 0;
+    }
   }
 
   forget(value: string): void {

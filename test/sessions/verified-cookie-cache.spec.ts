@@ -263,6 +263,22 @@ describe('VerifiedCookieCache', () => {
     expect(cache.bytes).toBe(0);
   });
 
+  it('evicts the oldest live entry: a replaced or dropped entry no longer counts, however often it changed', () => {
+    const cache = new VerifiedCookieCache(12000);
+    cache.remember('a', '{}', NOW);
+    cache.remember('b', '{}', NOW);
+    for (let i = 0; i < 5000; i += 1) cache.remember('a', `{"i":${i % 10}}`, NOW);
+    cache.forget('b');
+    cache.remember('c', '{}', NOW);
+    expect(cache.size).toBe(2);
+    // Fill past the budget: 'a' (re-remembered last before 'c') goes before 'c'.
+    let n = 0;
+    while (cache.lookup('a', 60, NOW) !== undefined) cache.remember(`filler-${n++}`, '{}', NOW);
+    expect(cache.lookup('c', 60, NOW)).toBe('{}');
+    expect(cache.bytes).toBeLessThanOrEqual(12000);
+    expect(n).toBeGreaterThan(10);
+  });
+
   it('lookup applies 0 <= age <= maxAge and drops expired entries', () => {
     const cache = new VerifiedCookieCache(10000);
     cache.remember('a', '{}', NOW);
