@@ -42,6 +42,9 @@ export function parseConfigValue(key: string, kind: ConfigValueKind, raw: unknow
         } catch {
           throw new SessionConfigError(key, 'is not a valid JSON list');
         }
+        if (!Array.isArray(parsed) || !parsed.every((item) => typeof item === 'string')) {
+          throw new SessionConfigError(key, 'must be a JSON list of strings');
+        }
         return parsed;
       }
       return text

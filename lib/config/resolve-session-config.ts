@@ -1,3 +1,4 @@
+import { parseConfigValue, type ConfigValueKind } from './config-value.js';
 import {
   configuredCookieDomainProblem,
   cookiePathProblem,
@@ -15,7 +16,7 @@ export { SessionConfigError };
 /** Reads one configuration key, as `ConfigService.get` does. */
 export type ConfigReader = (key: string) => unknown;
 
-type Kind = 'secret' | 'list' | 'string' | 'nullableString' | 'boolean' | 'number';
+type Kind = 'secret' | ConfigValueKind;
 
 const KEY_KINDS: Record<keyof SessionConfig, Kind> = {
   SECRET_KEY: 'secret',
@@ -47,56 +48,19 @@ const KEY_KINDS: Record<keyof SessionConfig, Kind> = {
 /** The Flask config keys the module reads from `ConfigService`. */
 export const SESSION_CONFIG_KEYS = Object.keys(KEY_KINDS) as Array<keyof SessionConfig>;
 
-const TRUE = new Set(['true', '1', 'yes', 'on']);
-const FALSE = new Set(['false', '0', 'no', 'off']);
 // Not 'none': SameSite=None is a real value.
 const NULLS = new Set(['', 'null']);
 
 function parseValue(key: keyof SessionConfig, raw: unknown): unknown {
   const kind = KEY_KINDS[key];
-  if (typeof raw !== 'string') {
-    if (kind === 'list' && raw != null && !Array.isArray(raw)) {
+  if (kind === 'secret') return typeof raw === 'string' && raw.trim() === '' ? null : raw;
+  if (kind === 'list') {
+    if (typeof raw === 'string' && NULLS.has(raw.trim().toLowerCase())) return null;
+    if (typeof raw !== 'string' && raw != null && !Array.isArray(raw)) {
       throw new SessionConfigError(key, `must be a list (a JSON array or comma-separated), got ${typeof raw}`);
     }
-    return raw;
   }
-  const text = raw.trim();
-  switch (kind) {
-    case 'secret':
-      return text === '' ? null : raw;
-    case 'string':
-      return raw;
-    case 'nullableString':
-      return NULLS.has(text.toLowerCase()) ? null : text;
-    case 'boolean':
-      if (TRUE.has(text.toLowerCase())) return true;
-      if (FALSE.has(text.toLowerCase())) return false;
-      throw new SessionConfigError(key, `must be true or false, got '${raw}'`);
-    case 'number': {
-      const value = Number(text);
-      if (text === '' || !Number.isFinite(value)) throw new SessionConfigError(key, `must be a number, got '${raw}'`);
-      return value;
-    }
-    case 'list': {
-      if (NULLS.has(text.toLowerCase())) return null;
-      if (text.startsWith('[')) {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          throw new SessionConfigError(key, 'is not a valid JSON list');
-        }
-        if (!Array.isArray(parsed) || !parsed.every((item) => typeof item === 'string')) {
-          throw new SessionConfigError(key, 'must be a JSON list of strings');
-        }
-        return parsed;
-      }
-      return text
-        .split(',')
-        .map((item) => item.trim())
-        .filter(Boolean);
-    }
-  }
+  return parseConfigValue(key, kind, raw);
 }
 
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
