@@ -1,19 +1,33 @@
 /**
  * Heap growth through the whole request path: REQUESTS requests (default 200,000) through a Nest
  * app with SessionModule, each re-signing its session, and the heap after a full GC sampled along
- * the way. Run with `npm run bench:heap` (node --expose-gc). Prints a Markdown table and exits 1
- * if the heap grew by more than HEAP_LIMIT_MB (default 8) between the warm-up and the end.
+ * the way. HEAP_PLATFORM (`express`, `fastify`) and HEAP_INTERFACE (`cookie`, `encrypted`,
+ * `redis`, `flask-redis`; the Redis ones need REDIS_URL) pick the app. Run with `npm run
+ * bench:heap` (node --expose-gc); `npm run bench` runs every combination. Prints a Markdown table,
+ * and with HEAP_JSON=1 a last line of JSON for the runner; exits 1 if the heap grew by more than
+ * HEAP_LIMIT_MB (default 8) between the warm-up and the end.
  */
 import 'reflect-metadata';
 import { Agent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Controller, Get, Module } from '@nestjs/common';
+import { Controller, Get, Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { SecureCookieSession, Session, SessionModule } from '../lib/index.js';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import {
+  EncryptedCookieSessionInterface,
+  FlaskSessionRedisInterface,
+  RedisSessionInterface,
+  SecureCookieSession,
+  Session,
+  SessionModule,
+  type SessionModuleOptions,
+} from '../lib/index.js';
 
 const REQUESTS = Number(process.env.REQUESTS ?? 200_000);
 const CONCURRENCY = 32;
 const LIMIT_MB = Number(process.env.HEAP_LIMIT_MB ?? 8);
+const PLATFORM = process.env.HEAP_PLATFORM ?? 'express';
+const INTERFACE = process.env.HEAP_INTERFACE ?? 'cookie';
 
 @Controller()
 class HitController {
@@ -25,7 +39,23 @@ class HitController {
   }
 }
 
-@Module({ imports: [SessionModule.forRoot({ SECRET_KEY: 'heap bench key' })], controllers: [HitController] })
+function sessionOptions(): SessionModuleOptions {
+  const options: SessionModuleOptions = { SECRET_KEY: 'heap bench key, long enough to pass the checks' };
+  if (INTERFACE === 'encrypted') return { ...options, sessionInterface: EncryptedCookieSessionInterface };
+  if (INTERFACE === 'redis' || INTERFACE === 'flask-redis') {
+    const url = process.env.REDIS_URL;
+    if (!url) throw new Error(`HEAP_INTERFACE=${INTERFACE} needs REDIS_URL`);
+    return {
+      ...options,
+      SESSION_REDIS_URL: url,
+      sessionInterface: INTERFACE === 'redis' ? RedisSessionInterface : FlaskSessionRedisInterface,
+    };
+  }
+  if (INTERFACE !== 'cookie') throw new Error(`unknown HEAP_INTERFACE ${INTERFACE}`);
+  return options;
+}
+
+@Module({ imports: [SessionModule.forRoot(sessionOptions())], controllers: [HitController] })
 class BenchModule {}
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -40,8 +70,14 @@ const heapMb = (): number => {
   return process.memoryUsage().heapUsed / 1024 / 1024;
 };
 
+async function createApp(): Promise<INestApplication> {
+  if (PLATFORM === 'fastify') return NestFactory.create(BenchModule, new FastifyAdapter(), { logger: false });
+  if (PLATFORM !== 'express') throw new Error(`unknown HEAP_PLATFORM ${PLATFORM}`);
+  return NestFactory.create(BenchModule, { logger: false });
+}
+
 async function main(): Promise<void> {
-  const app = await NestFactory.create(BenchModule, { logger: false });
+  const app = await createApp();
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
@@ -87,9 +123,10 @@ async function main(): Promise<void> {
   console.log(`| requests | heap used after GC (MB) |\n| ---: | ---: |`);
   for (const sample of samples) console.log(`| ${sample.requests} | ${sample.heapMb.toFixed(2)} |`);
   console.log(
-    `\n${REQUESTS} requests in ${seconds.toFixed(1)} s; heap growth after warm-up: ${growth.toFixed(2)} MB (limit ${LIMIT_MB} MB), Node ${process.version}.`,
+    `\n${PLATFORM}, ${INTERFACE}: ${REQUESTS} requests in ${seconds.toFixed(1)} s; heap growth after warm-up: ${growth.toFixed(2)} MB (limit ${LIMIT_MB} MB), Node ${process.version}.`,
   );
+  if (process.env.HEAP_JSON === '1') console.log(JSON.stringify({ growthMb: growth, samples, seconds }));
   if (growth > LIMIT_MB) process.exit(1);
 }
 
-await main();
+if (process.argv[1]?.endsWith('heap.js')) await main();

@@ -18,7 +18,9 @@ import { findConfigSource, type ConfigSource } from './config-source.js';
 import { assertOneSessionConfiguration } from './single-configuration.js';
 import { SESSION_CONFIG, SESSION_CONFIG_SOURCE } from './session.constants.js';
 import { bindSessionsToPlatform, type HttpAdapterLike } from './session-binding.js';
-import { ConfigurableSessionModule, SESSION_MODULE_OPTIONS } from './session.module-definition.js';
+import { ConfigurableSessionModule, moduleInterceptors, SESSION_MODULE_OPTIONS } from './session.module-definition.js';
+import { attachToSessionHandlers, type AttachedInterceptor } from './session-interceptor-scope.js';
+import { findSessionContext } from './http/session-context.js';
 import type { SessionModuleAsyncOptions, SessionModuleOptions } from './interfaces/session-module-options.interface.js';
 
 /**
@@ -99,12 +101,20 @@ export class SessionModule extends ConfigurableSessionModule implements NestModu
     private readonly sessionInterface: SessionInterface,
     private readonly modules: ModulesContainer,
     @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
+    @Inject(SESSION_MODULE_OPTIONS) private readonly options: SessionModuleOptions,
   ) {
     super();
   }
 
+  /** Set while the app registers its HTTP routes (from `configure()` to `onModuleInit()`). */
+  private routeInterceptors?: AttachedInterceptor;
+
   /** Start-up checks: one configuration per app, a `SECRET_KEY` (warned about), its strength. */
   onModuleInit(): void {
+    // Nest has registered the HTTP routes (see configure()): the global interceptor is back for the rest.
+    this.routeInterceptors?.detach();
+    this.routeInterceptors = undefined;
+    moduleInterceptors.get(this.options)?.show();
     assertOneSessionConfiguration(this.modules, SessionModule, SESSION_MODULE_OPTIONS);
     this.sessionInterface.checkConfig(this.config);
     const logger = new Logger('Session');
@@ -141,10 +151,22 @@ export class SessionModule extends ConfigurableSessionModule implements NestModu
     assertOneSessionConfiguration(this.modules, SessionModule, SESSION_MODULE_OPTIONS);
     const adapter = this.adapterHost.httpAdapter as HttpAdapterLike | undefined;
     if (!adapter) return;
+    // Nest calls configure() right before it registers the HTTP routes, and onModuleInit() right
+    // after: in between, the interceptor runs only on handlers that take @Session(), so routes
+    // that never use the session skip Nest's interceptor pipeline.
+    const global = moduleInterceptors.get(this.options);
+    global?.hide();
     // Equal configurations imported twice: the first binds, the others have nothing to add.
     const platform = adapter.getInstance() as object;
     if (boundPlatforms.has(platform)) return;
     boundPlatforms.add(platform);
+    if (global?.interceptor) {
+      this.routeInterceptors = attachToSessionHandlers(
+        this.modules,
+        global.interceptor,
+        (request) => findSessionContext(request)?.config === this.config,
+      );
+    }
     bindSessionsToPlatform(
       adapter,
       { config: this.config, sessionInterface: this.sessionInterface, logger: new Logger('Session') },

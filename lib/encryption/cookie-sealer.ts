@@ -155,6 +155,15 @@ export class CookieSealer {
    * @throws {@link UnsealError} saying why the value does not open.
    */
   open(value: string, maxAge: number | null, now: number = Math.floor(Date.now() / 1000)): string {
+    return this.openWithIssueTime(value, maxAge, now).payload;
+  }
+
+  /** {@link open} that also returns when the value was sealed (Unix seconds). */
+  openWithIssueTime(
+    value: string,
+    maxAge: number | null,
+    now: number = Math.floor(Date.now() / 1000),
+  ): { payload: string; issuedAt: number } {
     const sealed = this.decode(value);
     const plaintext = this.decrypt(sealed);
     const flags = plaintext[0]!;
@@ -182,7 +191,7 @@ export class CookieSealer {
       throw new UnsealError('payload', `its payload is larger than ${this.maxPayloadSize} bytes`);
     }
     try {
-      return utf8.decode(body);
+      return { payload: utf8.decode(body), issuedAt };
     } catch (error) {
       throw new UnsealError('payload', 'its payload is not UTF-8', { cause: error });
     }

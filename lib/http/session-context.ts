@@ -74,7 +74,8 @@ export class SessionContext {
   private saveSettled = false;
   private watched = false;
   private outageReported = false;
-  private readonly saveHooks: Array<(session: AnySession) => void> = [];
+  /** Created on the first hook: most requests have none. */
+  private saveHooks?: Array<(session: AnySession) => void>;
 
   constructor(
     readonly runtime: SessionRuntime,
@@ -189,13 +190,24 @@ export class SessionContext {
 
   /**
    * Saves exactly once, opening the session first if nobody did (a permanent session is
-   * refreshed even when the handler never touched it, as in Flask). Null sessions are skipped.
+   * refreshed even when the handler never touched it, as in Flask), unless no save hook waits
+   * and the interface can tell from the request that saving it would do nothing. Null sessions
+   * are skipped.
    */
   save(): void | Promise<void> {
     if (this.saveStarted) return this.saveResult;
     this.saveStarted = true;
     let result: void | Promise<void>;
     try {
+      if (
+        !this.session &&
+        !this.opening &&
+        !this.saveHooks &&
+        !this.sessionInterface.mustOpenToSave(this.config, this.request)
+      ) {
+        this.saveSettled = true;
+        return undefined;
+      }
       const opened = this.open();
       result = isPromise<AnySession>(opened) ? opened.then((session) => this.write(session)) : this.write(opened);
     } catch (error) {
@@ -219,12 +231,12 @@ export class SessionContext {
    */
   beforeSave(hook: (session: AnySession) => void): void {
     if (this.saveStarted) throw new Error('A save hook cannot be added once saving started.');
-    this.saveHooks.push(hook);
+    (this.saveHooks ??= []).push(hook);
   }
 
   private write(session: AnySession): void | Promise<void> {
     if (this.sessionInterface.isNullSession(session)) return undefined;
-    for (const hook of this.saveHooks) hook(session);
+    if (this.saveHooks) for (const hook of this.saveHooks) hook(session);
     return this.sessionInterface.saveSession(this.config, session, this.response);
   }
 

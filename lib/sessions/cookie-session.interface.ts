@@ -5,6 +5,24 @@ import type { SessionData } from './session-data.js';
 import type { TextSerializer } from '../itsdangerous/index.js';
 import type { SessionConfig } from '../config/session-config.js';
 import { SessionInterface } from './session.interface.js';
+import {
+  checkVerifiedCacheBytes,
+  DEFAULT_VERIFIED_CACHE_BYTES,
+  EXPIRED,
+  type VerifiedCacheStats,
+  type VerifiedCookieCache,
+} from './verified-cookie-cache.js';
+
+/** Options every cookie interface takes. */
+export interface CookieSessionInterfaceOptions {
+  /**
+   * Memory budget, in bytes, of the verified-cookie cache: a cookie value seen again skips
+   * verification and decoding (its age is still checked on every request), see
+   * docs/performance.md. One cache per key set, emptied when the keys change. 0 turns it off.
+   * @default 1048576 (1 MiB, about 1,300 login-sized sessions)
+   */
+  verifiedCacheBytes?: number;
+}
 
 /**
  * A session kept whole in its cookie: the signed (Flask) and the encrypted interfaces. Subclasses
@@ -20,6 +38,15 @@ export abstract class CookieSessionInterface extends SessionInterface<SecureCook
   serializer: TextSerializer = sessionJsonSerializer;
   sessionClass: new (initial?: Iterable<readonly [string, unknown]>) => SecureCookieSession<SessionData> =
     SecureCookieSession;
+  /** The verified-cookie cache's budget in bytes; 0 when it is off. */
+  readonly verifiedCacheBytes: number;
+  /** Hits and misses of the verified-cookie cache (across key sets) since start. */
+  readonly verifiedCacheStats: VerifiedCacheStats = { hits: 0, misses: 0 };
+
+  constructor(options: CookieSessionInterfaceOptions = {}) {
+    super();
+    this.verifiedCacheBytes = checkVerifiedCacheBytes(options.verifiedCacheBytes ?? DEFAULT_VERIFIED_CACHE_BYTES);
+  }
 
   /** The cookie value holding `data`, or null when the config has no `SECRET_KEY`. */
   abstract dumpCookieValue(config: SessionConfig, data: SessionData): string | null;
@@ -52,11 +79,89 @@ export abstract class CookieSessionInterface extends SessionInterface<SecureCook
 
     if (!this.shouldSetCookie(config, session)) return;
 
-    const value = this.dumpCookieValue(config, session.toJSON());
+    const value = this.dumpForResponse(config, session.toJSON());
     if (value === null) return;
     const expires = this.getExpirationTime(config, session);
     this.setSessionCookie(config, response, name, value, { ...attributes, expires });
     response.addVary('Cookie');
+  }
+
+  /**
+   * An untouched cookie session is only saved when it is permanent (and
+   * `SESSION_REFRESH_EACH_REQUEST`), or when opening it marks it modified: so no cookie, or one
+   * whose payload cannot hold `_permanent`, needs no opening. Interfaces whose opening or saving
+   * a subclass changed always open (Flask opens every request's session).
+   */
+  override mustOpenToSave(config: SessionConfig, request: SessionRequest): boolean {
+    if (
+      !this.opensOwnFormat ||
+      this.saveSession !== CookieSessionInterface.prototype.saveSession ||
+      this.shouldSetCookie !== SessionInterface.prototype.shouldSetCookie
+    )
+      return true;
+    const value = request.getCookie(this.getCookieName(config, request));
+    if (!value) return false;
+    if (this.opensModified(config, value)) return true;
+    if (!config.SESSION_REFRESH_EACH_REQUEST) return false;
+    return this.mayBePermanent(config, value);
+  }
+
+  /** True while the concrete interface opens and reads cookies with its own methods (no subclass replaced them). */
+  protected get opensOwnFormat(): boolean {
+    return false;
+  }
+
+  /** Whether opening `value` gives a session already marked modified (a format migration). */
+  protected opensModified(_config: SessionConfig, _value: string): boolean {
+    return false;
+  }
+
+  /**
+   * False only when the cookie value cannot open to a permanent session: its payload, read
+   * without verifying it, has no `_permanent` key. (Verification cannot add a key; a value that
+   * does not verify opens empty.)
+   */
+  protected mayBePermanent(_config: SessionConfig, _value: string): boolean {
+    return true;
+  }
+
+  /**
+   * The cookie value a response carries: {@link dumpCookieValue}, which an interface with a
+   * verified-cookie cache also remembers, so the client's next request finds it there.
+   */
+  protected dumpForResponse(config: SessionConfig, data: SessionData): string | null {
+    return this.dumpCookieValue(config, data);
+  }
+
+  /**
+   * The session of a cookie value found in `cache` whose age is still within
+   * `PERMANENT_SESSION_LIFETIME`, parsed from the cached text (new objects every time).
+   * Undefined when the value must be verified: not cached, expired (verification then refuses
+   * it as usual), or its text no longer becomes a session.
+   */
+  protected openCached(
+    config: SessionConfig,
+    cache: VerifiedCookieCache,
+    value: string,
+    parser: TextSerializer,
+  ): SecureCookieSession<SessionData> | undefined {
+    const now = Math.floor(Date.now() / 1000);
+    const text = cache.lookup(value, Math.floor(config.PERMANENT_SESSION_LIFETIME), now);
+    // Expired (the entry is gone): verification refuses it the way it always does, warning included.
+    if (text === undefined || text === EXPIRED) {
+      this.verifiedCacheStats.misses += 1;
+      return undefined;
+    }
+    this.verifiedCacheStats.hits += 1;
+    try {
+      return new this.sessionClass(this.toEntries(parser.loads(text)));
+    } catch {
+      // Verification reports it (and the cache no longer holds it).
+      cache.forget(value);
+      this.verifiedCacheStats.hits -= 1;
+      this.verifiedCacheStats.misses += 1;
+      return undefined;
+    }
   }
 
   /**

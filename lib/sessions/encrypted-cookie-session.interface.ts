@@ -3,13 +3,20 @@ import { CookieSealer, DEFAULT_SEALING_PURPOSE, UnsealError } from '../encryptio
 import type { SecureCookieSession } from './secure-cookie-session.js';
 import type { SessionData } from './session-data.js';
 import { BadSignature } from '../itsdangerous/index.js';
-import { CookieSessionInterface } from './cookie-session.interface.js';
+import { CookieSessionInterface, type CookieSessionInterfaceOptions } from './cookie-session.interface.js';
 import { describeDecodeError } from './describe-decode-error.js';
 import { PerKeyCache } from '../config/per-key-cache.js';
 import { SecureCookieSessionInterface } from './secure-cookie-session.interface.js';
 import type { SessionConfig } from '../config/session-config.js';
+import { mayHoldPermanentKey, roundTripsThroughUtf8, VerifiedCookieCache } from './verified-cookie-cache.js';
 
-export interface EncryptedCookieSessionOptions {
+/** What the interface derives from one key set: the sealer, and the cache of what it opened. */
+interface Keyed {
+  sealer: CookieSealer;
+  cache: VerifiedCookieCache | null;
+}
+
+export interface EncryptedCookieSessionOptions extends CookieSessionInterfaceOptions {
   /**
    * Migration from signed cookies: a cookie in Flask's signed format that verifies under the
    * same keys ({@link SecureCookieSessionInterface}'s rules) is accepted once and re-written
@@ -45,19 +52,19 @@ export class EncryptedCookieSessionInterface extends CookieSessionInterface {
   readonly compressionThreshold: number | undefined;
   readonly maxPayloadSize: number | undefined;
 
-  private readonly sealers = new PerKeyCache(
-    (secretKey, fallbacks) =>
-      new CookieSealer([secretKey, ...fallbacks], {
-        purpose: this.keyPurpose,
-        compressionThreshold: this.compressionThreshold,
-        maxPayloadSize: this.maxPayloadSize,
-      }),
-  );
+  private readonly keyed = new PerKeyCache((secretKey, fallbacks): Keyed => ({
+    sealer: new CookieSealer([secretKey, ...fallbacks], {
+      purpose: this.keyPurpose,
+      compressionThreshold: this.compressionThreshold,
+      maxPayloadSize: this.maxPayloadSize,
+    }),
+    cache: this.verifiedCacheBytes > 0 ? new VerifiedCookieCache(this.verifiedCacheBytes) : null,
+  }));
   /** Reads Flask's signed cookies during a migration (same keys, Flask's salt and rules). */
-  private readonly signed = new SecureCookieSessionInterface();
+  private readonly signed = new SecureCookieSessionInterface({ verifiedCacheBytes: 0 });
 
   constructor(options: EncryptedCookieSessionOptions = {}) {
-    super();
+    super(options);
     this.acceptSignedCookies = options.acceptSignedCookies ?? false;
     this.compressionThreshold = options.compressionThreshold;
     this.maxPayloadSize = options.maxPayloadSize;
@@ -65,7 +72,7 @@ export class EncryptedCookieSessionInterface extends CookieSessionInterface {
 
   /** The sealer for this config (`SECRET_KEY` seals, fallbacks open), or null without a key. */
   getSealer(config: SessionConfig): CookieSealer | null {
-    return this.sealers.get(config);
+    return this.keyed.get(config)?.sealer ?? null;
   }
 
   dumpCookieValue(config: SessionConfig, data: SessionData): string | null {
@@ -76,7 +83,10 @@ export class EncryptedCookieSessionInterface extends CookieSessionInterface {
   loadCookieValue(config: SessionConfig, value: string): unknown {
     const sealer = this.getSealer(config);
     if (!sealer) return null;
-    const text = sealer.open(value, Math.floor(config.PERMANENT_SESSION_LIFETIME));
+    return this.parsePayload(sealer.open(value, Math.floor(config.PERMANENT_SESSION_LIFETIME)));
+  }
+
+  private parsePayload(text: string): unknown {
     try {
       return this.serializer.loads(text);
     } catch (error) {
@@ -86,13 +96,62 @@ export class EncryptedCookieSessionInterface extends CookieSessionInterface {
     }
   }
 
+  protected override get opensOwnFormat(): boolean {
+    return this.codecIsOwn && this.openSession === EncryptedCookieSessionInterface.prototype.openSession;
+  }
+
+  /** The cache serves `openSession` only while the cookie codec is this class's own. */
+  private get codecIsOwn(): boolean {
+    return (
+      this.loadCookieValue === EncryptedCookieSessionInterface.prototype.loadCookieValue &&
+      this.dumpCookieValue === EncryptedCookieSessionInterface.prototype.dumpCookieValue
+    );
+  }
+
+  /** A Flask-signed cookie opens modified while `acceptSignedCookies`: it is re-written encrypted. */
+  protected override opensModified(_config: SessionConfig, value: string): boolean {
+    return this.acceptSignedCookies && !value.startsWith('v1.');
+  }
+
+  /** From the cached text when the value is cached; otherwise true (only decryption could tell). */
+  protected override mayBePermanent(config: SessionConfig, value: string): boolean {
+    if (!this.codecIsOwn) return true;
+    const keyed = this.keyed.get(config);
+    if (!keyed) return false;
+    const text = keyed.cache?.peek(value);
+    return text === undefined || mayHoldPermanentKey(text);
+  }
+
+  protected override dumpForResponse(config: SessionConfig, data: SessionData): string | null {
+    const keyed = this.keyed.get(config);
+    if (!keyed?.cache || !this.codecIsOwn) return this.dumpCookieValue(config, data);
+    const text = this.serializer.dumps(data);
+    const issuedAt = Math.floor(Date.now() / 1000);
+    const value = keyed.sealer.seal(text, issuedAt);
+    if (roundTripsThroughUtf8(text, keyed.sealer.maxPayloadSize)) keyed.cache.remember(value, text, issuedAt);
+    return value;
+  }
+
   openSession(config: SessionConfig, request: SessionRequest): SecureCookieSession<SessionData> | null {
-    if (!this.getSealer(config)) return null;
+    const keyed = this.keyed.get(config);
+    if (!keyed) return null;
     const name = this.getCookieName(config, request);
     const value = request.getCookie(name);
     if (!value) return new this.sessionClass();
+    const cache = keyed.cache && this.codecIsOwn ? keyed.cache : null;
+    if (cache) {
+      const cached = this.openCached(config, cache, value, this.serializer);
+      if (cached) return cached;
+    }
     try {
-      return new this.sessionClass(this.toEntries(this.loadCookieValue(config, value)));
+      if (!cache) return new this.sessionClass(this.toEntries(this.loadCookieValue(config, value)));
+      const { payload, issuedAt } = keyed.sealer.openWithIssueTime(
+        value,
+        Math.floor(config.PERMANENT_SESSION_LIFETIME),
+      );
+      const session = new this.sessionClass(this.toEntries(this.parsePayload(payload)));
+      cache.remember(value, payload, issuedAt);
+      return session;
     } catch (error) {
       if (error instanceof UnsealError && error.reason === 'format') return this.openOtherFormat(config, name, value);
       // Forged, cut, expired or sealed under another key: routine, and any client can send one,

@@ -5,8 +5,9 @@ export { NullSession } from './null-session.js';
 export { KeyError, SessionUnavailableError } from './session-errors.js';
 export type { SessionLogger, SessionRequest, SessionResponse } from './session-http.js';
 export { SessionInterface, type NullSessionClass, type SessionCookieAttributes } from './session.interface.js';
-export { CookieSessionInterface } from './cookie-session.interface.js';
-export { SecureCookieSessionInterface } from './secure-cookie-session.interface.js';
+export { CookieSessionInterface, type CookieSessionInterfaceOptions } from './cookie-session.interface.js';
+export { SecureCookieSessionInterface, type SecureCookieSessionOptions } from './secure-cookie-session.interface.js';
+export type { VerifiedCacheStats } from './verified-cookie-cache.js';
 export {
   EncryptedCookieSessionInterface,
   type EncryptedCookieSessionOptions,

@@ -143,6 +143,15 @@ export abstract class SessionInterface<S extends SecureCookieSession<SessionData
   }
 
   /**
+   * Whether saving a request whose code never used the session has to open it: Flask opens every
+   * request's session, so an untouched permanent one is still refreshed. Interfaces that can tell
+   * from the request that the save would do nothing answer false, and the session is not opened.
+   */
+  mustOpenToSave(_config: SessionConfig, _request: SessionRequest): boolean {
+    return true;
+  }
+
+  /**
    * Start-up checks of what this interface needs from the resolved config, beyond the config's
    * own rules: throws a `SessionConfigError` naming the key. `SessionModule` calls it once.
    */
