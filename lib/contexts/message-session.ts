@@ -1,3 +1,4 @@
+import { guardBracketAccess } from '../sessions/secure-cookie-session.js';
 import type { IncomingMessage } from 'node:http';
 import { NodeSessionRequest } from '../http/node-http.adapter.js';
 import { isPromise, type SessionRuntime } from '../http/session-context.js';
@@ -50,6 +51,8 @@ export class MessageSession {
 
   private adopt(session: AnySession | null): AnySession {
     this.session = session ?? this.runtime.sessionInterface.makeNullSession(this.runtime.config);
+    // As on HTTP: `session['key'] = value` fails at once instead of being silently lost.
+    guardBracketAccess(this.session);
     this.view = guardWrites(this.session, (write) => this.refusal(write));
     return this.view;
   }

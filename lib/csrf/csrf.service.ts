@@ -36,7 +36,9 @@ export class CsrfService {
 
   private resolve(target: CsrfTarget): { context: SessionContext; request: object } {
     if (isExecutionContext(target)) {
-      return { context: requestSessionContextFor(target), request: target.switchToHttp().getRequest<object>() };
+      // The platform's request the context was made for, a GraphQL resolver's too.
+      const context = requestSessionContextFor(target);
+      return { context, request: context.request.raw as object };
     }
     return { context: sessionContextOf(target), request: target };
   }

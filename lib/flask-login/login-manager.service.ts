@@ -76,7 +76,9 @@ export class LoginManager<U extends object = object> {
     let request: object;
     if (isExecutionContext(target)) {
       context = requestSessionContextFor(target);
-      request = target.switchToHttp().getRequest<object>();
+      // The platform's request the context was made for: a GraphQL resolver's too (switchToHttp()
+      // would give the resolver's root there).
+      request = context.request.raw as object;
     } else {
       context = sessionContextOf(target);
       request = target;

@@ -1,3 +1,4 @@
+import { requestSessionContextFor } from '../get-session.js';
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { LoginManager } from './login-manager.service.js';
 import { LOGIN_EXEMPT_METHODS } from './login.constants.js';
@@ -19,7 +20,8 @@ export class LoginRequiredGuard implements CanActivate {
   }
 
   protected exempt(context: ExecutionContext): boolean {
-    const method = requestFacts(context.switchToHttp().getRequest<object>(), 'flask-login').method;
+    const request = requestSessionContextFor(context).request.raw as object;
+    const method = requestFacts(request, 'flask-login').method;
     return LOGIN_EXEMPT_METHODS.has(method) || this.loginManager.config.LOGIN_DISABLED;
   }
 }

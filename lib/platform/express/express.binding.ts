@@ -7,6 +7,7 @@ import {
   type ContextFactory,
   type SessionRuntime,
 } from '../../http/session-context.js';
+import { answerSaveFailure } from '../../http/save-failure-response.js';
 import { keepSessionHeaders, type WrittenSessionHeaders } from '../../http/write-head-headers.js';
 
 type Method = (this: ServerResponse, ...args: unknown[]) => unknown;
@@ -129,7 +130,7 @@ function afterSave(res: BoundResponse, original: OriginalMethods, method: Method
     result = context.save();
   } catch (error) {
     new PendingWrites(res).fail();
-    failResponse(res, context, original, error);
+    answerSaveFailure(context, res, original, error);
     return true;
   }
   if (!isPromise(result)) return method.apply(res, args);
@@ -139,7 +140,7 @@ function afterSave(res: BoundResponse, original: OriginalMethods, method: Method
     () => writes.flush(),
     (error: unknown) => {
       writes.fail();
-      failResponse(res, context, original, error);
+      answerSaveFailure(context, res, original, error);
     },
   );
   return true;
@@ -158,23 +159,6 @@ function saveTooLate(context: SessionContext): void {
   } catch (error) {
     context.toHttpError('saving', error);
   }
-}
-
-/** Replaces the response with the error's, or drops the connection if headers already went. */
-function failResponse(res: BoundResponse, context: SessionContext, original: OriginalMethods, error: unknown): void {
-  const httpError = context.toHttpError('saving', error);
-  if (res.headersSent) {
-    res.destroy(error instanceof Error ? error : undefined);
-    return;
-  }
-  for (const name of res.getHeaderNames()) res.removeHeader(name);
-  const body = JSON.stringify(httpError.getResponse());
-  res.statusCode = httpError.getStatus();
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Content-Length', Buffer.byteLength(body));
-  // Node's own writeHead: the override would queue it behind the failed save.
-  original.writeHead.call(res, res.statusCode);
-  original.end.call(res, body);
 }
 
 /**

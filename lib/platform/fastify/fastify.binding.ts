@@ -6,6 +6,7 @@ import {
   type FastifyRequestLike,
 } from './fastify-http.adapter.js';
 import { NodeSessionRequest, NodeSessionResponse } from '../../http/node-http.adapter.js';
+import { answerSaveFailure } from '../../http/save-failure-response.js';
 import { keepSessionHeaders } from '../../http/write-head-headers.js';
 import type { SessionResponse } from '../../sessions/session-http.js';
 import {
@@ -139,7 +140,7 @@ function saveBeforeRawWrites(context: SessionContext, reply: FastifyReplyLike): 
     try {
       result = context.save();
     } catch (error) {
-      failRawResponse(context, raw, original, error);
+      answerSaveFailure(context, raw, original, error);
       return method === original.write ? false : raw;
     }
     if (!isPromise(result)) return method.apply(raw, args);
@@ -152,7 +153,7 @@ function saveBeforeRawWrites(context: SessionContext, reply: FastifyReplyLike): 
       },
       (error: unknown) => {
         queued = null;
-        failRawResponse(context, raw, original, error);
+        answerSaveFailure(context, raw, original, error);
       },
     );
     return method === original.write ? true : raw;
@@ -167,27 +168,6 @@ function saveBeforeRawWrites(context: SessionContext, reply: FastifyReplyLike): 
   raw.end = function (this: ServerResponse, ...args: unknown[]) {
     return run(original.end, args);
   } as ServerResponse['end'];
-}
-
-/** The save failed before the raw response's headers went out: answer with its error instead. */
-function failRawResponse(
-  context: SessionContext,
-  raw: ServerResponse,
-  original: { writeHead: Method; end: Method },
-  error: unknown,
-): void {
-  const httpError = context.toHttpError('saving', error);
-  if (raw.headersSent) {
-    raw.destroy(error instanceof Error ? error : undefined);
-    return;
-  }
-  for (const name of raw.getHeaderNames()) raw.removeHeader(name);
-  const body = JSON.stringify(httpError.getResponse());
-  raw.statusCode = httpError.getStatus();
-  raw.setHeader('Content-Type', 'application/json; charset=utf-8');
-  raw.setHeader('Content-Length', Buffer.byteLength(body));
-  original.writeHead.call(raw, raw.statusCode);
-  original.end.call(raw, body);
 }
 
 /**
