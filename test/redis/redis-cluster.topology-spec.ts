@@ -144,6 +144,13 @@ describeWithProgram(
         // The replica was promoted: it now serves the paused master's slots.
         expect((await cluster.masterOf(keyOf(onVictim[0]!.cookie))).port).toBe(replicas[0]!.port);
 
+        // The Express instance saw none of the failover: its client learns the new topology on
+        // its own first failed command. Wait (bounded) until it serves the promoted slots too.
+        const deadline = Date.now() + 30_000;
+        while ((await express.get('/read', onVictim[0]!.cookie)).status !== 200) {
+          if (Date.now() > deadline) throw new Error('the Express instance never reached the promoted replica');
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
         // Every session replicated before the pause is still there, read by either instance.
         const survived = await inBatches(stored, 8, async (session, i) => {
           const reply = await (i % 2 ? express : fastify).get('/read', session.cookie);
