@@ -81,6 +81,17 @@ export class FlaskSessionRedisInterface extends RedisSessionInterface {
     return super.openSession(config, request);
   }
 
+  /** A fresh session holds at most `_permanent`, which Flask-Session counts as empty: saving it stores nothing. */
+  protected override get freshSessionsStayUnsaved(): boolean {
+    const own = FlaskSessionRedisInterface.prototype;
+    return (
+      this.openSession === own.openSession &&
+      this.createSession === own.createSession &&
+      this.saveSession === own.saveSession &&
+      this.isEmptySession === own.isEmptySession
+    );
+  }
+
   /**
    * Without `SESSION_USE_SIGNER` the cookie names the Redis key itself (`prefix + cookie`): with an
    * empty prefix a client could name any key of the database (an app's cache entry, a counter)

@@ -20,7 +20,7 @@ type AnySession = SecureCookieSession<SessionData>;
 
 const CONTEXT = Symbol('nest-flask-session.context');
 
-type WithContext = { [CONTEXT]?: SessionContext };
+type WithContext = { [CONTEXT]?: SessionContext | null };
 
 /** Creates a request's context on first use, for a platform that does not attach one up front. */
 export type ContextFactory = (request: object) => SessionContext | undefined;
@@ -101,8 +101,14 @@ export class SessionContext {
     this.responseSeam = response;
   }
 
+  /**
+   * The property a request's context is kept in: a platform may declare it on its request objects
+   * up front (Fastify's `decorateRequest`), so attaching a context never changes their shape.
+   */
+  static readonly propertyKey: symbol = CONTEXT;
+
   static of(req: object): SessionContext | undefined {
-    return (req as WithContext)[CONTEXT];
+    return (req as WithContext)[CONTEXT] ?? undefined;
   }
 
   attach(req: object): void {

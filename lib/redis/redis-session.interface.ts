@@ -155,6 +155,27 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
     }
   }
 
+  /**
+   * A request without a session cookie opens a fresh, empty session, which saving leaves alone
+   * (nothing is stored and no cookie is set): such a request is not opened at all. With a cookie,
+   * or when a subclass opens or saves differently, it is (Flask-Session refreshes permanent ones).
+   */
+  override mustOpenToSave(config: SessionConfig, request: SessionRequest): boolean {
+    if (!this.freshSessionsStayUnsaved) return true;
+    return Boolean(request.getCookie(this.getCookieName(config, request)));
+  }
+
+  /** True while opening, creating and saving sessions are this class's own (no subclass replaced them). */
+  protected get freshSessionsStayUnsaved(): boolean {
+    const own = RedisSessionInterface.prototype;
+    return (
+      this.openSession === own.openSession &&
+      this.createSession === own.createSession &&
+      this.saveSession === own.saveSession &&
+      this.isEmptySession === own.isEmptySession
+    );
+  }
+
   async saveSession(config: SessionConfig, session: RedisSession, response: SessionResponse): Promise<void> {
     const attributes = this.getCookieAttributes(config, response.request);
     const { name } = attributes;

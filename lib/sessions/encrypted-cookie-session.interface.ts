@@ -124,7 +124,7 @@ export class EncryptedCookieSessionInterface extends CookieSessionInterface {
 
   protected override dumpForResponse(config: SessionConfig, data: SessionData): string | null {
     const keyed = this.keyed.get(config);
-    if (!keyed?.cache || !this.codecIsOwn) return this.dumpCookieValue(config, data);
+    if (!keyed?.cache || !this.codecIsOwn || !keyed.cache.admits()) return this.dumpCookieValue(config, data);
     const text = this.serializer.dumps(data);
     const issuedAt = Math.floor(Date.now() / 1000);
     const value = keyed.sealer.seal(text, issuedAt);
@@ -144,7 +144,7 @@ export class EncryptedCookieSessionInterface extends CookieSessionInterface {
       if (cached) return cached;
     }
     try {
-      if (!cache) return new this.sessionClass(this.toEntries(this.loadCookieValue(config, value)));
+      if (!cache?.admits()) return new this.sessionClass(this.toEntries(this.loadCookieValue(config, value)));
       const { payload, issuedAt } = keyed.sealer.openWithIssueTime(
         value,
         Math.floor(config.PERMANENT_SESSION_LIFETIME),

@@ -126,7 +126,7 @@ export class SecureCookieSessionInterface extends CookieSessionInterface {
 
   protected override dumpForResponse(config: SessionConfig, data: SessionData): string | null {
     const keyed = this.keyed.get(config);
-    if (!keyed?.cache || !this.codecIsOwn) return this.dumpCookieValue(config, data);
+    if (!keyed?.cache || !this.codecIsOwn || !keyed.cache.admits()) return this.dumpCookieValue(config, data);
     keyed.recorder.reset();
     const value = keyed.serializer.dumps(data);
     const text = keyed.recorder.lastText;
@@ -148,7 +148,7 @@ export class SecureCookieSessionInterface extends CookieSessionInterface {
       if (cached) return cached;
     }
     try {
-      if (!cache) return new this.sessionClass(this.toEntries(this.loadCookieValue(config, value)));
+      if (!cache?.admits()) return new this.sessionClass(this.toEntries(this.loadCookieValue(config, value)));
       keyed.recorder.reset();
       const loaded = keyed.serializer.loadsWithTimestamp(value, {
         maxAge: Math.floor(config.PERMANENT_SESSION_LIFETIME),

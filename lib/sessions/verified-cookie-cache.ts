@@ -10,6 +10,13 @@ export const DEFAULT_VERIFIED_CACHE_BYTES = 1024 * 1024;
  */
 const ENTRY_OVERHEAD_BYTES = 160;
 
+/** Lookups per period; each period's hit rate decides how the next one admits values. */
+const ADMISSION_PERIOD = 1024;
+/** A period with fewer hits than this (a quarter of its lookups) means the cache is churning. */
+const CHURNING_HITS = ADMISSION_PERIOD / 4;
+/** While churning, one value in this many is admitted. */
+const CHURNING_ADMISSION = 16;
+
 /** `lookup()`'s answer for a cookie that verified once but is now older than `maxAge` (or from the future). */
 export const EXPIRED = Symbol('expired');
 
@@ -62,6 +69,10 @@ export class VerifiedCookieCache {
   private head = 0;
   private used = 0;
   private readonly maxEntryBytes: number;
+  private periodLookups = 0;
+  private periodHits = 0;
+  private churning = false;
+  private candidates = 0;
 
   constructor(readonly maxBytes: number) {
     this.maxEntryBytes = Math.floor(maxBytes / 8);
@@ -83,13 +94,44 @@ export class VerifiedCookieCache {
    */
   lookup(value: string, maxAge: number, now: number): string | typeof EXPIRED | undefined {
     const entry = this.entries.get(value);
-    if (entry === undefined) return undefined;
+    if (entry === undefined) {
+      this.count(false);
+      return undefined;
+    }
     const age = now - entry.issuedAt;
     if (age > maxAge || age < 0) {
       this.forget(value);
+      this.count(false);
       return EXPIRED;
     }
+    this.count(true);
     return entry.text;
+  }
+
+  /**
+   * Whether to keep the next verified value ({@link remember}): always, unless the last period
+   * of lookups hit less than a quarter of the time (more distinct cookies than the cache holds),
+   * when one value in sixteen is kept. Admitting every value then would only turn the cache over
+   * (each entry retained, promoted and evicted unread), costing more than its few hits save;
+   * sampled entries live sixteen times longer, so the hit rate a cache that size can reach stays.
+   */
+  admits(): boolean {
+    if (!this.churning) return true;
+    this.candidates = (this.candidates + 1) % CHURNING_ADMISSION;
+    return this.candidates === 0;
+  }
+
+  /** True while the last period's hit rate was low enough that {@link admits} samples. */
+  get isChurning(): boolean {
+    return this.churning;
+  }
+
+  private count(hit: boolean): void {
+    if (hit) this.periodHits += 1;
+    if (++this.periodLookups < ADMISSION_PERIOD) return;
+    this.churning = this.periodHits < CHURNING_HITS;
+    this.periodLookups = 0;
+    this.periodHits = 0;
   }
 
   /** The payload text of a cached value, whatever its age (for a look at the data, never to open it). */

@@ -1,5 +1,6 @@
-/** RedisSessionInterface's write rules at the interface level, over an in-memory client. */
+/** RedisSessionInterface's write rules at the interface level, over an in-memory client, and when an untouched session needs opening. */
 import { createSessionConfig } from '../../lib/config/index.js';
+import { FlaskSessionRedisInterface } from '../../lib/flask-session/index.js';
 import { RedisSession, RedisSessionInterface } from '../../lib/redis/index.js';
 import { fakeExchange } from '../support/fake-http.js';
 import { MemoryRedis } from '../support/memory-redis.js';
@@ -39,5 +40,39 @@ describe('PERMANENT_SESSION_LIFETIME: 0 (Flask: cookies that expire at once)', (
     await iface.saveSession(config, session, exchange.response);
     expect([...client.ttls.values()]).toEqual([86400]);
     expect(exchange.setCookies()[0]).toMatch(/^session=[A-Za-z0-9_-]{43}\./);
+  });
+});
+
+describe.each([
+  ['RedisSessionInterface', (client: MemoryRedis) => new RedisSessionInterface({ client })],
+  ["Flask-Session's", (client: MemoryRedis) => new FlaskSessionRedisInterface({ client })],
+])('an untouched session (%s)', (_name, create) => {
+  const config = createSessionConfig({ SECRET_KEY });
+
+  it('without a cookie is not opened: it would open fresh, and saving a fresh session stores nothing', async () => {
+    const client = new MemoryRedis();
+    const iface = create(client);
+    const exchange = fakeExchange();
+    expect(iface.mustOpenToSave(config, exchange.request)).toBe(false);
+    // What skipping it leaves out: opening and saving it anyway writes nothing at all.
+    await iface.saveSession(config, (await iface.openSession(config, exchange.request))!, exchange.response);
+    expect(client.values.size).toBe(0);
+    expect(exchange.setCookies()).toEqual([]);
+  });
+
+  it('with a cookie is opened: only the store knows whether it is permanent (and refreshed)', () => {
+    const iface = create(new MemoryRedis());
+    expect(iface.mustOpenToSave(config, fakeExchange('session=anything').request)).toBe(true);
+  });
+
+  it('is always opened when a subclass opens or saves sessions its own way', () => {
+    const client = new MemoryRedis();
+    const base = create(client);
+    const opensOwnWay = Object.assign(Object.create(base) as typeof base, {
+      openSession: () => Promise.resolve(null),
+    });
+    const savesOwnWay = Object.assign(Object.create(base) as typeof base, { saveSession: () => Promise.resolve() });
+    expect(opensOwnWay.mustOpenToSave(config, fakeExchange().request)).toBe(true);
+    expect(savesOwnWay.mustOpenToSave(config, fakeExchange().request)).toBe(true);
   });
 });

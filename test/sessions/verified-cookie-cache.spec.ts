@@ -3,7 +3,8 @@
  * again opens without verification, yet every request gets objects of its own, the signed age is
  * checked on every hit with itsdangerous' rule (TimestampSigner.unsign: `age > max_age` and
  * `age < 0` are expired), a change of keys empties it, its memory stays within the budget, an
- * altered value never hits, and an interface whose codec a subclass replaced does not use it.
+ * altered value never hits, an interface whose codec a subclass replaced does not use it, and
+ * while more distinct cookies arrive than it holds it keeps only a sample of them.
  */
 import { jest } from '@jest/globals';
 import { createSessionConfig, type SessionConfig } from '../../lib/config/index.js';
@@ -193,6 +194,28 @@ describe.each(INTERFACES)('verified-cookie cache (%s)', (_name, factory) => {
     expect(iface.verifiedCacheStats.misses).toBe(1);
   });
 
+  it('with more distinct cookies than it holds, it admits one in sixteen; a cookie that keeps coming back is cached again', () => {
+    const { iface, config } = setup(factory, { verifiedCacheBytes: 4000 });
+    const maker = setup(factory).iface;
+    // A period (1,024 lookups) of cookies never seen again: it hits none of them.
+    for (let i = 0; i < 1024; i += 1) open(iface, config, saved(maker, config, { user: `user${i}` }));
+    expect(iface.verifiedCacheStats).toEqual({ hits: 0, misses: 1024 });
+    // Now one cookie in sixteen is kept: a returning cookie is verified until its turn comes, then hits.
+    const value = saved(maker, config, { user: 'returning' });
+    let misses = 0;
+    while (iface.verifiedCacheStats.hits === 0 && misses < 100) {
+      expect(open(iface, config, value).get('user')).toBe('returning');
+      misses = iface.verifiedCacheStats.misses - 1024;
+    }
+    expect(misses).toBeGreaterThan(1);
+    expect(misses).toBeLessThanOrEqual(17);
+    // Responses are sampled the same way: of sixteen new cookies, one opens from the cache.
+    const responses = Array.from({ length: 16 }, (_, i) => saved(iface, config, { user: `new${i}` }));
+    const hitsBefore = iface.verifiedCacheStats.hits;
+    for (const response of responses) open(iface, config, response);
+    expect(iface.verifiedCacheStats.hits - hitsBefore).toBe(1);
+  });
+
   it('a session too large for an eighth of the budget is not kept', () => {
     const { iface, config } = setup(factory, { verifiedCacheBytes: 8000 });
     const value = saved(iface, config, { blob: 'x'.repeat(2000) });
@@ -277,6 +300,29 @@ describe('VerifiedCookieCache', () => {
     expect(cache.lookup('c', 60, NOW)).toBe('{}');
     expect(cache.bytes).toBeLessThanOrEqual(12000);
     expect(n).toBeGreaterThan(10);
+  });
+
+  it('admits every value while lookups hit, one in sixteen after a period of mostly misses, and all again once hits return', () => {
+    const cache = new VerifiedCookieCache(100_000);
+    const admitted = (count: number) => Array.from({ length: count }, () => cache.admits()).filter(Boolean).length;
+    expect(admitted(32)).toBe(32);
+    // A period of 1,024 lookups with fewer than 256 hits: churning.
+    cache.remember('hot', '{}', NOW);
+    for (let i = 0; i < 255; i += 1) cache.lookup('hot', 60, NOW);
+    for (let i = 0; i < 1024 - 255; i += 1) cache.lookup(`cold-${i}`, 60, NOW);
+    expect(cache.isChurning).toBe(true);
+    expect(admitted(64)).toBe(4);
+    // A period with a quarter of hits or more: every value again.
+    for (let i = 0; i < 256; i += 1) cache.lookup('hot', 60, NOW);
+    for (let i = 0; i < 1024 - 256; i += 1) cache.lookup(`cold-${i}`, 60, NOW);
+    expect(cache.isChurning).toBe(false);
+    expect(admitted(32)).toBe(32);
+    // Expired entries count as misses.
+    for (let i = 0; i < 1024; i += 1) {
+      cache.remember('old', '{}', NOW - 120);
+      cache.lookup('old', 60, NOW);
+    }
+    expect(cache.isChurning).toBe(true);
   });
 
   it('lookup applies 0 <= age <= maxAge and drops expired entries', () => {

@@ -1,17 +1,26 @@
 import type { RedisClientLike } from '../../lib/redis/index.js';
 
-/** An in-memory {@link RedisClientLike} with Redis's answers (TTLs are recorded, not enforced). */
+/**
+ * An in-memory {@link RedisClientLike} with Redis's answers (TTLs are recorded, not enforced), and
+ * ioredis' `getBuffer` for Flask-Session's binary sessions.
+ */
 export class MemoryRedis implements RedisClientLike {
-  readonly values = new Map<string, string>();
+  readonly values = new Map<string, string | Buffer>();
   readonly ttls = new Map<string, number>();
 
   async get(key: string): Promise<string | null> {
-    return this.values.get(key) ?? null;
+    const value = this.values.get(key);
+    return value === undefined ? null : value.toString();
   }
 
-  set(key: string, value: string, mode: 'EX', seconds: number): Promise<unknown>;
-  set(key: string, value: string, mode: 'EX', seconds: number, condition: 'XX'): Promise<'OK' | null>;
-  async set(key: string, value: string, _mode: 'EX', seconds: number, condition?: 'XX'): Promise<'OK' | null> {
+  async getBuffer(key: string): Promise<Buffer | null> {
+    const value = this.values.get(key);
+    return value === undefined ? null : Buffer.from(value);
+  }
+
+  set(key: string, value: string | Buffer, mode: 'EX', seconds: number): Promise<unknown>;
+  set(key: string, value: string | Buffer, mode: 'EX', seconds: number, condition: 'XX'): Promise<'OK' | null>;
+  async set(key: string, value: string | Buffer, _mode: 'EX', seconds: number, condition?: 'XX'): Promise<'OK' | null> {
     if (!(seconds > 0)) throw new Error("ERR invalid expire time in 'set' command");
     if (condition === 'XX' && !this.values.has(key)) return null;
     this.values.set(key, value);

@@ -33,11 +33,7 @@ export interface ExpressAppLike {
   response: object;
 }
 
-/**
- * The request's session context, created on first use: by `@Session()`, the interceptor,
- * `getSession()`, or, for a request whose code never touched the session, when its headers are
- * about to go out (Flask opens every request's session, so a permanent one is refreshed).
- */
+/** The request's session context, created on first use: by `@Session()`, the interceptor or `getSession()`. */
 function contextOf(req: ExpressRequest): SessionContext | undefined {
   const existing = SessionContext.of(req);
   if (existing) return existing;
@@ -47,6 +43,24 @@ function contextOf(req: ExpressRequest): SessionContext | undefined {
   const request = new NodeSessionRequest(req);
   const context = new SessionContext(runtime, request, new NodeSessionResponse(res, request));
   context.attach(req);
+  return context;
+}
+
+/**
+ * The context to save before `res`'s headers go out: the request's own, or, for a request whose
+ * code never touched the session, a new one only when the interface says saving it could write
+ * something (a permanent session to refresh). Most such requests (no cookie, or a cookie that
+ * cannot be permanent) get none, so a route that never uses the session costs no allocation.
+ */
+function contextToSave(res: BoundResponse): SessionContext | undefined {
+  const existing = SessionContext.of(res.req);
+  if (existing) return existing;
+  const runtime = res[RUNTIME];
+  if (!runtime || res.headersSent) return undefined;
+  const request = new NodeSessionRequest(res.req);
+  if (!runtime.sessionInterface.mustOpenToSave(runtime.config, request)) return undefined;
+  const context = new SessionContext(runtime, request, new NodeSessionResponse(res, request));
+  context.attach(res.req);
   return context;
 }
 
@@ -118,7 +132,7 @@ function writtenBySession(res: BoundResponse): WrittenSessionHeaders {
 function afterSave(res: BoundResponse, original: OriginalMethods, method: Method, args: unknown[]): unknown {
   const pending = res[PENDING];
   if (pending) return pending.add(method, args);
-  const context = contextOf(res.req);
+  const context = contextToSave(res);
   if (!context || context.settled) return method.apply(res, args);
   if (res.headersSent) {
     // Too late for Set-Cookie (headers were flushed some other way, e.g. flushHeaders()): answer, and say so.

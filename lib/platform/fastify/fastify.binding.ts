@@ -24,6 +24,9 @@ type SendDone = (error: Error | null, payload?: unknown) => void;
 export interface FastifyInstanceLike {
   /** The Node server Fastify created; raw requests are traced back to their runtime through it. */
   readonly server?: object;
+  /** Declares a property every request is created with (Fastify keeps request objects one shape that way). */
+  decorateRequest?(name: symbol, value: null): unknown;
+  hasRequestDecorator?(name: symbol): boolean;
   addHook(name: 'onRequest', hook: (request: FastifyRequestLike, reply: FastifyReplyLike, done: Done) => void): unknown;
   addHook(
     name: 'onSend',
@@ -49,6 +52,7 @@ export function bindFastify(instance: FastifyInstanceLike, sharedRuntime: Sessio
     const factory: ContextFactory = (request) => rawRequestContext(request, runtime);
     (instance.server as { [CONTEXT_FACTORY]?: ContextFactory })[CONTEXT_FACTORY] = factory;
   }
+  declareContextProperty(instance);
   instance.addHook('onRequest', (request, reply, done) => {
     const sessionRequest = new FastifySessionRequest(request);
     const sessionResponse = new FastifySessionResponse(reply, sessionRequest);
@@ -83,6 +87,21 @@ export function bindFastify(instance: FastifyInstanceLike, sharedRuntime: Sessio
       (error: unknown) => done(context.toHttpError('saving', error)),
     );
   });
+}
+
+/**
+ * Declares the context's property on Fastify's requests, so the `onRequest` hook's attach fills
+ * a slot every request already has instead of giving each one a new shape. Fastify refuses a
+ * declaration once the instance has started; the binding works without it, only less evenly.
+ */
+function declareContextProperty(instance: FastifyInstanceLike): void {
+  const key = SessionContext.propertyKey;
+  if (!instance.decorateRequest || instance.hasRequestDecorator?.(key)) return;
+  try {
+    instance.decorateRequest(key, null);
+  } catch {
+    // Already started (FST_ERR_DEC_AFTER_START): attach as a plain property.
+  }
 }
 
 /**
