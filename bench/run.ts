@@ -12,12 +12,14 @@
  * skips the heap runs. Writes bench/results/latest.md.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
-import { cpus } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { RedisServer, redisInstalled } from '../test/support/redis-server.js';
+import { runWrk, wrkInstalled, writeCookieFile } from './wrk.js';
 import { runCodecBenchmark, type CodecResult } from './codec.js';
 import { ceilingOf, SERVER_KINDS, type ServerKind } from './server.js';
 
@@ -33,6 +35,8 @@ const HEAP_SCRIPT = fileURLToPath(new URL('./heap.js', import.meta.url));
 const HEAP_LIMIT_MB = 1;
 const HEAP_PLATFORMS = ['express', 'fastify'] as const;
 const HEAP_INTERFACES = ['cookie', 'encrypted', 'redis', 'flask-redis'] as const;
+/** The load generator: wrk when installed (bench/wrk.ts says why), unless BENCH_LOAD=autocannon. */
+const LOAD: 'wrk' | 'autocannon' = process.env.BENCH_LOAD === 'autocannon' || !wrkInstalled ? 'autocannon' : 'wrk';
 const MANY_LABEL = `${MANY_SESSIONS.toLocaleString('en-US')} sessions`;
 
 const isOurs = (kind: ServerKind): boolean => kind.includes('flask-session');
@@ -91,6 +95,8 @@ interface Running {
   cookie?: string;
   /** Distinct login cookies for the many-sessions workload (the bare apps get the signed app's). */
   manyCookies?: string[];
+  /** The same cookies in a file, for wrk. */
+  manyCookieFile?: string;
 }
 
 interface Measurement {
@@ -175,17 +181,65 @@ function cycleThrough(cookies: string[]): (client: autocannon.Client) => void {
   };
 }
 
+interface Load {
+  rps: number;
+  p99Ms: number;
+  errors: number;
+}
+
+async function autocannonLoad(
+  url: string,
+  cookie: string | undefined,
+  many: string[] | undefined,
+  seconds = SECONDS,
+): Promise<Load> {
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: seconds,
+    headers: cookie ? { cookie } : {},
+    ...(many ? { setupClient: cycleThrough(many) } : {}),
+  });
+  return { rps: result.requests.average, p99Ms: result.latency.p99, errors: result.non2xx + result.errors };
+}
+
+let cookieDir: string | undefined;
+
+function wrkLoad(
+  server: Running,
+  url: string,
+  cookie: string | undefined,
+  many: string[] | undefined,
+  seconds = SECONDS,
+): Promise<Load> {
+  if (many && !server.manyCookieFile) {
+    cookieDir ??= mkdtempSync(join(tmpdir(), 'bench-cookies-'));
+    server.manyCookieFile = writeCookieFile(join(cookieDir, `${server.kind}.txt`), many);
+  }
+  return runWrk({
+    url,
+    connections: CONNECTIONS,
+    seconds,
+    cookie,
+    cookieFile: many ? server.manyCookieFile : undefined,
+  });
+}
+
+async function warmUp(server: Running, workload: Workload): Promise<void> {
+  const many = workload.cookie === 'many' ? server.manyCookies : undefined;
+  const url = `http://127.0.0.1:${server.port}${workload.path}`;
+  const cookie = workload.cookie === 'login' ? server.cookie : undefined;
+  if (LOAD === 'wrk') await wrkLoad(server, url, cookie, many, 1);
+  else await autocannonLoad(url, cookie, many, 1);
+}
+
 async function measure(server: Running, workload: Workload, round: number): Promise<Measurement> {
   const before = await ask<{ cpu: NodeJS.CpuUsage; requests: number }>(server.child, 'stats');
   const cacheBefore = (await ask<{ cache: CacheStats }>(server.child, 'cache')).cache;
   const many = workload.cookie === 'many' ? server.manyCookies : undefined;
-  const result = await autocannon({
-    url: `http://127.0.0.1:${server.port}${workload.path}`,
-    connections: CONNECTIONS,
-    duration: SECONDS,
-    headers: workload.cookie === 'login' && server.cookie ? { cookie: server.cookie } : {},
-    ...(many ? { setupClient: cycleThrough(many) } : {}),
-  });
+  const url = `http://127.0.0.1:${server.port}${workload.path}`;
+  const cookie = workload.cookie === 'login' ? server.cookie : undefined;
+  const load = LOAD === 'wrk' ? await wrkLoad(server, url, cookie, many) : await autocannonLoad(url, cookie, many);
   const after = await ask<{ cpu: NodeJS.CpuUsage; requests: number }>(server.child, 'stats');
   const cacheAfter = (await ask<{ cache: CacheStats }>(server.child, 'cache')).cache;
   const served = Math.max(1, after.requests - before.requests);
@@ -200,10 +254,10 @@ async function measure(server: Running, workload: Workload, round: number): Prom
     kind: server.kind,
     route: workload.route,
     round,
-    rps: result.requests.average,
-    p99: result.latency.p99,
+    rps: load.rps,
+    p99: load.p99Ms,
     cpuUsPerRequest: cpu / served,
-    non2xx: result.non2xx + result.errors,
+    non2xx: load.errors,
     hitRate,
   };
 }
@@ -591,6 +645,13 @@ async function main(): Promise<void> {
         ) ?? servers.find((s) => s.manyCookies);
       if (signed?.manyCookies) server.manyCookies = signed.manyCookies;
     }
+    // A second of every load first, unrecorded: no round measures a server before its JIT warmed up.
+    if (!TINY)
+      for (const workload of WORKLOADS)
+        for (const server of servers) {
+          if (!workload.applies(server.kind) || (workload.cookie === 'many' && !server.manyCookies)) continue;
+          await warmUp(server, workload);
+        }
     const measurements: Measurement[] = [];
     for (let round = 1; round <= ROUNDS; round += 1) {
       for (const workload of WORKLOADS) {
@@ -605,6 +666,7 @@ async function main(): Promise<void> {
     if (!TINY) process.stderr.write('\n');
     for (const server of servers) server.child.kill('SIGTERM');
     servers.length = 0;
+    if (cookieDir) rmSync(cookieDir, { recursive: true, force: true });
     const heap: HeapResult[] = [];
     if (process.env.BENCH_HEAP !== '0') {
       for (const platform of HEAP_PLATFORMS)
@@ -617,7 +679,7 @@ async function main(): Promise<void> {
     const codec = await runCodecBenchmark(TINY ? 0.1 : 1);
     if (codec.flaskMissing) notes.push("/usr/bin/python3 with Flask is not available: Flask's codec was not measured.");
 
-    const header = `Benchmark run ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}; ${ROUNDS} interleaved round(s) of ${SECONDS} s per app and route, ${CONNECTIONS} connections; servers pinned to core 1, load generator to core 0: ${HAS_TASKSET ? 'yes' : 'no'}.`;
+    const header = `Benchmark run ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}; ${ROUNDS} interleaved round(s) of ${SECONDS} s per app and route, ${CONNECTIONS} connections, load from ${LOAD === 'wrk' ? 'wrk (one thread)' : 'autocannon'}; servers pinned to core 1, load generator to core 0: ${HAS_TASKSET ? 'yes' : 'no'}.`;
     const report = [
       '## HTTP (median over rounds; ratios are against bare Nest on the same platform, measured in the same round)',
       '',
