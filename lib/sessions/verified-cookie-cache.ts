@@ -28,14 +28,24 @@ export interface VerifiedCacheStats {
   misses: number;
 }
 
-interface Entry {
-  /** The cookie value (the Map's key), for eviction in insertion order. */
-  readonly value: string;
+/** What a hit gives: the verified payload, as text and, once a request parsed it, parsed. */
+export interface CachedPayload {
   /** The verified payload text, exactly what the serializer's `loads` receives. */
   readonly text: string;
+  /**
+   * The text as the JSON layer parsed it, kept by {@link VerifiedCookieCache.keepParsed} after the
+   * first hit: never handed out, only copied. Undefined until then.
+   */
+  readonly parsed?: unknown;
+}
+
+interface Entry extends CachedPayload {
+  /** The cookie value (the Map's key), for eviction in insertion order. */
+  readonly value: string;
   /** When the cookie was signed or sealed, in Unix seconds (the signed timestamp itself). */
   readonly issuedAt: number;
-  readonly bytes: number;
+  parsed?: unknown;
+  bytes: number;
 }
 
 /** Throws unless `bytes` is a valid budget (a non-negative safe integer; 0 is off). */
@@ -93,6 +103,12 @@ export class VerifiedCookieCache {
    * {@link EXPIRED} (and the entry is dropped) when it no longer is; undefined when not cached.
    */
   lookup(value: string, maxAge: number, now: number): string | typeof EXPIRED | undefined {
+    const payload = this.find(value, maxAge, now);
+    return typeof payload === 'object' ? payload.text : payload;
+  }
+
+  /** {@link lookup}, giving the whole cached payload. */
+  find(value: string, maxAge: number, now: number): CachedPayload | typeof EXPIRED | undefined {
     const entry = this.entries.get(value);
     if (entry === undefined) {
       this.count(false);
@@ -105,7 +121,22 @@ export class VerifiedCookieCache {
       return EXPIRED;
     }
     this.count(true);
-    return entry.text;
+    return entry;
+  }
+
+  /**
+   * Keeps the parsed form of a payload {@link find} gave, so later hits copy it instead of
+   * parsing the text. It is counted against the budget like the text (two bytes a character),
+   * and only entries that were hit carry one.
+   */
+  keepParsed(payload: CachedPayload, parsed: unknown): void {
+    const entry = payload as Entry;
+    if (entry.parsed !== undefined || this.entries.get(entry.value) !== entry) return;
+    entry.parsed = parsed;
+    const extra = 2 * entry.text.length;
+    entry.bytes += extra;
+    this.used += extra;
+    this.evictToBudget();
   }
 
   /**
@@ -145,11 +176,8 @@ export class VerifiedCookieCache {
     if (bytes > this.maxEntryBytes) return;
     this.forget(value);
     this.used += bytes;
-    while (this.used > this.maxBytes && this.head < this.queue.length) {
-      const oldest = this.queue[this.head++]!;
-      if (this.entries.get(oldest.value) === oldest) this.forget(oldest.value);
-    }
-    const entry: Entry = { value, text, issuedAt, bytes };
+    this.evictToBudget();
+    const entry: Entry = { value, text, issuedAt, bytes, parsed: undefined };
     this.entries.set(value, entry);
     this.queue.push(entry);
     // Drop what eviction passed, and stale entries once they outnumber the live ones.
@@ -160,6 +188,14 @@ export class VerifiedCookieCache {
     if (this.queue.length - this.head > 2 * this.entries.size + 1024) {
       this.queue = this.queue.slice(this.head).filter((queued) => this.entries.get(queued.value) === queued);
       this.head = 0;
+    }
+  }
+
+  /** Drops the oldest entries until the estimate is within the budget. */
+  private evictToBudget(): void {
+    while (this.used > this.maxBytes && this.head < this.queue.length) {
+      const oldest = this.queue[this.head++]!;
+      if (this.entries.get(oldest.value) === oldest) this.forget(oldest.value);
     }
   }
 

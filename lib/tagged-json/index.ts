@@ -4,6 +4,9 @@ export { NotImplementedError } from './json-tag.js';
 export { PassDict, PassList, TagBytes, TagDateTime, TagDict, TagMarkup, TagTuple, TagUUID } from './tags.js';
 export { formatHttpDate, parseHttpDate } from './http-date.js';
 export {
+  copyPlainJson,
+  NEEDS_EXACT_PARSE,
+  parseAsPlainJson,
   compareCodePoints,
   encodePythonNumber,
   encodePythonString,

@@ -178,6 +178,42 @@ export function pythonJsonLoads(text: string, options: PythonJsonLoadsOptions = 
   return new ExactParser(text).parseDocument();
 }
 
+/** {@link parseAsPlainJson}'s answer for a text that needs the exact parser. */
+export const NEEDS_EXACT_PARSE = Symbol('needs the exact parser');
+
+/**
+ * {@link pythonJsonLoads} when `JSON.parse` reads the text as Python does (the usual case): plain
+ * objects, arrays, strings, numbers, booleans and null, which {@link copyPlainJson} can copy.
+ * {@link NEEDS_EXACT_PARSE} otherwise (a 16+ digit run, NaN or Infinity).
+ */
+export function parseAsPlainJson(text: string, options: PythonJsonLoadsOptions = {}): unknown {
+  checkDepth(text, options.maxDepth ?? DEFAULT_MAX_DEPTH);
+  return NEEDS_EXACT_PARSER.test(text) ? NEEDS_EXACT_PARSE : (JSON.parse(text) as unknown);
+}
+
+/**
+ * A deep copy of `JSON.parse` output, equal to parsing the text again (same key order, a
+ * `__proto__` key kept as data) at a fraction of the cost: fresh objects and arrays, shared
+ * strings (which cannot change).
+ */
+export function copyPlainJson(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    const copy: unknown[] = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i += 1) copy[i] = copyPlainJson(value[i]);
+    return copy;
+  }
+  const copy: Record<string, unknown> = {};
+  // Own keys only (for...in would also take enumerable keys someone added to Object.prototype).
+  for (const key of Object.keys(value)) {
+    const item = copyPlainJson((value as Record<string, unknown>)[key]);
+    if (key === '__proto__')
+      Object.defineProperty(copy, key, { value: item, writable: true, enumerable: true, configurable: true });
+    else copy[key] = item;
+  }
+  return copy;
+}
+
 const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
 const STRING_END = /"/g;
 

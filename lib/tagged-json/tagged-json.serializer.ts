@@ -149,6 +149,15 @@ export class TaggedJSONSerializer {
     return this.untagScan(pythonJsonLoads(text, { maxDepth: this.maxDepth }));
   }
 
+  /**
+   * `loads()` of a text already parsed: `json` is what {@link pythonJsonLoads} returned for it
+   * (or a copy), and is untagged in place. For callers that keep parsed payloads (the
+   * verified-cookie cache hands each request its own copy).
+   */
+  loadsParsed(json: unknown): unknown {
+    return this.untagScan(json);
+  }
+
   // Bottom-up, as Flask 3.0.1+: inner values are untagged before the object holding them.
   private untagScan(value: unknown): unknown {
     if (value === null || typeof value !== 'object') return value;

@@ -325,6 +325,31 @@ describe('VerifiedCookieCache', () => {
     expect(cache.isChurning).toBe(true);
   });
 
+  it('a parsed form kept for a hit is counted like its text, once, and still evicts the oldest entries to stay in budget', () => {
+    const cache = new VerifiedCookieCache(2000);
+    cache.remember('a', '{"n":1}', NOW);
+    const one = cache.bytes;
+    const payload = cache.find('a', 60, NOW);
+    if (typeof payload !== 'object') throw new Error('expected a hit');
+    expect(payload.parsed).toBeUndefined();
+    cache.keepParsed(payload, { n: 1 });
+    expect(cache.bytes).toBe(one + 2 * '{"n":1}'.length);
+    cache.keepParsed(payload, { n: 2 });
+    expect(cache.bytes).toBe(one + 2 * '{"n":1}'.length);
+    expect((cache.find('a', 60, NOW) as { parsed?: unknown }).parsed).toEqual({ n: 1 });
+    for (let i = 0; i < 100; i += 1) {
+      cache.remember(`value-${i}`, `{"n":${i}}`, NOW);
+      const hit = cache.find(`value-${i}`, 60, NOW);
+      if (typeof hit === 'object') cache.keepParsed(hit, { n: i });
+      expect(cache.bytes).toBeLessThanOrEqual(2000);
+    }
+    // A payload whose entry is gone is not counted.
+    cache.forget('value-99');
+    const bytes = cache.bytes;
+    cache.keepParsed({ text: '{}' }, {});
+    expect(cache.bytes).toBe(bytes);
+  });
+
   it('lookup applies 0 <= age <= maxAge and drops expired entries', () => {
     const cache = new VerifiedCookieCache(10000);
     cache.remember('a', '{}', NOW);

@@ -6,8 +6,11 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import {
+  copyPlainJson,
   JSONTag,
   Markup,
+  NEEDS_EXACT_PARSE,
+  parseAsPlainJson,
   NotImplementedError,
   pythonFloatRepr,
   pythonJsonDumps,
@@ -279,6 +282,23 @@ describe('properties (fast-check, fixed seed)', () => {
     );
   });
 
+  it('loadsParsed() of a copy of the parsed text equals loads() of the text, and shares nothing with the kept form', () => {
+    fc.assert(
+      fc.property(value, (x) => {
+        const text = s.dumps(x);
+        const parsed = parseAsPlainJson(text);
+        if (parsed === NEEDS_EXACT_PARSE) return;
+        const kept = structuredClone(parsed);
+        const first = s.loadsParsed(copyPlainJson(parsed));
+        expect(first).toStrictEqual(s.loads(text));
+        expect(s.loadsParsed(copyPlainJson(parsed))).toStrictEqual(s.loads(text));
+        // Untagging the copies left the kept form as it was parsed.
+        expect(parsed).toStrictEqual(kept);
+      }),
+      { seed: 20261206, numRuns: 1000 },
+    );
+  });
+
   it('the one-pass dumps writes the same bytes as tag() then pythonJsonDumps()', () => {
     fc.assert(
       fc.property(value, (x) => {
@@ -307,6 +327,49 @@ describe('properties (fast-check, fixed seed)', () => {
       }),
       { seed: 20261126, numRuns: 300 },
     );
+  });
+
+  it('copyPlainJson() equals JSON.parse of the same text, key order and __proto__ keys included, with no object shared', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (x) => {
+        const text = JSON.stringify(x);
+        const parsed = JSON.parse(text) as unknown;
+        const copy = copyPlainJson(parsed);
+        expect(copy).toStrictEqual(JSON.parse(text));
+        expect(JSON.stringify(copy)).toBe(text);
+        const objects = (v: unknown, into: object[] = []): object[] => {
+          if (typeof v === 'object' && v !== null) {
+            into.push(v);
+            for (const item of Object.values(v)) objects(item, into);
+          }
+          return into;
+        };
+        const originals = new Set(objects(parsed));
+        for (const object of objects(copy)) expect(originals.has(object)).toBe(false);
+      }),
+      { seed: 20261206, numRuns: 1000 },
+    );
+    const proto = copyPlainJson(JSON.parse('{"__proto__":{"admin":true},"a":1}')) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(proto)).toBe(Object.prototype);
+    expect(Object.keys(proto)).toEqual(['__proto__', 'a']);
+    expect(proto['admin']).toBeUndefined();
+  });
+
+  it('copyPlainJson() copies own keys only, whatever was added to Object.prototype', () => {
+    Object.defineProperty(Object.prototype, 'injected', { value: 1, enumerable: true, configurable: true });
+    try {
+      expect(Object.keys(copyPlainJson(JSON.parse('{"a":{"b":2}}')) as object)).toEqual(['a']);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>)['injected'];
+    }
+  });
+
+  it('parseAsPlainJson() leaves to the exact parser what JSON.parse would read differently from Python', () => {
+    expect(parseAsPlainJson('{"a":[1,"x"]}')).toEqual({ a: [1, 'x'] });
+    expect(parseAsPlainJson('{"a":12345678901234567890}')).toBe(NEEDS_EXACT_PARSE);
+    expect(parseAsPlainJson('[NaN]')).toBe(NEEDS_EXACT_PARSE);
+    expect(parseAsPlainJson('[-Infinity]')).toBe(NEEDS_EXACT_PARSE);
+    expect(() => parseAsPlainJson('['.repeat(200) + ']'.repeat(200))).toThrow(/nested deeper/);
   });
 
   it('dumps output is printable ASCII and, without NaN/Infinity/bigint, valid JSON', () => {
