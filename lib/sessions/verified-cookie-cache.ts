@@ -82,9 +82,12 @@ export class VerifiedCookieCache {
   private periodLookups = 0;
   private periodHits = 0;
   private churning = false;
-  private candidates = 0;
 
-  constructor(readonly maxBytes: number) {
+  /** @param random the admission draw while churning ({@link admits}); tests pass their own. */
+  constructor(
+    readonly maxBytes: number,
+    private readonly random: () => number = Math.random,
+  ) {
     this.maxEntryBytes = Math.floor(maxBytes / 8);
   }
 
@@ -142,14 +145,14 @@ export class VerifiedCookieCache {
   /**
    * Whether to keep the next verified value ({@link remember}): always, unless the last period
    * of lookups hit less than a quarter of the time (more distinct cookies than the cache holds),
-   * when one value in sixteen is kept. Admitting every value then would only turn the cache over
+   * when one value in sixteen, drawn at random, is kept. Admitting every value then would only turn the cache over
    * (each entry retained, promoted and evicted unread), costing more than its few hits save;
    * sampled entries live sixteen times longer, so the hit rate a cache that size can reach stays.
    */
   admits(): boolean {
-    if (!this.churning) return true;
-    this.candidates = (this.candidates + 1) % CHURNING_ADMISSION;
-    return this.candidates === 0;
+    // Drawn at random: a counter would alias with a request pattern (a request that verifies one
+    // value and makes another would always admit the same one of the two).
+    return !this.churning || this.random() < 1 / CHURNING_ADMISSION;
   }
 
   /** True while the last period's hit rate was low enough that {@link admits} samples. */
