@@ -82,14 +82,8 @@ export class FlaskSessionRedisInterface extends RedisSessionInterface {
   }
 
   /** A fresh session holds at most `_permanent`, which Flask-Session counts as empty: saving it stores nothing. */
-  protected override get freshSessionsStayUnsaved(): boolean {
-    const own = FlaskSessionRedisInterface.prototype;
-    return (
-      this.openSession === own.openSession &&
-      this.createSession === own.createSession &&
-      this.saveSession === own.saveSession &&
-      this.isEmptySession === own.isEmptySession
-    );
+  protected override get shippedPrototype(): RedisSessionInterface {
+    return FlaskSessionRedisInterface.prototype;
   }
 
   /**

@@ -165,15 +165,20 @@ export class RedisSessionInterface extends SessionInterface<RedisSession> implem
     return Boolean(request.getCookie(this.getCookieName(config, request)));
   }
 
-  /** True while opening, creating and saving sessions are this class's own (no subclass replaced them). */
-  protected get freshSessionsStayUnsaved(): boolean {
-    const own = RedisSessionInterface.prototype;
+  /** True while opening, creating and saving sessions are the shipped class's own (no subclass replaced them). */
+  private get freshSessionsStayUnsaved(): boolean {
+    const own = this.shippedPrototype;
     return (
       this.openSession === own.openSession &&
       this.createSession === own.createSession &&
       this.saveSession === own.saveSession &&
       this.isEmptySession === own.isEmptySession
     );
+  }
+
+  /** The prototype of the shipped class this one is or extends, whose methods {@link mustOpenToSave} vouches for. */
+  protected get shippedPrototype(): RedisSessionInterface {
+    return RedisSessionInterface.prototype;
   }
 
   async saveSession(config: SessionConfig, session: RedisSession, response: SessionResponse): Promise<void> {
