@@ -38,21 +38,19 @@ function headerValues(value: number | string | string[] | undefined): string[] {
 
 /** {@link SessionResponse} over a Node `ServerResponse` (Express's `res`, Fastify's `reply.raw`). */
 export class NodeSessionResponse implements SessionResponse {
-  private readonly setCookies: string[] = [];
-  private readonly varyFields: string[] = [];
+  /**
+   * The `Set-Cookie` lines and `Vary` fields written through this seam, so that a later
+   * `writeHead(status, headers)`, whose headers replace those set before, keeps them.
+   */
+  readonly written: { readonly setCookies: string[]; readonly varyFields: string[] } & WrittenSessionHeaders = {
+    setCookies: [],
+    varyFields: [],
+  };
 
   constructor(
     readonly raw: ServerResponse,
     readonly request: SessionRequest,
   ) {}
-
-  /**
-   * The `Set-Cookie` lines and `Vary` fields written through this seam, so that a later
-   * `writeHead(status, headers)`, whose headers replace those set before, keeps them.
-   */
-  get written(): WrittenSessionHeaders {
-    return { setCookies: this.setCookies, varyFields: this.varyFields };
-  }
 
   get headersSent(): boolean {
     return this.raw.headersSent;
@@ -67,13 +65,13 @@ export class NodeSessionResponse implements SessionResponse {
   }
 
   addVary(field: string): void {
-    if (!this.varyFields.includes(field)) this.varyFields.push(field);
+    if (!this.written.varyFields.includes(field)) this.written.varyFields.push(field);
     const vary = addVaryField(this.raw.getHeader('vary'), field);
     if (vary !== null) this.raw.setHeader('Vary', vary);
   }
 
   appendSetCookie(header: string): void {
-    this.setCookies.push(header);
+    this.written.setCookies.push(header);
     const existing = this.raw.getHeader('set-cookie');
     this.raw.setHeader('Set-Cookie', existing === undefined ? [header] : [...headerValues(existing), header]);
   }

@@ -33,6 +33,13 @@ export interface ExpressAppLike {
   response: object;
 }
 
+/** A new context for `res`'s request, attached to it. */
+function attachContext(res: BoundResponse, runtime: SessionRuntime, request: NodeSessionRequest): SessionContext {
+  const context = new SessionContext(runtime, request, new NodeSessionResponse(res, request));
+  context.attach(res.req);
+  return context;
+}
+
 /** The request's session context, created on first use: by `@Session()`, the interceptor or `getSession()`. */
 function contextOf(req: ExpressRequest): SessionContext | undefined {
   const existing = SessionContext.of(req);
@@ -40,10 +47,7 @@ function contextOf(req: ExpressRequest): SessionContext | undefined {
   const res = req.res as BoundResponse | undefined;
   const runtime = res?.[RUNTIME];
   if (!res || !runtime) return undefined;
-  const request = new NodeSessionRequest(req);
-  const context = new SessionContext(runtime, request, new NodeSessionResponse(res, request));
-  context.attach(req);
-  return context;
+  return attachContext(res, runtime, new NodeSessionRequest(req));
 }
 
 /**
@@ -58,10 +62,9 @@ function contextToSave(res: BoundResponse): SessionContext | undefined {
   const runtime = res[RUNTIME];
   if (!runtime || res.headersSent) return undefined;
   const request = new NodeSessionRequest(res.req);
-  if (!runtime.sessionInterface.mustOpenToSave(runtime.config, request)) return undefined;
-  const context = new SessionContext(runtime, request, new NodeSessionResponse(res, request));
-  context.attach(res.req);
-  return context;
+  return runtime.sessionInterface.mustOpenToSave(runtime.config, request)
+    ? attachContext(res, runtime, request)
+    : undefined;
 }
 
 function lazyContext(request: object): SessionContext | undefined {
